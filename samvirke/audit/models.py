@@ -1,0 +1,52 @@
+"""The append-only audit log: who did what, when, to which object."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.db import models
+
+
+class AppendOnlyError(Exception):
+    """Raised when code tries to change or delete an audit entry."""
+
+
+class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
+    def update(self, **kwargs: Any) -> int:
+        raise AppendOnlyError("Revisionsloggen kan ikke ændres.")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Revisionsloggen kan ikke slettes.")
+
+
+class AuditEntry(models.Model):
+    at = models.DateTimeField("tidspunkt", auto_now_add=True, db_index=True)
+    # Kept as text as well as a link, so the entry still says who it was if the person is deleted.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    actor_name = models.CharField("udført af", max_length=200)
+    action = models.CharField("handling", max_length=100, db_index=True)
+    object_type = models.CharField("objekttype", max_length=100, blank=True)
+    object_id = models.CharField("objekt-id", max_length=100, blank=True)
+    object_repr = models.CharField("objekt", max_length=300, blank=True)
+    details = models.JSONField("detaljer", default=dict, blank=True)
+
+    objects = AuditEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "revisionslogpost"
+        verbose_name_plural = "revisionslog"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_name}: {self.action} {self.object_repr}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.pk is not None:
+            raise AppendOnlyError("Revisionsloggen kan ikke ændres.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
+        raise AppendOnlyError("Revisionsloggen kan ikke slettes.")

@@ -1,0 +1,87 @@
+"""Every write to directory data. Each action runs in one transaction and writes its audit entry."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+
+from samvirke.audit.actions import record
+from samvirke.directory.lib.populations import PopulationUpdate
+from samvirke.directory.models import Membership, MembershipStatus, Municipality
+
+# The life of a membership. A member that left may start onboarding again; nothing skips onboarding.
+ALLOWED_TRANSITIONS: dict[str, set[str]] = {
+    MembershipStatus.PROSPECTIVE: {MembershipStatus.ONBOARDING, MembershipStatus.LEFT},
+    MembershipStatus.ONBOARDING: {
+        MembershipStatus.ACTIVE,
+        MembershipStatus.PROSPECTIVE,
+        MembershipStatus.LEFT,
+    },
+    MembershipStatus.ACTIVE: {MembershipStatus.LEFT},
+    MembershipStatus.LEFT: {MembershipStatus.ONBOARDING},
+}
+
+
+class MembershipTransitionError(ValueError):
+    pass
+
+
+@transaction.atomic
+def do_import_populations(actor: Any, updates: list[PopulationUpdate]) -> int:
+    """Write checked population figures (see lib.populations); returns how many municipalities changed."""
+    by_code = {
+        m.code: m for m in Municipality.objects.select_for_update().filter(code__in=[u.kommunekode for u in updates])
+    }
+    changed = 0
+    for update in updates:
+        municipality = by_code[update.kommunekode]
+        before = (municipality.population, municipality.population_year, municipality.population_source)
+        after = (update.population, update.year, update.source)
+        if before == after:
+            continue
+        municipality.population, municipality.population_year, municipality.population_source = after
+        municipality.save(update_fields=["population", "population_year", "population_source"])
+        record(
+            actor,
+            "directory.population_imported",
+            municipality,
+            {"before": list(before), "after": list(after), "line": update.line},
+        )
+        changed += 1
+    return changed
+
+
+@transaction.atomic
+def do_change_membership_status(actor: Any, membership: Membership, new_status: str, on_date: dt.date) -> Membership:
+    """Move a membership along prospective → onboarding → active → left, stamping the dates it implies."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    old_status = membership.status
+    if new_status not in MembershipStatus.values:
+        raise MembershipTransitionError(f"Ukendt status: {new_status!r}.")
+    if new_status not in ALLOWED_TRANSITIONS[old_status]:
+        raise MembershipTransitionError(
+            f"Et medlemskab kan ikke gå fra '{MembershipStatus(old_status).label}' "
+            f"til '{MembershipStatus(new_status).label}'."
+        )
+    membership.status = new_status
+    fields = ["status"]
+    if new_status == MembershipStatus.ACTIVE and membership.member_since is None:
+        membership.member_since = on_date
+        fields.append("member_since")
+    if new_status == MembershipStatus.LEFT:
+        membership.left_on = on_date
+        fields.append("left_on")
+    if new_status == MembershipStatus.ONBOARDING and old_status == MembershipStatus.LEFT:
+        membership.left_on = None
+        membership.member_since = None
+        fields += ["left_on", "member_since"]
+    membership.save(update_fields=fields)
+    record(
+        actor,
+        "directory.membership_status_changed",
+        membership,
+        {"from": old_status, "to": new_status, "on": on_date.isoformat()},
+    )
+    return membership

@@ -1,0 +1,99 @@
+"""samvirke seed-demo — the Region Sjælland pilot as demo data. Safe to run again: it changes nothing twice."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandParser
+from django.db import transaction
+
+from samvirke.audit.actions import record
+from samvirke.directory.lib import demo
+from samvirke.directory.models import (
+    Fellesskab,
+    HotlineNumber,
+    Membership,
+    MembershipStatus,
+    Municipality,
+    Person,
+    Region,
+)
+from samvirke.directory.reference_data import ensure_reference_data
+
+SJAELLAND = 1085
+
+
+class Command(BaseCommand):
+    help = "Indlæser demodata for Region Sjælland-piloten (17 medlemmer, sekretariat, koordinatorer, agenter)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--quiet-logins", action="store_true", help="Udskriv ikke demo-logins")
+
+    @transaction.atomic
+    def handle(self, *args: Any, **options: Any) -> None:
+        ensure_reference_data(Region, Municipality)
+        region = Region.objects.get(code=SJAELLAND)
+        fellesskab, _ = Fellesskab.objects.update_or_create(
+            slug=demo.FELLESSKAB_SLUG,
+            defaults={
+                "name": demo.FELLESSKAB_NAME,
+                "description": "Demodata: Region Sjællands 17 kommuner i et virtuelt kontaktcenter med fælles "
+                "guides, fælles chatbot og vagttimer efter indbyggertal.",
+            },
+        )
+        member_codes: dict[int, str] = {}
+        for first_shift, codes in demo.COHORTS:
+            for code in codes:
+                municipality = Municipality.objects.get(code=code)
+                member_codes[code] = municipality.name
+                membership, created = Membership.objects.get_or_create(
+                    fellesskab=fellesskab,
+                    municipality=municipality,
+                    defaults={
+                        "status": MembershipStatus.ACTIVE,
+                        "member_since": first_shift,
+                        "pilot_start": first_shift,
+                        "pilot_end": demo.pilot_end(first_shift),
+                        "pilot_payer": region,
+                    },
+                )
+                if created:
+                    record(None, "directory.demo_member_created", membership)
+                for line, number in demo.demo_hotline_numbers(code).items():
+                    HotlineNumber.objects.update_or_create(
+                        membership=membership, line=line, defaults={"number": number, "is_demo": True}
+                    )
+
+        # Hash the demo password once: hashing it for each of ~75 people would take half a minute.
+        template = Person(username="_")
+        template.set_password(demo.DEMO_PASSWORD)
+        municipalities = {m.code: m for m in Municipality.objects.filter(code__in=member_codes)}
+        people = demo.demo_people(member_codes, SJAELLAND)
+        for spec in people:
+            Person.objects.update_or_create(
+                username=spec.username,
+                defaults={
+                    "first_name": spec.first_name,
+                    "last_name": spec.last_name,
+                    "role": spec.role,
+                    "municipality": municipalities.get(spec.municipality_code) if spec.municipality_code else None,
+                    "region": region if spec.region_code else None,
+                    "password": template.password,
+                    "is_active": True,
+                    # The secretariat runs the admin in the demo.
+                    "is_staff": spec.role == "secretariat",
+                    "is_superuser": spec.role == "secretariat",
+                },
+            )
+
+        self.stdout.write(
+            f"Demodata klar: {fellesskab.name} med {len(member_codes)} medlemmer og {len(people)} personer."
+        )
+        if not options["quiet_logins"]:
+            self.stdout.write("")
+            self.stdout.write(f"Demo-logins (adgangskode for alle: {demo.DEMO_PASSWORD}):")
+            self.stdout.write("  sekretariat             sekretariatet (ser alt, har adgang til administration)")
+            self.stdout.write("  region                  Region Sjælland")
+            self.stdout.write("  redaktoer               guideredaktør")
+            self.stdout.write("  koordinator-holbaek     koordinator i Holbæk (koordinator-<kommune> for de andre)")
+            self.stdout.write("  agent-holbaek-1         agent i Holbæk (agent-<kommune>-1..3)")

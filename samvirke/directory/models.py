@@ -1,0 +1,173 @@
+"""Regions, municipalities, the fællesskab and its members, hotline numbers and people."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.core.validators import MinValueValidator
+from django.db import models
+
+
+class Region(models.Model):
+    code = models.PositiveIntegerField("regionskode", unique=True)
+    name = models.CharField("navn", max_length=100, unique=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = "region"
+        verbose_name_plural = "regioner"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Municipality(models.Model):
+    code = models.PositiveIntegerField("kommunekode", unique=True)
+    name = models.CharField("navn", max_length=100, unique=True)
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="municipalities")
+    population = models.PositiveIntegerField("indbyggertal", validators=[MinValueValidator(1)])
+    population_year = models.PositiveIntegerField("indbyggertal, år")
+    population_source = models.CharField("indbyggertal, kilde", max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "kommune"
+        verbose_name_plural = "kommuner"
+
+    def __str__(self) -> str:
+        return f"{self.name} Kommune"
+
+
+class Fellesskab(models.Model):
+    """A fællesskab: municipalities (and a region) running a shared citizen service together."""
+
+    name = models.CharField("navn", max_length=200, unique=True)
+    slug = models.SlugField(unique=True)
+    description = models.TextField("beskrivelse", blank=True)
+
+    class Meta:
+        verbose_name = "fællesskab"
+        verbose_name_plural = "fællesskaber"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MembershipStatus(models.TextChoices):
+    PROSPECTIVE = "prospective", "Interesseret"
+    ONBOARDING = "onboarding", "Under onboarding"
+    ACTIVE = "active", "Aktiv"
+    LEFT = "left", "Udtrådt"
+
+
+class Membership(models.Model):
+    fellesskab = models.ForeignKey(Fellesskab, on_delete=models.CASCADE, related_name="memberships")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="memberships")
+    status = models.CharField(
+        "status", max_length=20, choices=MembershipStatus.choices, default=MembershipStatus.PROSPECTIVE
+    )
+    member_since = models.DateField("medlem siden", null=True, blank=True)
+    left_on = models.DateField("udtrådt den", null=True, blank=True)
+    # During a region's pilot the region pays the operations fee for the member (seed 000: two years).
+    pilot_start = models.DateField("pilotfinansiering fra", null=True, blank=True)
+    pilot_end = models.DateField("pilotfinansiering til", null=True, blank=True)
+    pilot_payer = models.ForeignKey(
+        Region,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="financed_memberships",
+        verbose_name="betaler i pilotperioden",
+    )
+
+    class Meta:
+        ordering = ["municipality__name"]
+        verbose_name = "medlemskab"
+        verbose_name_plural = "medlemskaber"
+        constraints = [
+            models.UniqueConstraint(fields=["fellesskab", "municipality"], name="one_membership_per_municipality"),
+            models.CheckConstraint(
+                condition=models.Q(pilot_end__isnull=True)
+                | models.Q(pilot_start__isnull=True)
+                | models.Q(pilot_end__gte=models.F("pilot_start")),
+                name="pilot_ends_after_it_starts",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality.name} i {self.fellesskab.name}"
+
+
+class Line(models.TextChoices):
+    CITIZEN_SERVICE = "citizen_service", "Borgerservice-hotline"
+    HEALTH_APPS = "health_apps", "Sundhedsapps-linje"
+
+
+class HotlineNumber(models.Model):
+    """A phone number citizens of one member call; the called number tells routing whose citizen it is."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="hotline_numbers")
+    line = models.CharField("linje", max_length=30, choices=Line.choices)
+    number = models.CharField("telefonnummer", max_length=20, unique=True, help_text="8 cifre, fx 72363636")
+    is_demo = models.BooleanField("demodata", default=False)
+
+    class Meta:
+        ordering = ["membership__municipality__name", "line"]
+        verbose_name = "hotline-nummer"
+        verbose_name_plural = "hotline-numre"
+        constraints = [
+            models.UniqueConstraint(fields=["membership", "line"], name="one_number_per_member_and_line"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.get_line_display()})"
+
+    @property
+    def display_number(self) -> str:
+        digits = self.number
+        if len(digits) == 8 and digits.isdigit():
+            return " ".join(digits[i : i + 2] for i in range(0, 8, 2))
+        return digits
+
+
+class Role(models.TextChoices):
+    SECRETARIAT = "secretariat", "Sekretariat"
+    COORDINATOR = "coordinator", "Kommunal koordinator"
+    AGENT = "agent", "Medarbejder (agent)"
+    GUIDE_EDITOR = "guide_editor", "Guideredaktør"
+    REGION_STAFF = "region_staff", "Regionsmedarbejder"
+    NONE = "", "Ingen rolle"
+
+
+class Person(AbstractUser):
+    """A user of Samvirke. Role and municipality decide what they may see (see directory/access.py)."""
+
+    role = models.CharField("rolle", max_length=20, choices=Role.choices, blank=True, default=Role.NONE)
+    municipality = models.ForeignKey(
+        Municipality,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="people",
+        verbose_name="kommune",
+    )
+    region = models.ForeignKey(
+        Region, on_delete=models.PROTECT, null=True, blank=True, related_name="people", verbose_name="region"
+    )
+
+    class Meta:
+        ordering = ["first_name", "last_name", "username"]
+        verbose_name = "person"
+        verbose_name_plural = "personer"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(role__in=["coordinator", "agent"]) | models.Q(municipality__isnull=False),
+                name="coordinators_and_agents_belong_to_a_municipality",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(role="region_staff") | models.Q(region__isnull=False),
+                name="region_staff_belong_to_a_region",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.get_full_name() or self.username

@@ -1,0 +1,75 @@
+"""Parsing population files: every problem named by line, nothing accepted from a bad file."""
+
+from __future__ import annotations
+
+import pytest
+
+from samvirke.directory.lib.populations import PopulationImportError, parse_population_file
+
+KNOWN = {316, 253, 259}
+HEADER = "kommunekode,population,year,source\n"
+
+
+def problems_of(text: str) -> list[str]:
+    with pytest.raises(PopulationImportError) as caught:
+        parse_population_file(text, KNOWN)
+    return caught.value.problems
+
+
+def test_a_good_file_is_parsed_into_updates() -> None:
+    updates = parse_population_file(HEADER + "316,74000,2025,DST FOLK1A\n253,52500,2025,DST FOLK1A\n", KNOWN)
+    assert [(u.kommunekode, u.population, u.year, u.line) for u in updates] == [
+        (316, 74000, 2025, 2),
+        (253, 52500, 2025, 3),
+    ]
+
+
+def test_semicolons_a_bom_danish_thousands_and_column_order_are_accepted() -> None:
+    text = "\ufeffsource;year;population;kommunekode\nDST;2025;74.000;316\n"
+    [update] = parse_population_file(text, KNOWN)
+    assert (update.kommunekode, update.population) == (316, 74000)
+
+
+def test_an_unknown_kommunekode_is_named_with_its_line() -> None:
+    assert problems_of(HEADER + "316,74000,2025,DST\n999,1000,2025,DST\n") == ["Linje 3: kommunekoden 999 findes ikke."]
+
+
+def test_a_duplicate_row_is_named_with_both_lines() -> None:
+    assert problems_of(HEADER + "316,74000,2025,DST\n316,74001,2025,DST\n") == [
+        "Linje 3: kommunekode 316 står også i linje 2."
+    ]
+
+
+@pytest.mark.parametrize(
+    ("population", "message"),
+    [
+        ("-5", "indbyggertallet skal være større end 0, ikke -5"),
+        ("0", "indbyggertallet skal være større end 0, ikke 0"),
+        ("mange", "indbyggertallet 'mange' er ikke et helt tal"),
+        ("12,5", "indbyggertallet '12,5' er ikke et helt tal"),
+        ("", "indbyggertallet '' er ikke et helt tal"),
+    ],
+)
+def test_a_bad_population_is_refused(population: str, message: str) -> None:
+    assert problems_of(HEADER + f'316,"{population}",2025,DST\n') == [f"Linje 2: {message}."]
+
+
+def test_the_wrong_columns_are_refused() -> None:
+    assert problems_of("kode,indbyggere\n316,74000\n") == [
+        "Linje 1: kolonnerne skal være kommunekode,population,year,source, men filen har kode,indbyggere."
+    ]
+
+
+def test_every_problem_in_a_file_is_reported_at_once() -> None:
+    problems = problems_of(HEADER + "999,1,2025,DST\n316,-1,1800,\n253,1000,2025,DST,extra\n")
+    assert problems == [
+        "Linje 2: kommunekoden 999 findes ikke.",
+        "Linje 3: indbyggertallet skal være større end 0, ikke -1; året 1800 ligger ikke mellem 1970 og 2100; "
+        "kilden mangler.",
+        "Linje 4: der er flere felter end de fire kolonner.",
+    ]
+
+
+def test_an_empty_file_and_a_header_only_file_are_refused() -> None:
+    assert "Filen er tom" in problems_of("")[0]
+    assert problems_of(HEADER) == ["Filen har ingen rækker under overskriften."]

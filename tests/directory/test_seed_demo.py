@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+from io import StringIO
+
+from django.core.management import call_command
+from django.test import Client
+
+from samvirke.directory.models import HotlineNumber, Membership, MembershipStatus, Person, Role
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def test_it_loads_the_region_sjaelland_pilot_and_prints_the_logins(db: None) -> None:
+    out = seed()
+    assert "17 medlemmer" in out
+    assert "adgangskode for alle: samvirke-demo" in out
+    assert "sekretariat" in out and "koordinator-holbaek" in out and "agent-holbaek-1" in out
+    assert Membership.objects.filter(status=MembershipStatus.ACTIVE).count() == 17
+    assert set(Membership.objects.values_list("municipality__region__code", flat=True)) == {1085}
+    assert Person.objects.filter(role=Role.COORDINATOR).count() == 17
+    assert Person.objects.filter(role=Role.AGENT).count() == 51
+    assert Person.objects.filter(role=Role.SECRETARIAT).count() == 1
+    assert HotlineNumber.objects.filter(is_demo=True).count() == 34
+
+
+def test_running_it_twice_changes_nothing(db: None) -> None:
+    seed()
+    counts = (Person.objects.count(), Membership.objects.count(), HotlineNumber.objects.count())
+    seed()
+    assert (Person.objects.count(), Membership.objects.count(), HotlineNumber.objects.count()) == counts
+
+
+def test_a_member_changed_by_the_secretariat_is_not_reset_by_a_second_run(db: None) -> None:
+    seed()
+    Membership.objects.filter(municipality__code=316).update(status=MembershipStatus.LEFT)
+    seed()
+    assert Membership.objects.get(municipality__code=316).status == MembershipStatus.LEFT
+
+
+def test_the_demo_logins_work(db: None) -> None:
+    seed()
+    client = Client()
+    assert client.login(username="agent-koege-2", password="samvirke-demo")
+    assert client.get("/medlemmer/").status_code == 200
+    assert client.get("/kommuner/259/").status_code == 200
+    assert client.get("/kommuner/316/").status_code == 403
+
+
+def test_pilot_financing_lasts_two_years_from_the_first_shift(db: None) -> None:
+    seed()
+    holbaek = Membership.objects.get(municipality__code=316)
+    assert holbaek.pilot_start is not None and holbaek.pilot_end is not None and holbaek.pilot_payer is not None
+    assert (holbaek.pilot_start.isoformat(), holbaek.pilot_end.isoformat()) == ("2025-02-01", "2027-01-31")
+    assert holbaek.pilot_payer.name == "Region Sjælland"
