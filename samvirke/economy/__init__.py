@@ -1,0 +1,1 @@
+"""Economy of a fællesskab: member fees, shift hours and business cases."""

@@ -1,0 +1,1 @@
+"""Pure economic models over plain data (no Django): fees, shift hours, business cases."""

@@ -1,0 +1,561 @@
+"""Business cases for welfare-technology investments (seed 004, spec business-case.md).
+
+Amounts are in 1,000 kr. at a fixed price level; negative is a saving, positive a cost. A case's
+Tabel 1 has line items in two blocks, varige ændringer and implementeringsomkostninger; the totals,
+the total impact and the payback period are derived from the lines, and totals typed in from a
+document ("printed") are checked against them. A portfolio overview, rounded to 100, is reconciled
+against its cases.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+Number = int | Decimal
+
+BLOCKS = ("varig", "implementering")
+AREAS = ("Service", "Anlæg", "Innovationspuljen")
+INNOVATION_POOL = "Innovationspuljen"
+DERIVED_ROWS = ("varig", "implementering", "impact")
+ROW_NAMES_DA = {
+    "varig": "Samlet varig ændring",
+    "implementering": "Samlede implementeringsomkostninger",
+    "impact": "Samlet økonomisk påvirkning",
+}
+PAYBACK_CAP_YEARS = 50
+ROUNDING_TOLERANCE = 1  # a printed total within 1 (1,000 kr.) of the computed one is a rounding difference
+OVERVIEW_ROUNDING = 100  # the portfolio overview is rounded to 100 (1,000 kr.)
+_CASE_KEYS = {"title", "years", "lines", "printed", "source", "notes"}
+_LINE_KEYS = {"label", "block", "area", "values", "excluded_from_payback"}
+
+
+class BusinessCaseInputError(ValueError):
+    """A business case or portfolio overview that cannot be used; the message is Danish and names the place."""
+
+
+# --- data -----------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CaseLine:
+    """One line of Tabel 1: amounts per year in 1,000 kr. (None = empty cell, counted as 0).
+
+    Lines financed by the innovation pool are excluded from the payback period by default (seed 004:
+    "Beløb i kursiv er ikke indregnet i tilbagebetalingstid").
+    """
+
+    label: str
+    block: str
+    area: str
+    values: tuple[Number | None, ...]
+    excluded_from_payback: bool = False
+
+
+@dataclass(frozen=True)
+class BusinessCase:
+    """A business case: title, consecutive years, line items and optionally the totals as printed."""
+
+    title: str
+    years: tuple[int, ...]
+    lines: tuple[CaseLine, ...]
+    printed: Mapping[str, tuple[Number | None, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Discrepancy:
+    """A printed total that differs from the computed one: kind "rounding" (|diff| ≤ 1) or "error"."""
+
+    row: str
+    year: int
+    printed: Number
+    computed: Number
+    kind: str
+
+    @property
+    def difference(self) -> Number:
+        return _tidy(Decimal(self.printed) - Decimal(self.computed))
+
+
+@dataclass(frozen=True)
+class CaseResult:
+    """The derived rows (1,000 kr. per year), payback period in years (None = not within the cap)."""
+
+    case: BusinessCase
+    varig: tuple[Number, ...]
+    implementering: tuple[Number, ...]
+    impact: tuple[Number, ...]
+    payback_years: int | None
+    discrepancies: tuple[Discrepancy, ...]
+
+
+# --- parsing --------------------------------------------------------------------------------------
+
+
+def _tidy(value: Number) -> Number:
+    # Integral amounts as int, others as Decimal.
+    if isinstance(value, int):
+        return value
+    return int(value) if value == value.to_integral_value() else value
+
+
+def _amount(value: Any, where: str) -> Number | None:
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise BusinessCaseInputError(f"{where}: beløbet skal være et tal eller null, ikke {value!r}.")
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            raise BusinessCaseInputError(f"{where}: beløbet skal være et endeligt tal, ikke {value!r}.")
+        return _tidy(Decimal(repr(value)))  # the shortest text that gives this float: what was typed
+    if isinstance(value, Decimal):
+        if not value.is_finite():
+            raise BusinessCaseInputError(f"{where}: beløbet skal være et endeligt tal, ikke {value}.")
+        return _tidy(value)
+    raise BusinessCaseInputError(f"{where}: beløbet skal være et tal eller null, ikke {value!r}.")
+
+
+def _years_text(years: Sequence[int]) -> str:
+    return f"{years[0]}–{years[-1]}" if len(years) > 1 else str(years[0])
+
+
+def _parse_years(raw: Any) -> tuple[int, ...]:
+    if not isinstance(raw, list) or not raw:
+        raise BusinessCaseInputError("'years' skal være en liste af årstal, fx [2016, 2017, 2018, 2019, 2020].")
+    for year in raw:
+        if isinstance(year, bool) or not isinstance(year, int):
+            raise BusinessCaseInputError(f"'years' må kun indeholde hele årstal, ikke {year!r}.")
+    for previous, year in zip(raw, raw[1:], strict=False):
+        if year != previous + 1:
+            raise BusinessCaseInputError(f"Årene skal være fortløbende, men {year} følger efter {previous} i 'years'.")
+    return tuple(raw)
+
+
+def _parse_values(raw: Any, years: tuple[int, ...], what: str) -> tuple[Number | None, ...]:
+    if not isinstance(raw, list):
+        raise BusinessCaseInputError(f"{what}: beløbene skal være en liste med ét tal (eller null) pr. år.")
+    if len(raw) != len(years):
+        raise BusinessCaseInputError(
+            f"{what} har {len(raw)} beløb, men casen har {len(years)} år ({_years_text(years)})."
+        )
+    return tuple(_amount(value, f"{what}, {year}") for year, value in zip(years, raw, strict=True))
+
+
+def _parse_line(raw: Any, number: int, years: tuple[int, ...]) -> CaseLine:
+    if not isinstance(raw, dict):
+        raise BusinessCaseInputError(
+            f"Linje nr. {number} i 'lines' skal være et objekt med label, block, area og values."
+        )
+    label = raw.get("label")
+    if not isinstance(label, str) or not label.strip():
+        raise BusinessCaseInputError(f"Linje nr. {number} i 'lines' mangler en tekst ('label').")
+    what = f"Linjen '{label}'"
+    unknown = sorted(set(raw) - _LINE_KEYS)
+    if unknown:
+        raise BusinessCaseInputError(
+            f"{what} har ukendte felter: {', '.join(unknown)}. Tilladt: {', '.join(sorted(_LINE_KEYS))}."
+        )
+    block = raw.get("block")
+    if block not in BLOCKS:
+        raise BusinessCaseInputError(f"{what}: blokken skal være 'varig' eller 'implementering', ikke {block!r}.")
+    area = raw.get("area")
+    if area not in AREAS:
+        raise BusinessCaseInputError(
+            f"{what}: styringsområdet skal være Service, Anlæg eller Innovationspuljen, ikke {area!r}."
+        )
+    if "values" not in raw:
+        raise BusinessCaseInputError(f"{what} mangler sine beløb ('values').")
+    values = _parse_values(raw["values"], years, what)
+    excluded = raw.get("excluded_from_payback", area == INNOVATION_POOL)
+    if not isinstance(excluded, bool):
+        raise BusinessCaseInputError(f"{what}: 'excluded_from_payback' skal være true eller false, ikke {excluded!r}.")
+    return CaseLine(label=label.strip(), block=block, area=area, values=values, excluded_from_payback=excluded)
+
+
+def parse_case(data: Any) -> BusinessCase:
+    """Build a BusinessCase from DESIGN.md's FILE.json data (a dict), checking every field.
+
+    Spec business-case.md. Innovation-pool lines default to excluded_from_payback; `printed` is optional
+    and may hold any of varig, implementering, impact, each with one number or null per year.
+    Raises BusinessCaseInputError with a Danish message naming the line.
+    """
+    if not isinstance(data, dict):
+        raise BusinessCaseInputError("En business case skal være et JSON-objekt med title, years og lines.")
+    unknown = sorted(set(data) - _CASE_KEYS)
+    if unknown:
+        raise BusinessCaseInputError(
+            f"Business casen har ukendte felter: {', '.join(unknown)}. Tilladt: {', '.join(sorted(_CASE_KEYS))}."
+        )
+    title = data.get("title")
+    if not isinstance(title, str) or not title.strip():
+        raise BusinessCaseInputError("Business casen mangler en titel ('title').")
+    years = _parse_years(data.get("years"))
+    raw_lines = data.get("lines")
+    if not isinstance(raw_lines, list) or not raw_lines:
+        raise BusinessCaseInputError("'lines' skal være en liste med mindst én linje.")
+    lines = tuple(_parse_line(raw, number, years) for number, raw in enumerate(raw_lines, start=1))
+    raw_printed = data.get("printed") or {}
+    if not isinstance(raw_printed, dict):
+        raise BusinessCaseInputError("'printed' skal være et objekt med rækkerne varig, implementering og impact.")
+    printed: dict[str, tuple[Number | None, ...]] = {}
+    for row, raw in raw_printed.items():
+        if row not in DERIVED_ROWS:
+            raise BusinessCaseInputError(f"'printed' kan kun indeholde varig, implementering og impact, ikke '{row}'.")
+        if raw is None:
+            continue
+        printed[row] = _parse_values(raw, years, f"Den trykte række '{row}' ({ROW_NAMES_DA[row]})")
+    return BusinessCase(title=title.strip(), years=years, lines=lines, printed=printed)
+
+
+# --- computing ------------------------------------------------------------------------------------
+
+
+def _row_sum(lines: Sequence[CaseLine], count: int) -> tuple[Number, ...]:
+    return tuple(_tidy(sum((Decimal(line.values[i] or 0) for line in lines), Decimal(0))) for i in range(count))
+
+
+def derived_rows(case: BusinessCase) -> tuple[tuple[Number, ...], tuple[Number, ...], tuple[Number, ...]]:
+    """(varig, implementering, impact) per year in 1,000 kr. (seed 004 Tabel 1, spec business-case.md).
+
+    varig = Σ varig lines; implementering = Σ implementation lines including the innovation pool;
+    impact = Σ all lines not excluded_from_payback. Empty cells count as 0.
+    """
+    count = len(case.years)
+    varig = _row_sum([line for line in case.lines if line.block == "varig"], count)
+    implementering = _row_sum([line for line in case.lines if line.block == "implementering"], count)
+    impact = _row_sum([line for line in case.lines if not line.excluded_from_payback], count)
+    return varig, implementering, impact
+
+
+def payback_years(impact: Sequence[Number], cap: int = PAYBACK_CAP_YEARS) -> int | None:
+    """Payback period in years: the first 1-based year whose cumulative impact is ≤ 0.
+
+    Spec business-case.md [I], reproduces all five cases of seed 004: after the last year the last
+    year's impact repeats (steady state). None if not reached within `cap` years (or no years).
+    """
+    if not impact:
+        return None
+    cumulative = Decimal(0)
+    for year in range(1, cap + 1):
+        cumulative += Decimal(impact[min(year, len(impact)) - 1])
+        if cumulative <= 0:
+            return year
+    return None
+
+
+def find_discrepancies(case: BusinessCase, computed: Mapping[str, Sequence[Number]]) -> list[Discrepancy]:
+    """Printed totals that differ from the computed ones, per row and year (spec business-case.md).
+
+    |printed − computed| ≤ 1 (1,000 kr.) is "rounding", more is "error"; null printed cells are skipped.
+    """
+    found = []
+    for row in DERIVED_ROWS:
+        printed_row = case.printed.get(row)
+        if printed_row is None:
+            continue
+        for year, printed, value in zip(case.years, printed_row, computed[row], strict=True):
+            if printed is None or Decimal(printed) == Decimal(value):
+                continue
+            kind = "rounding" if abs(Decimal(printed) - Decimal(value)) <= ROUNDING_TOLERANCE else "error"
+            found.append(Discrepancy(row=row, year=year, printed=printed, computed=value, kind=kind))
+    return found
+
+
+def compute_case(case: BusinessCase, cap: int = PAYBACK_CAP_YEARS) -> CaseResult:
+    """Derived rows, payback period and discrepancies of one business case (seed 004, spec business-case.md)."""
+    varig, implementering, impact = derived_rows(case)
+    computed = {"varig": varig, "implementering": implementering, "impact": impact}
+    return CaseResult(
+        case=case,
+        varig=varig,
+        implementering=implementering,
+        impact=impact,
+        payback_years=payback_years(impact, cap),
+        discrepancies=tuple(find_discrepancies(case, computed)),
+    )
+
+
+def _json_number(value: Number) -> int | float:
+    # JSON has no decimal type: integral amounts become ints, others a float at this boundary only.
+    tidy = _tidy(value)
+    return tidy if isinstance(tidy, int) else float(tidy)
+
+
+def to_json_dict(result: CaseResult) -> dict[str, Any]:
+    """The `samvirke business-case FILE.json --format json` shape of DESIGN.md (1,000 kr., ints when integral).
+
+    Extra keys: "title", "years", and "difference" (printed − computed) in each discrepancy.
+    """
+    return {
+        "title": result.case.title,
+        "years": list(result.case.years),
+        "varig": [_json_number(value) for value in result.varig],
+        "implementering": [_json_number(value) for value in result.implementering],
+        "impact": [_json_number(value) for value in result.impact],
+        "payback_years": result.payback_years,
+        "discrepancies": [
+            {
+                "row": item.row,
+                "year": item.year,
+                "printed": _json_number(item.printed),
+                "computed": _json_number(item.computed),
+                "kind": item.kind,
+                "difference": _json_number(item.difference),
+            }
+            for item in result.discrepancies
+        ],
+    }
+
+
+# --- portfolio overview ---------------------------------------------------------------------------
+
+
+def round_to_hundred(value: Number) -> int:
+    """Round an amount (1,000 kr.) to the nearest 100, half away from zero, as seed 004's overview does."""
+    scaled = Fraction(Decimal(value)) / OVERVIEW_ROUNDING
+    whole = math.floor(abs(scaled) + Fraction(1, 2))
+    return (whole if scaled >= 0 else -whole) * OVERVIEW_ROUNDING
+
+
+@dataclass(frozen=True)
+class OverviewProposal:
+    """One proposal in the overview: its net row and investment row (1,000 kr., rounded to 100).
+
+    `case_title` names the business case it comes from (the overview may word the title differently).
+    """
+
+    label: str
+    case_title: str
+    net: tuple[int, ...]
+    investment: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class OverviewArea:
+    """An area of the overview (e.g. Hjemmeplejen) with its proposals and printed sums (None = not printed)."""
+
+    name: str
+    proposals: tuple[OverviewProposal, ...]
+    net_total: tuple[int, ...] | None = None
+    investment_total: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
+class PortfolioOverview:
+    """The portfolio overview: years, areas, and the printed grand totals (I alt)."""
+
+    years: tuple[int, ...]
+    areas: tuple[OverviewArea, ...]
+    net_total: tuple[int, ...] | None = None
+    investment_total: tuple[int, ...] | None = None
+
+
+@dataclass(frozen=True)
+class ProposalDifference:
+    """An overview figure that differs from its case's figure rounded to 100 (row "net" or "investment")."""
+
+    area: str
+    proposal: str
+    row: str
+    year: int
+    overview: int
+    case_value: Number
+    case_rounded: int
+
+    @property
+    def difference(self) -> int:
+        return self.overview - self.case_rounded
+
+
+@dataclass(frozen=True)
+class SumDifference:
+    """A printed sum in the overview (area "Nettoeffektivisering"/"Investeringsbehov" or I alt) that is
+    not the sum of what it adds up."""
+
+    area: str | None
+    row: str
+    year: int
+    printed: int
+    computed: int
+
+
+@dataclass(frozen=True)
+class PortfolioReconciliation:
+    """Differences between an overview and its cases, and the overview's own sums that do not add up."""
+
+    proposal_differences: tuple[ProposalDifference, ...]
+    sum_differences: tuple[SumDifference, ...]
+
+
+def _whole_numbers(raw: Any, years: tuple[int, ...], what: str) -> tuple[int, ...]:
+    values = _parse_values(raw, years, what)
+    result = []
+    for year, value in zip(years, values, strict=True):
+        if value is None:
+            result.append(0)
+        elif isinstance(value, int):
+            result.append(value)
+        else:
+            raise BusinessCaseInputError(f"{what}, {year}: oversigtens tal skal være hele tal, ikke {value}.")
+    return tuple(result)
+
+
+def parse_overview(data: Any) -> PortfolioOverview:
+    """Build a PortfolioOverview from a dict: {"years", "areas": [{"name", "proposals": [{"label",
+    "case_title", "net", "investment"}], "net_total", "investment_total"}], "net_total",
+    "investment_total"} (seed 004 l.1–82, spec business-case.md). Sums are optional; null cells are 0."""
+    if not isinstance(data, dict):
+        raise BusinessCaseInputError("Oversigten skal være et JSON-objekt med years og areas.")
+    years = _parse_years(data.get("years"))
+    raw_areas = data.get("areas")
+    if not isinstance(raw_areas, list) or not raw_areas:
+        raise BusinessCaseInputError("Oversigten skal have mindst ét område i 'areas'.")
+
+    def optional(raw: Any, what: str) -> tuple[int, ...] | None:
+        return None if raw is None else _whole_numbers(raw, years, what)
+
+    areas = []
+    for number, raw_area in enumerate(raw_areas, start=1):
+        if not isinstance(raw_area, dict) or not isinstance(raw_area.get("name"), str):
+            raise BusinessCaseInputError(f"Område nr. {number} i oversigten skal have et navn ('name').")
+        name = raw_area["name"]
+        raw_proposals = raw_area.get("proposals")
+        if not isinstance(raw_proposals, list) or not raw_proposals:
+            raise BusinessCaseInputError(f"Området '{name}' har ingen forslag ('proposals').")
+        proposals = []
+        for raw in raw_proposals:
+            if not isinstance(raw, dict) or not isinstance(raw.get("label"), str) or not raw["label"].strip():
+                raise BusinessCaseInputError(f"Et forslag i området '{name}' mangler en tekst ('label').")
+            label = raw["label"].strip()
+            case_title = raw.get("case_title", label)
+            if not isinstance(case_title, str) or not case_title.strip():
+                raise BusinessCaseInputError(f"Forslaget '{label}': 'case_title' skal være en tekst.")
+            proposals.append(
+                OverviewProposal(
+                    label=label,
+                    case_title=case_title.strip(),
+                    net=_whole_numbers(raw.get("net"), years, f"Forslaget '{label}', nettorækken"),
+                    investment=_whole_numbers(raw.get("investment"), years, f"Forslaget '{label}', investeringsrækken"),
+                )
+            )
+        areas.append(
+            OverviewArea(
+                name=name,
+                proposals=tuple(proposals),
+                net_total=optional(raw_area.get("net_total"), f"Området '{name}', Nettoeffektivisering"),
+                investment_total=optional(raw_area.get("investment_total"), f"Området '{name}', Investeringsbehov"),
+            )
+        )
+    return PortfolioOverview(
+        years=years,
+        areas=tuple(areas),
+        net_total=optional(data.get("net_total"), "I alt, Nettoeffektivisering"),
+        investment_total=optional(data.get("investment_total"), "I alt, Investeringsbehov"),
+    )
+
+
+def _normal_title(title: str) -> str:
+    return " ".join(title.split()).casefold()
+
+
+def case_row_for_years(case_years: Sequence[int], row: Sequence[Number], years: Sequence[int]) -> list[Number]:
+    """A case's row (1,000 kr.) laid over other years: 0 before the case's first year, its last year's
+    value carried forward after its last year (seed 004's overview does so for 4-year cases)."""
+    first, last = case_years[0], case_years[-1]
+    return [0 if year < first else row[min(year, last) - first] for year in years]
+
+
+def _column_sums(rows: Sequence[tuple[int, ...]]) -> tuple[int, ...]:
+    return tuple(sum(column) for column in zip(*rows, strict=True))
+
+
+def reconcile_portfolio(overview: PortfolioOverview, cases: Sequence[BusinessCase]) -> PortfolioReconciliation:
+    """Compare an overview's per-proposal rows with its business cases, and check the overview's sums.
+
+    Spec business-case.md: a proposal's net row is the case's varig row and its investment row the
+    case's implementering row (incl. the innovation pool), each rounded to 100 half away from zero,
+    with a shorter case's last year carried forward. Area sums (Nettoeffektivisering, Investeringsbehov)
+    and the grand total (I alt) are checked against the proposals' rows they add up.
+    """
+    by_title = {_normal_title(case.title): case for case in cases}
+    years = overview.years
+    proposal_differences: list[ProposalDifference] = []
+    sum_differences: list[SumDifference] = []
+
+    def check_sum(area: str | None, row: str, printed: tuple[int, ...] | None, parts: list[tuple[int, ...]]):
+        if printed is None:
+            return
+        for i, year in enumerate(years):
+            computed = sum(part[i] for part in parts)
+            if printed[i] != computed:
+                sum_differences.append(SumDifference(area, row, year, printed[i], computed))
+
+    area_nets: list[tuple[int, ...]] = []
+    area_investments: list[tuple[int, ...]] = []
+    for area in overview.areas:
+        for proposal in area.proposals:
+            case = by_title.get(_normal_title(proposal.case_title))
+            if case is None:
+                raise BusinessCaseInputError(
+                    f"Forslaget '{proposal.label}' i oversigten har ingen business case med titlen "
+                    f"'{proposal.case_title}'."
+                )
+            varig, implementering, _impact = derived_rows(case)
+            for row, shown, computed in (
+                ("net", proposal.net, varig),
+                ("investment", proposal.investment, implementering),
+            ):
+                laid_over = case_row_for_years(case.years, computed, years)
+                for year, shown_value, case_value in zip(years, shown, laid_over, strict=True):
+                    rounded = round_to_hundred(case_value)
+                    if shown_value != rounded:
+                        proposal_differences.append(
+                            ProposalDifference(
+                                area=area.name,
+                                proposal=proposal.label,
+                                row=row,
+                                year=year,
+                                overview=shown_value,
+                                case_value=_tidy(case_value),
+                                case_rounded=rounded,
+                            )
+                        )
+        nets = [proposal.net for proposal in area.proposals]
+        investments = [proposal.investment for proposal in area.proposals]
+        check_sum(area.name, "Nettoeffektivisering", area.net_total, nets)
+        check_sum(area.name, "Investeringsbehov", area.investment_total, investments)
+        # I alt is checked against the proposals' rows, so a wrong area sum is reported only once.
+        area_nets.append(_column_sums(nets))
+        area_investments.append(_column_sums(investments))
+    check_sum(None, "Nettoeffektivisering", overview.net_total, area_nets)
+    check_sum(None, "Investeringsbehov", overview.investment_total, area_investments)
+    return PortfolioReconciliation(tuple(proposal_differences), tuple(sum_differences))
+
+
+def reconciliation_to_json_dict(reconciliation: PortfolioReconciliation) -> dict[str, Any]:
+    """A portfolio reconciliation as JSON-ready data (1,000 kr., ints when integral; spec business-case.md)."""
+    return {
+        "proposal_differences": [
+            {
+                "area": item.area,
+                "proposal": item.proposal,
+                "row": item.row,
+                "year": item.year,
+                "overview": item.overview,
+                "case_value": _json_number(item.case_value),
+                "case_rounded": item.case_rounded,
+                "difference": item.difference,
+            }
+            for item in reconciliation.proposal_differences
+        ],
+        "sum_differences": [
+            {"area": item.area, "row": item.row, "year": item.year, "printed": item.printed, "computed": item.computed}
+            for item in reconciliation.sum_differences
+        ],
+    }
