@@ -59,6 +59,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "samvirke.audit",
     "samvirke.directory",
+    "samvirke.economy",
+    "samvirke.demo",
 ]
 
 MIDDLEWARE = [
@@ -86,7 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "samvirke.directory.context_processors.navigation",
+                "samvirke.navigation.navigation",
             ],
         },
     },

@@ -14,6 +14,7 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("samvirke.directory.urls")),
+    path("oekonomi/", include("samvirke.economy.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+import samvirke.economy
 from samvirke.economy.lib.business_case import (
     BusinessCaseInputError,
     case_row_for_years,
@@ -23,7 +24,7 @@ from samvirke.economy.lib.business_case import (
     to_json_dict,
 )
 
-CASES_DIR = Path(__file__).resolve().parent.parent / "data" / "business_cases"
+CASES_DIR = Path(samvirke.economy.__file__).resolve().parent / "data" / "business_cases"
 
 
 def load(number: int) -> dict:

@@ -1,5 +1,6 @@
 """Danish number formatting: 851868 → '851.868' (a dot between thousands, as Danes write it)."""
 
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import template
@@ -14,3 +15,40 @@ def thousands(value: Any) -> str:
     except (TypeError, ValueError):
         return str(value)
     return f"{number:,}".replace(",", ".")
+
+
+@register.filter
+def kr(value: Any) -> str:
+    """Money the Danish way: Decimal('65196.25') → '65.196,25'. Half-up to øre; '' for None."""
+    if value is None or value == "":
+        return ""
+    try:
+        amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    except (InvalidOperation, ValueError):
+        return str(value)
+    sign = "-" if amount < 0 else ""
+    whole, _, ore = f"{abs(amount):f}".partition(".")
+    return f"{sign}{int(whole):,}".replace(",", ".") + f",{ore}"
+
+
+@register.filter
+def decimal_da(value: Any) -> str:
+    """A decimal number with a comma and no trailing zeros: Decimal('1.7375') → '1,7375', Decimal('8.00') → '8'."""
+    if value is None:
+        return ""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    return f"{number.normalize():f}".replace(".", ",")
+
+
+@register.filter
+def signed(value: Any) -> str:
+    """A difference with its sign: 3 → '+3', -2 → '−2', 0 → '0'."""
+    try:
+        number = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    text = f"{abs(number):f}".replace(".", ",")
+    return f"+{text}" if number > 0 else (f"−{text}" if number < 0 else "0")

@@ -9,6 +9,7 @@ against its cases.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -285,6 +286,30 @@ def _json_number(value: Number) -> int | float:
     # JSON has no decimal type: integral amounts become ints, others a float at this boundary only.
     tidy = _tidy(value)
     return tidy if isinstance(tidy, int) else float(tidy)
+
+
+def apply_scenario(case_dict: Mapping[str, Any], adjustments: Mapping[str, Sequence[Number]]) -> dict[str, Any]:
+    """The case (FILE.json shape) with a scenario's adjustments added to its lines, without printed totals.
+
+    Spec business-case.md, scenarios (e.g. case 1 with 150 instead of 115 citizens ≈ −100 t.kr. a year):
+    each adjustment (1,000 kr. per year) is added to the first line with that label; an empty cell is 0.
+    """
+    result = copy.deepcopy(dict(case_dict))
+    result["printed"] = {}
+    for label, amounts in adjustments.items():
+        line = next((line for line in result["lines"] if line["label"] == label), None)
+        if line is None:
+            continue
+        line["values"] = [
+            _json_number(Decimal(str(value or 0)) + Decimal(str(amount or 0)))
+            for value, amount in zip(line["values"], amounts, strict=True)
+        ]
+    return result
+
+
+def scenario_result(case_dict: Mapping[str, Any], adjustments: Mapping[str, Sequence[Number]]) -> CaseResult:
+    """compute_case of the case with the scenario's adjustments applied (see apply_scenario)."""
+    return compute_case(parse_case(apply_scenario(case_dict, adjustments)))
 
 
 def to_json_dict(result: CaseResult) -> dict[str, Any]:

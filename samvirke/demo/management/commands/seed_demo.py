@@ -19,8 +19,11 @@ from samvirke.directory.models import (
     Region,
 )
 from samvirke.directory.reference_data import ensure_reference_data
+from samvirke.economy.demo import load_demo_economy
+from samvirke.economy.demo_business_cases import load_demo_business_cases
 
 SJAELLAND = 1085
+HOLBAEK = 316
 
 
 class Command(BaseCommand):
@@ -86,9 +89,14 @@ class Command(BaseCommand):
                 },
             )
 
+        economy_summary = load_demo_economy(fellesskab)
+        cases_added = load_demo_business_cases(None, Municipality.objects.get(code=HOLBAEK))
+
         self.stdout.write(
             f"Demodata klar: {fellesskab.name} med {len(member_codes)} medlemmer og {len(people)} personer."
         )
+        self.stdout.write(economy_summary)
+        self.stdout.write(f"Business cases: {cases_added} nye fra seed 004 hos Holbæk Kommune (demo).")
         if not options["quiet_logins"]:
             self.stdout.write("")
             self.stdout.write(f"Demo-logins (adgangskode for alle: {demo.DEMO_PASSWORD}):")

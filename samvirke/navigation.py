@@ -1,4 +1,6 @@
-"""Navigation by role: each link appears only for people the target page would let in."""
+"""Navigation by role: each link appears only for people the target page would let in.
+
+Project-level, above the apps: it asks each app's access module, and no app imports another's pages."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ from django.http import HttpRequest
 from django.urls import reverse
 
 from samvirke.directory import access
+from samvirke.economy import access as economy_access
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -24,9 +27,16 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                     "url": reverse("directory:municipality", args=[municipality.code]),
                 }
             )
+        if economy_access.can_view_economy(user):
+            items.append({"label": "Økonomi", "url": reverse("economy:overview")})
+        if economy_access.can_view_business_cases(user):
+            items.append({"label": "Business cases", "url": "/oekonomi/business-cases/"})
         if user.is_staff:
             items.append({"label": "Administration", "url": reverse("admin:index")})
+    # The most specific link that the path starts with is the current one (/oekonomi/ vs /oekonomi/business-cases/).
     path = request.path
+    matches = [item for item in items if path.startswith(item["url"])]
+    current = max(matches, key=lambda item: len(item["url"]), default=None)
     for item in items:
-        item["current"] = "page" if path.startswith(item["url"]) else ""
+        item["current"] = "page" if item is current else ""
     return {"nav_items": items}

@@ -1,0 +1,28 @@
+"""Demo economy for the Region Sjælland pilot: the seed's two price levels, contact volumes, invoices."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from samvirke.directory.models import Fellesskab
+from samvirke.economy.actions.invoicing import do_run_invoicing, do_save_economy_settings, do_set_contact_volume
+from samvirke.economy.models import ContactVolume, EconomySettings
+
+# Seed 000: 1.7375 kr. per citizen in 2025 because fewer municipalities joined; 1.25 kr. once all 17 are in.
+DEMO_PRICES = {2025: Decimal("1.7375"), 2026: Decimal("1.25")}
+DEMO_HOURLY_RATE = Decimal(343)
+# Plausible volumes for 11 members in 2025, scaled from seed 002's national figures (266,444 calls and
+# 91,983 chatbot conversations for 45 municipalities in 2024). Marked as demo data.
+DEMO_VOLUMES_2025 = {"phone": 41_300, "chat": 6_200, "chatbot": 14_900}
+
+
+def load_demo_economy(fellesskab: Fellesskab) -> str:
+    """Create what is missing (never overwrites a year the secretariat has changed) and invoice 2025."""
+    for year, price in DEMO_PRICES.items():
+        if not EconomySettings.objects.filter(fellesskab=fellesskab, year=year).exists():
+            do_save_economy_settings(None, fellesskab, year, price_per_citizen=price, hourly_rate=DEMO_HOURLY_RATE)
+    for channel, contacts in DEMO_VOLUMES_2025.items():
+        if not ContactVolume.objects.filter(fellesskab=fellesskab, year=2025, channel=channel).exists():
+            do_set_contact_volume(None, fellesskab, 2025, channel, contacts, "Demodata (skaleret fra DDH 2024)")
+    run = do_run_invoicing(None, fellesskab, 2025)
+    return f"Økonomi: modeller for {', '.join(map(str, DEMO_PRICES))}; {run.summary()}"

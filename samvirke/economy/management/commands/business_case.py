@@ -1,0 +1,172 @@
+"""samvirke business-case FILE.json --format json|table — a business case's derived rows, payback period
+and the differences between its printed totals and the computed ones (spec business-case.md, seed 004).
+
+Pure computation: reads the file, never the database.
+"""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from samvirke.economy.lib.business_case import (
+    DERIVED_ROWS,
+    PAYBACK_CAP_YEARS,
+    ROW_NAMES_DA,
+    BusinessCaseInputError,
+    CaseResult,
+    Number,
+    compute_case,
+    parse_case,
+    to_json_dict,
+)
+
+FORMATS = ("json", "table")
+KIND_DA = {"rounding": "afrunding", "error": "fejl"}
+JSON_ERRORS_DA = {
+    "Expecting ',' delimiter": "der mangler et komma",
+    "Expecting ':' delimiter": "der mangler et kolon",
+    "Expecting value": "der mangler en værdi",
+    "Expecting property name enclosed in double quotes": "et feltnavn skal stå i dobbelte anførselstegn",
+    "Unterminated string starting at": "en tekst mangler sit afsluttende anførselstegn",
+    "Invalid control character at": "ugyldigt kontroltegn i en tekst",
+    "Extra data": "der står mere efter JSON-objektet",
+}
+
+
+def da_amount(value: Number | None) -> str:
+    """An amount in 1,000 kr. Danish style: -1575 → '-1.575', Decimal('12.5') → '12,5', None → '–'."""
+    if value is None:
+        return "–"
+    if isinstance(value, int):
+        text = f"{value:,}"
+    else:
+        exponent = value.as_tuple().exponent
+        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
+        text = f"{value:,.{places}f}"
+    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+
+
+def case_table(result: CaseResult) -> str:
+    """A business case as aligned Danish text: Tabel 1's lines and derived rows, payback, discrepancies."""
+    case = result.case
+    years = [str(year) for year in case.years]
+    header = ["", "Styringsområde", *years]
+    body: list[list[str] | None] = []  # None = a rule
+
+    def add_lines(block: str) -> None:
+        for line in case.lines:
+            if line.block == block:
+                marked = line.excluded_from_payback and not line.label.endswith("*")
+                label = f"  {line.label}" + (" *" if marked else "")
+                body.append([label, line.area, *(da_amount(value) for value in line.values)])
+
+    body.append(["Varige ændringer", "", *([""] * len(years))])
+    add_lines("varig")
+    body.append([ROW_NAMES_DA["varig"], "", *(da_amount(value) for value in result.varig)])
+    body.append(None)
+    body.append(["Implementeringsomkostninger", "", *([""] * len(years))])
+    add_lines("implementering")
+    body.append([ROW_NAMES_DA["implementering"], "", *(da_amount(value) for value in result.implementering)])
+    body.append(None)
+    body.append([ROW_NAMES_DA["impact"], "", *(da_amount(value) for value in result.impact)])
+
+    rows = [header] + [row for row in body if row is not None]
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+
+    def render(cells: list[str]) -> str:
+        parts = [cell.ljust(widths[i]) if i < 2 else cell.rjust(widths[i]) for i, cell in enumerate(cells)]
+        return "  ".join(parts).rstrip()
+
+    rule = "  ".join("-" * width for width in widths)
+    lines = [case.title, "Beløb i 1.000 kr. (negativ = besparelse/effektivisering, positiv = udgift)", ""]
+    lines += [render(header), rule]
+    lines += [rule if row is None else render(row) for row in body]
+    if any(line.excluded_from_payback for line in case.lines):
+        lines.append("* Indgår ikke i den samlede økonomiske påvirkning og tilbagebetalingstiden.")
+    lines.append("")
+    if result.payback_years is None:
+        lines.append(f"Tilbagebetalingstid: ikke inden for {PAYBACK_CAP_YEARS} år.")
+    else:
+        note = ""
+        if result.payback_years > len(case.years):
+            last = case.years[-1]
+            note = f" (efter {last} regnes hvert år med påvirkningen i {last})"
+        lines.append(f"Tilbagebetalingstid: {result.payback_years} år{note}.")
+    if not case.printed:
+        lines.append("Afvigelser: ingen trykte totaler at sammenligne med.")
+    elif not result.discrepancies:
+        checked = ", ".join(ROW_NAMES_DA[row] for row in DERIVED_ROWS if row in case.printed)
+        lines.append(f"Afvigelser: ingen. De trykte totaler stemmer med de beregnede ({checked}).")
+    else:
+        errors = sum(1 for item in result.discrepancies if item.kind == "error")
+        lines.append(
+            f"Afvigelser mellem trykte og beregnede totaler: {len(result.discrepancies)} "
+            f"({errors} fejl, {len(result.discrepancies) - errors} afrunding):"
+        )
+        for item in result.discrepancies:
+            difference = Decimal(item.printed) - Decimal(item.computed)
+            lines.append(
+                f"  {ROW_NAMES_DA[item.row]} {item.year}: trykt {da_amount(item.printed)}, "
+                f"beregnet {da_amount(item.computed)} (trykt − beregnet: {da_amount(_tidy(difference))}; "
+                f"{KIND_DA[item.kind]})"
+            )
+    return "\n".join(lines)
+
+
+def _tidy(value: Decimal) -> Number:
+    return int(value) if value == value.to_integral_value() else value
+
+
+class Command(BaseCommand):
+    help = (
+        "Beregner en business cases afledte rækker (samlet varig ændring, samlede implementeringsomkostninger, "
+        "samlet økonomisk påvirkning), tilbagebetalingstiden og forskellene mellem trykte og beregnede totaler. "
+        "FIL.json har felterne title, years, lines og evt. printed. Beløb i 1.000 kr."
+    )
+    requires_system_checks: list[str] = []  # pure computation; no database, no apps to check
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("file", type=Path, metavar="FIL.json", help="Business casen som JSON-fil (UTF-8)")
+        parser.add_argument("--format", dest="output_format", metavar="json|table", help="json eller table")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        output_format: str | None = options["output_format"]
+        if output_format is None:
+            raise CommandError("Angiv et format med --format json eller table.")
+        if output_format not in FORMATS:
+            raise CommandError(f"Formatet skal være json eller table, ikke '{output_format}'.")
+        path: Path = options["file"]
+        data = self._read_json(path)
+        try:
+            result = compute_case(parse_case(data))
+        except BusinessCaseInputError as error:
+            raise CommandError(f"{path}: {error}") from None
+        if output_format == "json":
+            self.stdout.write(json.dumps(to_json_dict(result), ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write(case_table(result))
+
+    @staticmethod
+    def _read_json(path: Path) -> Any:
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise CommandError(f"Filen {path} findes ikke.") from None
+        except IsADirectoryError:
+            raise CommandError(f"{path} er en mappe, ikke en fil.") from None
+        except UnicodeDecodeError:
+            raise CommandError(f"Filen {path} er ikke UTF-8-tekst.") from None
+        except OSError as error:
+            raise CommandError(f"Filen {path} kan ikke læses ({error.strerror}).") from None
+        try:
+            return json.loads(text, parse_float=Decimal)
+        except json.JSONDecodeError as error:
+            raise CommandError(
+                f"{path}: ikke gyldig JSON i linje {error.lineno}, kolonne {error.colno}: "
+                f"{JSON_ERRORS_DA.get(error.msg, error.msg)}."
+            ) from None

@@ -1,0 +1,18 @@
+from django.urls import include, path
+
+from samvirke.economy.views import economy as views
+
+app_name = "economy"
+urlpatterns = [
+    path("", views.overview, name="overview"),
+    path("<int:year>.xlsx", views.economy_xlsx, name="economy_xlsx"),
+    path("model/<int:year>/", views.settings_edit, name="settings"),
+    path("scenarier/", views.scenarios, name="scenarios"),
+    path("fakturaer/", views.invoices, name="invoices"),
+    path("fakturaer/koer/", views.run_invoicing, name="run_invoicing"),
+    path("fakturaer/<int:pk>/", views.invoice_detail, name="invoice"),
+    path("fakturaer/<int:year>.xlsx", views.invoices_xlsx, name="invoices_xlsx"),
+    path("vagttimer/", views.balance, name="balance"),
+    path("kontaktpris/", views.contact_cost, name="contact_cost"),
+    path("business-cases/", include("samvirke.economy.business_case_urls")),
+]

@@ -1,0 +1,801 @@
+"""Business-case pages (seed 004): the list, a municipality's portfolio overview, a case's Tabel 1 with its
+discrepancies, sections and scenarios, import from .xlsx/.json, editing, and export as Excel and JSON.
+
+Thin: check access (economy.access), parse the form, call the lib or an action, render. Amounts are in
+1,000 kr.; negative is a saving.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.text import slugify
+from django.views.decorators.http import require_GET, require_POST
+
+from samvirke.directory.models import Membership, MembershipStatus, Municipality
+from samvirke.economy import access
+from samvirke.economy.actions import business_cases as actions
+from samvirke.economy.lib.business_case import (
+    INNOVATION_POOL,
+    PAYBACK_CAP_YEARS,
+    ROW_NAMES_DA,
+    BusinessCaseInputError,
+    CaseResult,
+    Number,
+    case_row_for_years,
+    compute_case,
+    parse_case,
+    round_to_hundred,
+    scenario_result,
+)
+from samvirke.economy.lib.business_case_excel import (
+    DESCRIPTION_FIELDS,
+    KIND_DA,
+    MAX_UPLOAD_BYTES,
+    amounts_from_texts,
+    case_workbook,
+    read_case_file,
+    template_workbook,
+)
+from samvirke.economy.models import BusinessCase, BusinessCaseStatus
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+NO_AREA = "Uden område"
+TEMPLATE = "economy/business_cases/"
+
+
+# --- formatting ---------------------------------------------------------------------------------------
+
+
+def fmt(value: Number | None) -> str:
+    """An amount the Danish way: 1.022, -3.166, 12,5 (1,000 kr.); empty cell → ""."""
+    if value is None:
+        return ""
+    number = Decimal(value)
+    sign = "-" if number < 0 else ""
+    number = abs(number)
+    whole = int(number)
+    text = f"{whole:,}".replace(",", ".")
+    fraction = number - whole
+    if fraction:
+        text += "," + format(fraction.normalize(), "f").split(".")[1]
+    return sign + text
+
+
+def payback_text(years: int | None) -> str:
+    if years is None:
+        return f"Ikke inden for {PAYBACK_CAP_YEARS} år"
+    return f"{years} år"
+
+
+def _total(values: Sequence[Number]) -> Number:
+    total = sum((Decimal(value) for value in values), Decimal(0))
+    return int(total) if total == total.to_integral_value() else total
+
+
+# --- access helpers -----------------------------------------------------------------------------------
+
+
+def _cases_with_lines(queryset: QuerySet[BusinessCase]) -> QuerySet[BusinessCase]:
+    return queryset.prefetch_related("lines")
+
+
+def _creatable_municipalities(user: Any) -> list[Municipality]:
+    """Current members the user may create a case for (a coordinator: its own municipality)."""
+    member_ids = Membership.objects.exclude(status=MembershipStatus.LEFT).values("municipality_id")
+    candidates = Municipality.objects.filter(pk__in=member_ids).order_by("name")
+    return [m for m in candidates if access.can_create_business_case_for(user, m)]
+
+
+def _item(queryset: QuerySet[Any], pk: int, what: str) -> Any:
+    try:
+        return queryset.get(pk=pk)
+    except queryset.model.DoesNotExist:
+        raise Http404(f"Der findes ingen {what} med det nummer på denne business case.") from None
+
+
+# --- list and portfolio -------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    access.require_business_cases(user)
+    cases = _cases_with_lines(access.visible_business_cases(user))
+    municipalities = sorted({case.municipality for case in cases}, key=lambda m: m.name)
+    chosen = request.GET.get("kommune", "")
+    if chosen.isdigit():
+        cases = cases.filter(municipality__code=int(chosen))
+    portfolio_links = list(municipalities)
+    own = getattr(user, "municipality", None)
+    if own is not None and own not in portfolio_links and access.can_create_business_case_for(user, own):
+        portfolio_links.append(own)
+    rows = []
+    for case in cases:
+        result = actions.case_result(case)
+        errors = sum(1 for item in result.discrepancies if item.kind == "error")
+        rows.append(
+            {
+                "case": case,
+                "years": f"{case.years[0]}–{case.years[-1]}" if case.years else "",
+                "payback": payback_text(result.payback_years),
+                "impact_total": fmt(_total(result.impact)),
+                "impact_negative": _total(result.impact) < 0,
+                "errors": errors,
+                "roundings": len(result.discrepancies) - errors,
+            }
+        )
+    return render(
+        request,
+        TEMPLATE + "list.html",
+        {
+            "rows": rows,
+            "municipalities": municipalities,
+            "chosen": chosen,
+            "portfolio_links": portfolio_links,
+        },
+    )
+
+
+def _portfolio_row(values: Sequence[Number]) -> list[dict[str, str]]:
+    """Each amount rounded to 100 (half away from zero), with the exact amount where it differs."""
+    cells = []
+    for value in values:
+        rounded = round_to_hundred(value)
+        cells.append({"rounded": fmt(rounded), "exact": "" if Decimal(value) == rounded else fmt(value)})
+    return cells
+
+
+@login_required
+@require_GET
+def portfolio(request: HttpRequest, code: int) -> HttpResponse:
+    """The portfolio overview (seed 004 l.1–82): per area each case's net and investment row, the area sums
+    Nettoeffektivisering and Investeringsbehov and I alt, rounded to 100 with the exact sums beside them."""
+    municipality = access.access_business_case_portfolio(request.user, code)
+    cases = list(
+        _cases_with_lines(access.visible_business_cases(request.user).filter(municipality=municipality)).order_by("pk")
+    )
+    cases = [case for case in cases if case.years]
+    years: list[int] = []
+    if cases:
+        years = list(range(min(case.years[0] for case in cases), max(case.years[-1] for case in cases) + 1))
+    areas: dict[str, dict[str, Any]] = {}
+    grand_net = [Decimal(0)] * len(years)
+    grand_investment = [Decimal(0)] * len(years)
+    for case in cases:
+        result = actions.case_result(case)
+        net = case_row_for_years(case.years, result.varig, years)
+        investment = case_row_for_years(case.years, result.implementering, years)
+        area = areas.setdefault(
+            case.portfolio_area or NO_AREA,
+            {
+                "name": case.portfolio_area or NO_AREA,
+                "cases": [],
+                "net": [Decimal(0)] * len(years),
+                "investment": [Decimal(0)] * len(years),
+            },
+        )
+        area["cases"].append(
+            {
+                "case": case,
+                "net": _portfolio_row(net),
+                "investment": _portfolio_row(investment),
+                "payback": payback_text(result.payback_years),
+            }
+        )
+        for i in range(len(years)):
+            area["net"][i] += Decimal(net[i])
+            area["investment"][i] += Decimal(investment[i])
+            grand_net[i] += Decimal(net[i])
+            grand_investment[i] += Decimal(investment[i])
+    area_list = []
+    for area in areas.values():
+        area_list.append(
+            {
+                "name": area["name"],
+                "cases": area["cases"],
+                "net": _portfolio_row(area["net"]),
+                "investment": _portfolio_row(area["investment"]),
+            }
+        )
+    return render(
+        request,
+        TEMPLATE + "portfolio.html",
+        {
+            "municipality": municipality,
+            "years": years,
+            "areas": area_list,
+            "net_total": _portfolio_row(grand_net),
+            "investment_total": _portfolio_row(grand_investment),
+            "span": len(years) + 1,
+        },
+    )
+
+
+# --- detail -------------------------------------------------------------------------------------------
+
+
+def _table_rows(result: CaseResult) -> list[dict[str, Any]]:
+    """Tabel 1 as rows for the template: block headings, lines, derived rows with their discrepancies."""
+    flagged = {(item.row, item.year): item for item in result.discrepancies}
+    computed = {"varig": result.varig, "implementering": result.implementering, "impact": result.impact}
+
+    def derived(key: str) -> dict[str, Any]:
+        cells = []
+        for year, value in zip(result.case.years, computed[key], strict=True):
+            item = flagged.get((key, year))
+            cells.append(
+                {
+                    "value": fmt(value),
+                    "kind": item.kind if item else "",
+                    "kind_da": KIND_DA[item.kind] if item else "",
+                    "printed": fmt(item.printed) if item else "",
+                }
+            )
+        return {"type": "total", "key": key, "label": ROW_NAMES_DA[key], "cells": cells}
+
+    rows: list[dict[str, Any]] = []
+    for block, heading in (("varig", "Varige ændringer"), ("implementering", "Implementeringsomkostninger")):
+        rows.append({"type": "heading", "label": heading})
+        for line in result.case.lines:
+            if line.block == block:
+                rows.append(
+                    {
+                        "type": "line",
+                        "label": line.label,
+                        "area": line.area,
+                        "excluded": line.excluded_from_payback,
+                        "cells": [{"value": fmt(value)} for value in line.values],
+                    }
+                )
+        rows.append(derived(block))
+    rows.append(derived("impact"))
+    return rows
+
+
+def _scenario_rows(case_dict: dict[str, Any], base: CaseResult, case: BusinessCase) -> list[dict[str, Any]]:
+    base_total = _total(base.impact)
+    rows: list[dict[str, Any]] = [
+        {
+            "name": "Grundscenarie",
+            "description": "Business casen som beregnet ovenfor.",
+            "adjustments": [],
+            "impact": [fmt(value) for value in base.impact],
+            "total": fmt(base_total),
+            "difference": "",
+            "difference_class": "",
+            "payback": payback_text(base.payback_years),
+            "scenario": None,
+        }
+    ]
+    years = list(case.years)
+    for scenario in case.scenarios.all():
+        result = scenario_result(case_dict, scenario.adjustments)
+        total = _total(result.impact)
+        difference = _total([total, -Decimal(base_total)])
+        rows.append(
+            {
+                "name": scenario.name,
+                "description": scenario.description,
+                "adjustments": [
+                    {
+                        "label": label,
+                        "amounts": ", ".join(
+                            f"{year}: {fmt(amount)}" for year, amount in zip(years, amounts, strict=False) if amount
+                        )
+                        or "0",
+                    }
+                    for label, amounts in scenario.adjustments.items()
+                ],
+                "impact": [fmt(value) for value in result.impact],
+                "total": fmt(total),
+                "difference": fmt(difference),
+                "difference_class": "better" if difference < 0 else "worse" if difference > 0 else "",
+                "payback": payback_text(result.payback_years),
+                "scenario": scenario,
+            }
+        )
+    return rows
+
+
+@login_required
+@require_GET
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.access_business_case(request.user, pk)
+    case_dict = actions.case_to_dict(case)
+    result = compute_case(parse_case(case_dict))
+    errors = [item for item in result.discrepancies if item.kind == "error"]
+    discrepancies = [
+        {
+            "row": ROW_NAMES_DA[item.row],
+            "year": item.year,
+            "printed": fmt(item.printed),
+            "computed": fmt(item.computed),
+            "difference": fmt(item.difference),
+            "kind": item.kind,
+            "kind_da": KIND_DA[item.kind],
+        }
+        for item in result.discrepancies
+    ]
+    sections = [
+        (label, getattr(case, key))
+        for key, label in DESCRIPTION_FIELDS
+        if key in ("purpose", "content", "implementation", "involvement")
+    ]
+    return render(
+        request,
+        TEMPLATE + "detail.html",
+        {
+            "case": case,
+            "years": list(case.years),
+            "table": _table_rows(result),
+            "payback": payback_text(result.payback_years),
+            "impact_total": fmt(_total(result.impact)),
+            "has_excluded": any(line.excluded_from_payback for line in result.case.lines),
+            "has_printed": bool(result.case.printed),
+            "discrepancies": discrepancies,
+            "error_count": len(errors),
+            "rounding_count": len(discrepancies) - len(errors),
+            "sections": sections,
+            "risks": case.risks.all(),
+            "kpis": case.kpis.all(),
+            "milestones": case.milestones.all(),
+            "scenarios": _scenario_rows(case_dict, result, case),
+            "can_edit": access.can_edit_business_case(request.user, case),
+            "innovation_pool": INNOVATION_POOL,
+        },
+    )
+
+
+# --- forms --------------------------------------------------------------------------------------------
+
+
+class CaseFileField(forms.FileField):
+    def clean(self, data: Any, initial: Any = None) -> Any:
+        uploaded = super().clean(data, initial)
+        if uploaded is not None and uploaded.size > MAX_UPLOAD_BYTES:
+            raise forms.ValidationError(f"Filen er for stor: højst {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+        return uploaded
+
+
+class ImportForm(forms.Form):
+    file = CaseFileField(
+        label="Fil (.xlsx eller .json)",
+        help_text="Et Excel-ark med overskriftsrækken Linje | Blok | Styringsområde | Udelades af tilbagebetaling | "
+        "2016 | 2017 …, eller en JSON-fil i Samvirkes format.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.json"}),
+    )
+    municipality = forms.ModelChoiceField(label="Kommune", queryset=Municipality.objects.none(), empty_label=None)
+    title = forms.CharField(
+        label="Titel", required=False, max_length=300, help_text="Valgfri: erstatter titlen fra filen."
+    )
+    portfolio_area = forms.CharField(
+        label="Område i porteføljen",
+        required=False,
+        max_length=100,
+        help_text="Fx Hjemmeplejen, Borgere med handicap eller Tværgående.",
+    )
+
+    def __init__(self, *args: Any, municipalities: list[Municipality], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["municipality"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = Municipality.objects.filter(pk__in=[m.pk for m in municipalities]).order_by("name")
+        if len(municipalities) == 1:
+            field.initial = municipalities[0].pk
+            field.widget = forms.HiddenInput()
+
+
+class SectionsForm(forms.Form):
+    title = forms.CharField(label="Titel", max_length=300)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for key, label in DESCRIPTION_FIELDS:
+            limit = getattr(BusinessCase._meta.get_field(key), "max_length", None)
+            if limit:
+                self.fields[key] = forms.CharField(label=label, max_length=limit, required=False)
+            else:
+                self.fields[key] = forms.CharField(
+                    label=label, required=False, widget=forms.Textarea(attrs={"rows": 4})
+                )
+
+
+class RiskForm(forms.Form):
+    risk = forms.CharField(label="Risiko", widget=forms.Textarea(attrs={"rows": 2}))
+    mitigation = forms.CharField(label="Håndteres ved", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class KpiForm(forms.Form):
+    criterion = forms.CharField(label="Succeskriterie", widget=forms.Textarea(attrs={"rows": 2}))
+    measurement = forms.CharField(label="Hvordan måles", widget=forms.Textarea(attrs={"rows": 2}))
+    owner = forms.CharField(label="Ansvarlig", max_length=200)
+    timing = forms.CharField(label="Hvornår", max_length=200)
+
+
+class MilestoneForm(forms.Form):
+    when = forms.CharField(label="Hvornår", max_length=100, help_text="Fx Primo 2017 eller 2. halvår 2016.")
+    what = forms.CharField(label="Hvad", widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ScenarioForm(forms.Form):
+    name = forms.CharField(
+        label="Scenariets navn",
+        max_length=200,
+        help_text="Findes navnet, tilføjes linjen til scenariet (eller erstatter linjens justering).",
+    )
+    description = forms.CharField(label="Beskrivelse", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+    line = forms.ChoiceField(label="Linje, der justeres")
+
+    def __init__(self, *args: Any, case: BusinessCase, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        labels = list(dict.fromkeys(line.label for line in case.lines.all()))
+        line_field = self.fields["line"]
+        assert isinstance(line_field, forms.ChoiceField)
+        line_field.choices = [(label, label) for label in labels]
+        self.years = list(case.years)
+        for year in self.years:
+            self.fields[f"year_{year}"] = forms.CharField(
+                label=str(year), required=False, widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 7})
+            )
+
+    def year_fields(self) -> list[forms.BoundField]:
+        return [self[f"year_{year}"] for year in self.years]
+
+    def other_fields(self) -> list[forms.BoundField]:
+        return [self["name"], self["description"], self["line"]]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        texts = [cleaned.get(f"year_{year}", "") or "" for year in self.years]
+        try:
+            amounts = amounts_from_texts(texts, self.years, "Beløbet")
+        except BusinessCaseInputError as error:
+            raise forms.ValidationError(str(error)) from None
+        if not any(amounts):
+            raise forms.ValidationError("Skriv mindst ét beløb (1.000 kr.), der ikke er 0, fx -100 i 2019.")
+        cleaned["amounts"] = amounts
+        return cleaned
+
+
+class LinesForm(forms.Form):
+    file = CaseFileField(
+        label="Ny Tabel 1 (.xlsx eller .json)",
+        help_text="Erstatter år, linjer og trykte totaler. Titel og beskrivelse bevares.",
+        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.json"}),
+    )
+
+
+class StatusForm(forms.Form):
+    status = forms.ChoiceField(label="Status", choices=BusinessCaseStatus.choices)
+
+
+class DeleteForm(forms.Form):
+    confirm = forms.BooleanField(label="Ja, slet business casen med alle linjer, risici, KPI'er og scenarier")
+
+
+# --- import -------------------------------------------------------------------------------------------
+
+
+def _read_upload(uploaded: Any) -> dict[str, Any]:
+    return read_case_file(uploaded.name or "", uploaded.read())
+
+
+@login_required
+def case_import(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    access.require_business_cases(user)
+    municipalities = _creatable_municipalities(user)
+    if not municipalities:
+        raise PermissionDenied("Du kan ikke oprette business cases for nogen medlemskommune.")
+    status = 200
+    if request.method == "POST":
+        form = ImportForm(request.POST, request.FILES, municipalities=municipalities)
+        if form.is_valid():
+            municipality = form.cleaned_data["municipality"]
+            if not access.can_create_business_case_for(user, municipality):
+                raise PermissionDenied("Du kan ikke oprette business cases for denne kommune.")
+            try:
+                data = _read_upload(form.cleaned_data["file"])
+                title = form.cleaned_data["title"].strip()
+                if title:
+                    data["title"] = title
+                if not str(data.get("title") or "").strip():
+                    raise BusinessCaseInputError(
+                        "Filen har ingen titel. Skriv titlen i celle A1 over overskriftsrækken, eller udfyld feltet "
+                        "Titel herunder."
+                    )
+                extra = {}
+                if form.cleaned_data["portfolio_area"].strip():
+                    extra["portfolio_area"] = form.cleaned_data["portfolio_area"]
+                case = actions.do_create_business_case_from_dict(user, municipality, data, **extra)
+            except BusinessCaseInputError as error:
+                form.add_error("file", str(error))
+            else:
+                messages.success(request, f"Business casen '{case.title}' er oprettet for {municipality.name}.")
+                return redirect("economy:business_case", pk=case.pk)
+        status = 400
+    else:
+        form = ImportForm(municipalities=municipalities)
+    return render(
+        request,
+        TEMPLATE + "import.html",
+        {"form": form, "single_municipality": municipalities[0] if len(municipalities) == 1 else None},
+        status=status,
+    )
+
+
+@login_required
+@require_GET
+def excel_template(request: HttpRequest) -> HttpResponse:
+    access.require_business_cases(request.user)
+    response = HttpResponse(template_workbook(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="business-case-skabelon.xlsx"'
+    return response
+
+
+# --- edit ---------------------------------------------------------------------------------------------
+
+
+def _sections_initial(case: BusinessCase) -> dict[str, Any]:
+    return {"title": case.title, **{key: getattr(case, key) for key, _label in DESCRIPTION_FIELDS}}
+
+
+def _edit_page(request: HttpRequest, case: BusinessCase, status: int = 200, **bound: forms.Form) -> HttpResponse:
+    forms_by_name: dict[str, forms.Form] = {
+        "sections_form": SectionsForm(initial=_sections_initial(case)),
+        "risk_form": RiskForm(),
+        "kpi_form": KpiForm(),
+        "milestone_form": MilestoneForm(),
+        "scenario_form": ScenarioForm(case=case),
+        "lines_form": LinesForm(),
+        "status_form": StatusForm(initial={"status": case.status}),
+        "delete_form": DeleteForm(),
+    }
+    forms_by_name.update(bound)
+    return render(
+        request,
+        TEMPLATE + "edit.html",
+        {
+            "case": case,
+            "risks": case.risks.all(),
+            "kpis": case.kpis.all(),
+            "milestones": case.milestones.all(),
+            "scenarios": case.scenarios.all(),
+            **forms_by_name,
+        },
+        status=status,
+    )
+
+
+@login_required
+def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.access_business_case(request.user, pk, for_edit=True)
+    if request.method != "POST":
+        return _edit_page(request, case)
+    form = SectionsForm(request.POST)
+    if form.is_valid():
+        try:
+            actions.do_update_business_case_sections(request.user, case, **form.cleaned_data)
+        except BusinessCaseInputError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, "Beskrivelsen er gemt.")
+            return redirect("economy:business_case", pk=case.pk)
+    return _edit_page(request, case, 400, sections_form=form)
+
+
+def _add_item(
+    request: HttpRequest, pk: int, form_class: type[forms.Form], form_name: str, anchor: str, add: Any, done: str
+) -> HttpResponse:
+    case = access.access_business_case(request.user, pk, for_edit=True)
+    form = form_class(request.POST)
+    if form.is_valid():
+        try:
+            add(request.user, case, **form.cleaned_data)
+        except BusinessCaseInputError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, done)
+            return redirect(f"{_edit_url(case)}#{anchor}")
+    return _edit_page(request, case, 400, **{form_name: form})
+
+
+def _edit_url(case: BusinessCase) -> str:
+    return reverse("economy:business_case_edit", args=[case.pk])
+
+
+@login_required
+@require_POST
+def add_risk(request: HttpRequest, pk: int) -> HttpResponse:
+    return _add_item(
+        request, pk, RiskForm, "risk_form", "risici", actions.do_add_business_case_risk, "Risikoen er tilføjet."
+    )
+
+
+@login_required
+@require_POST
+def add_kpi(request: HttpRequest, pk: int) -> HttpResponse:
+    return _add_item(
+        request,
+        pk,
+        KpiForm,
+        "kpi_form",
+        "opfoelgning",
+        actions.do_add_business_case_kpi,
+        "Succeskriteriet er tilføjet.",
+    )
+
+
+@login_required
+@require_POST
+def add_milestone(request: HttpRequest, pk: int) -> HttpResponse:
+    return _add_item(
+        request,
+        pk,
+        MilestoneForm,
+        "milestone_form",
+        "tidsplan",
+        actions.do_add_business_case_milestone,
+        "Milepælen er tilføjet.",
+    )
+
+
+def _delete_item(
+    request: HttpRequest, pk: int, item_pk: int, related: str, what: str, delete: Any, done: str
+) -> HttpResponse:
+    case = access.access_business_case(request.user, pk, for_edit=True)
+    item = _item(getattr(case, related).all(), item_pk, what)
+    delete(request.user, item)
+    messages.success(request, done)
+    return redirect(_edit_url(case))
+
+
+@login_required
+@require_POST
+def delete_risk(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    return _delete_item(
+        request, pk, item_pk, "risks", "risiko", actions.do_delete_business_case_risk, "Risikoen er slettet."
+    )
+
+
+@login_required
+@require_POST
+def delete_kpi(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    return _delete_item(
+        request,
+        pk,
+        item_pk,
+        "kpis",
+        "succeskriterie",
+        actions.do_delete_business_case_kpi,
+        "Succeskriteriet er slettet.",
+    )
+
+
+@login_required
+@require_POST
+def delete_milestone(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    return _delete_item(
+        request,
+        pk,
+        item_pk,
+        "milestones",
+        "milepæl",
+        actions.do_delete_business_case_milestone,
+        "Milepælen er slettet.",
+    )
+
+
+@login_required
+@require_POST
+def delete_scenario(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse:
+    return _delete_item(
+        request, pk, item_pk, "scenarios", "scenarie", actions.do_delete_business_case_scenario, "Scenariet er slettet."
+    )
+
+
+@login_required
+@require_POST
+def save_scenario(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.access_business_case(request.user, pk, for_edit=True)
+    form = ScenarioForm(request.POST, case=case)
+    if form.is_valid():
+        name = form.cleaned_data["name"].strip()
+        existing = case.scenarios.filter(name=name).first()
+        adjustments = dict(existing.adjustments) if existing else {}
+        adjustments[form.cleaned_data["line"]] = form.cleaned_data["amounts"]
+        description = form.cleaned_data["description"].strip() or (existing.description if existing else "")
+        try:
+            actions.do_save_business_case_scenario(request.user, case, name, adjustments, description)
+        except BusinessCaseInputError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, f"Scenariet '{name}' er gemt.")
+            return redirect(f"{_detail_url(case)}#scenarier")
+    return _edit_page(request, case, 400, scenario_form=form)
+
+
+def _detail_url(case: BusinessCase) -> str:
+    return reverse("economy:business_case", args=[case.pk])
+
+
+@login_required
+@require_POST
+def replace_lines(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.access_business_case(request.user, pk, for_edit=True)
+    form = LinesForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            data = _read_upload(form.cleaned_data["file"])
+            actions.do_replace_business_case_lines(request.user, case, data)
+        except BusinessCaseInputError as error:
+            form.add_error("file", str(error))
+        else:
+            messages.success(request, "Tabel 1 er erstattet.")
+            return redirect("economy:business_case", pk=case.pk)
+    return _edit_page(request, case, 400, lines_form=form)
+
+
+@login_required
+@require_POST
+def set_status(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.access_business_case(request.user, pk, for_edit=True)
+    form = StatusForm(request.POST)
+    if not form.is_valid():
+        return _edit_page(request, case, 400, status_form=form)
+    actions.do_set_business_case_status(request.user, case, form.cleaned_data["status"])
+    messages.success(request, f"Status er nu '{BusinessCaseStatus(form.cleaned_data['status']).label}'.")
+    return redirect("economy:business_case", pk=case.pk)
+
+
+@login_required
+@require_POST
+def delete_case(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.access_business_case(request.user, pk, for_edit=True)
+    form = DeleteForm(request.POST)
+    if not form.is_valid():
+        return _edit_page(request, case, 400, delete_form=form)
+    title = case.title
+    actions.do_delete_business_case(request.user, case)
+    messages.success(request, f"Business casen '{title}' er slettet.")
+    return redirect("economy:business_cases")
+
+
+# --- exports ------------------------------------------------------------------------------------------
+
+
+def _filename(case: BusinessCase, extension: str) -> str:
+    return f"{slugify(case.title)[:60] or 'business-case'}.{extension}"
+
+
+@login_required
+@require_GET
+def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.access_business_case(request.user, pk)
+    data = actions.case_export_dict(case)
+    response = HttpResponse(case_workbook(data, actions.case_result(case)), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{_filename(case, "xlsx")}"'
+    return response
+
+
+@login_required
+@require_GET
+def export_json(request: HttpRequest, pk: int) -> HttpResponse:
+    case = access.access_business_case(request.user, pk)
+    body = json.dumps(actions.case_export_dict(case), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{_filename(case, "json")}"'
+    return response

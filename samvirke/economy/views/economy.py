@@ -1,0 +1,347 @@
+"""Economy pages: the model per year with a chart, scenarios, invoices, the shift-hour balance, cost per contact.
+
+Thin: access checks from economy/access.py, numbers from lib/ (via selectors), writes via actions.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Sum
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from samvirke.directory.models import Fellesskab, Municipality
+from samvirke.directory.selectors import the_fellesskab
+from samvirke.economy import access
+from samvirke.economy.actions.invoicing import (
+    EconomySettingsMissing,
+    days_in,
+    do_run_invoicing,
+    do_save_economy_settings,
+    do_set_contact_volume,
+    params_from_settings,
+)
+from samvirke.economy.forms import ContactVolumeForm, EconomySettingsForm, ScenarioForm
+from samvirke.economy.invoice_exports import invoices_workbook
+from samvirke.economy.lib.balance import cost_per_contact, hour_balance
+from samvirke.economy.lib.fees import (
+    EconomyInputError,
+    EconomyParams,
+    Member,
+    compare_scenarios,
+    compute_economy,
+)
+from samvirke.economy.lib.invoicing import membership_span
+from samvirke.economy.models import Channel, ContactVolume, EconomySettings, Invoice, InvoiceKind
+from samvirke.economy.selectors import economy_for_year, members_in_year, model_years
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+HUMAN_CHANNELS = {Channel.PHONE.value, Channel.CHAT.value}
+
+
+def _fellesskab() -> Fellesskab:
+    fellesskab = the_fellesskab()
+    if fellesskab is None:
+        raise Http404("Der er intet fællesskab oprettet endnu.")
+    return fellesskab
+
+
+def _year(request: HttpRequest) -> int:
+    raw = request.GET.get("aar", "")
+    if raw.isdigit() and 2000 <= int(raw) <= 2100:
+        return int(raw)
+    return timezone.localdate().year
+
+
+def _visible_codes(user: Any) -> set[int]:
+    return set(access.visible_municipalities(user).values_list("code", flat=True))
+
+
+def _chart(rows: list[Any]) -> list[dict[str, Any]]:
+    """Bar lengths (percent of the largest) for the fee-and-hours chart, drawn as inline SVG."""
+    max_fee = max((row.fee for row in rows), default=Decimal(1)) or Decimal(1)
+    max_hours = max((row.hours_per_year for row in rows), default=1) or 1
+    return [
+        {
+            "name": row.name,
+            "fee": row.fee,
+            "hours": row.hours_per_year,
+            "fee_pct": float(row.fee / max_fee * 100),
+            "hours_pct": row.hours_per_year / max_hours * 100,
+            "y": index * 34,
+        }
+        for index, row in enumerate(sorted(rows, key=lambda r: -r.population))
+    ]
+
+
+@login_required
+def overview(request: HttpRequest) -> HttpResponse:
+    access.require_economy(request.user)
+    fellesskab = _fellesskab()
+    year = _year(request)
+    economy = economy_for_year(fellesskab, year)
+    visible = _visible_codes(request.user)
+    rows = [row for row in economy.result.rows if row.kommunekode in visible] if economy else []
+    chart = _chart(rows)
+    return render(
+        request,
+        "economy/overview.html",
+        {
+            "year": year,
+            "years": sorted(set(model_years(fellesskab)) | {year}),
+            "economy": economy,
+            "rows": rows,
+            "sees_all": access.sees_all_members(request.user),
+            "can_manage": access.can_manage_economy(request.user),
+            "chart": chart,
+            "chart_height": len(chart) * 34 + 10,
+        },
+    )
+
+
+@login_required
+def economy_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    access.require_economy(request.user)
+    from samvirke.economy.exports import economy_workbook
+
+    economy = economy_for_year(_fellesskab(), year)
+    if economy is None:
+        raise Http404(f"Der er ingen økonomimodel med medlemmer for {year}.")
+    result = economy.result
+    if not access.sees_all_members(request.user):
+        visible = _visible_codes(request.user)
+        members = [Member(r.name, r.kommunekode, r.population) for r in result.rows if r.kommunekode in visible]
+        if not members:
+            raise Http404("Din kommune er ikke medlem i det valgte år.")
+        # The own rows, computed with the year's price (a budget is turned into its price per citizen).
+        params = params_from_settings(economy.settings)
+        params = EconomyParams(
+            price_per_citizen=result.price_per_citizen,
+            hours_per_1000=params.hours_per_1000,
+            weeks=params.weeks,
+            band=params.band,
+            hourly_rate=params.hourly_rate,
+        )
+        result = compute_economy(members, params)
+    body = economy_workbook(result, f"Økonomi {year}")
+    response = HttpResponse(body, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="samvirke-oekonomi-{year}.xlsx"'
+    return response
+
+
+@login_required
+def settings_edit(request: HttpRequest, year: int) -> HttpResponse:
+    access.require_manage_economy(request.user)
+    fellesskab = _fellesskab()
+    existing = EconomySettings.objects.filter(fellesskab=fellesskab, year=year).first()
+    if request.method == "POST":
+        form = EconomySettingsForm(request.POST)
+        if form.is_valid():
+            try:
+                do_save_economy_settings(request.user, fellesskab, year, **form.cleaned_data)
+            except EconomyInputError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(request, f"Økonomimodellen for {year} er gemt.")
+                return redirect(f"/oekonomi/?aar={year}")
+    else:
+        initial = {}
+        if existing is not None:
+            initial = {
+                field: getattr(existing, field)
+                for field in ("price_per_citizen", "budget", "hours_per_1000", "weeks", "band_min", "band_max",
+                              "hourly_rate")
+            }  # fmt: skip
+        form = EconomySettingsForm(initial=initial)
+    return render(request, "economy/settings_form.html", {"form": form, "year": year, "existing": existing})
+
+
+@login_required
+def scenarios(request: HttpRequest) -> HttpResponse:
+    """Two scenarios side by side (seed 000: all 17 at 1.25 kr. against the 2025 price 1.7375 kr.)."""
+    access.require_economy(request.user)
+    if not access.sees_all_members(request.user):
+        access.require_manage_economy(request.user)
+    fellesskab = _fellesskab()
+    candidates = Municipality.objects.filter(memberships__fellesskab=fellesskab).order_by("name").distinct()
+    choices = [(str(m.code), m.name) for m in candidates]
+    comparison = None
+    results = None
+    if "a_members" in request.GET:
+        form = ScenarioForm(request.GET, municipality_choices=choices)
+        if form.is_valid():
+            data = form.cleaned_data
+            by_code = {m.code: m for m in candidates}
+            try:
+                results = []
+                for side in ("a", "b"):
+                    members = [
+                        Member(by_code[int(c)].name, int(c), by_code[int(c)].population)
+                        for c in data[f"{side}_members"]
+                    ]
+                    params = EconomyParams(price_per_citizen=data[f"{side}_price"], budget=data[f"{side}_budget"])
+                    results.append(compute_economy(members, params))
+                comparison = compare_scenarios(results[0], results[1])
+            except EconomyInputError as error:
+                form.add_error(None, str(error))
+    else:
+        all_codes = [code for code, _ in choices]
+        form = ScenarioForm(
+            initial={"a_members": all_codes, "a_price": Decimal("1.25"), "b_members": all_codes,
+                     "b_price": Decimal("1.7375")},
+            municipality_choices=choices,
+        )  # fmt: skip
+    return render(request, "economy/scenarios.html", {"form": form, "comparison": comparison, "results": results})
+
+
+@login_required
+def invoices(request: HttpRequest) -> HttpResponse:
+    access.require_economy(request.user)
+    fellesskab = _fellesskab()
+    year = _year(request)
+    visible = access.visible_municipalities(request.user)
+    rows = (
+        Invoice.objects.filter(fellesskab=fellesskab, year=year, municipality__in=visible)
+        .select_related("municipality", "credits")
+        .order_by("number")
+    )
+    total = rows.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+    by_payer: dict[str, Decimal] = {}
+    for invoice in rows:
+        by_payer[invoice.payer_name] = by_payer.get(invoice.payer_name, Decimal("0.00")) + invoice.amount
+    return render(
+        request,
+        "economy/invoices.html",
+        {
+            "year": year,
+            "years": sorted(set(model_years(fellesskab)) | {year}),
+            "invoices": rows,
+            "total": total,
+            "by_payer": sorted(by_payer.items()),
+            "can_manage": access.can_manage_economy(request.user),
+            "has_model": EconomySettings.objects.filter(fellesskab=fellesskab, year=year).exists(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def run_invoicing(request: HttpRequest) -> HttpResponse:
+    access.require_manage_economy(request.user)
+    raw = request.POST.get("year", "")
+    if not raw.isdigit():
+        messages.error(request, "Året skal være et tal.")
+        return redirect("economy:invoices")
+    year = int(raw)
+    try:
+        run = do_run_invoicing(request.user, _fellesskab(), year)
+    except (EconomySettingsMissing, EconomyInputError) as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, run.summary())
+    return redirect(f"/oekonomi/fakturaer/?aar={year}")
+
+
+@login_required
+def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice = access.access_invoice(request.user, pk)
+    return render(
+        request,
+        "economy/invoice_detail.html",
+        {"invoice": invoice, "is_credit": invoice.kind == InvoiceKind.CREDIT_NOTE},
+    )
+
+
+@login_required
+def invoices_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    access.require_economy(request.user)
+    rows = list(
+        Invoice.objects.filter(
+            fellesskab=_fellesskab(), year=year, municipality__in=access.visible_municipalities(request.user)
+        )
+        .select_related("municipality", "credits")
+        .order_by("number")
+    )
+    response = HttpResponse(invoices_workbook(rows, year), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="samvirke-fakturaer-{year}.xlsx"'
+    return response
+
+
+@login_required
+def balance(request: HttpRequest) -> HttpResponse:
+    """Owed shift hours per member for the year (prorated by days of membership) and the weekly band."""
+    access.require_economy(request.user)
+    fellesskab = _fellesskab()
+    year = _year(request)
+    settings = EconomySettings.objects.filter(fellesskab=fellesskab, year=year).first()
+    visible = _visible_codes(request.user)
+    rows = []
+    if settings is not None:
+        params = params_from_settings(settings)
+        for member in members_in_year(fellesskab, year):
+            if member.kommunekode not in visible:
+                continue
+            span = membership_span(member, year)
+            assert span is not None
+            member_days = (span[1] - span[0]).days + 1
+            rows.append(
+                hour_balance(member.kommunekode, member.name, member.population, member_days, days_in(year), params)
+            )
+    return render(
+        request,
+        "economy/balance.html",
+        {
+            "year": year,
+            "years": sorted(set(model_years(fellesskab)) | {year}),
+            "settings": settings,
+            "rows": rows,
+            "total_owed": sum(row.owed_this_year for row in rows),
+        },
+    )
+
+
+@login_required
+def contact_cost(request: HttpRequest) -> HttpResponse:
+    """Cost per contact: the year's operations fees plus the value of the shift hours, over the contacts."""
+    access.require_economy(request.user)
+    fellesskab = _fellesskab()
+    year = _year(request)
+    form = ContactVolumeForm()
+    if request.method == "POST":
+        access.require_manage_economy(request.user)
+        form = ContactVolumeForm(request.POST)
+        if form.is_valid():
+            do_set_contact_volume(request.user, fellesskab, year, **form.cleaned_data)
+            messages.success(request, "Antal henvendelser er gemt.")
+            return redirect(f"/oekonomi/kontaktpris/?aar={year}")
+    economy = economy_for_year(fellesskab, year)
+    volumes = list(ContactVolume.objects.filter(fellesskab=fellesskab, year=year))
+    result = None
+    if economy is not None and volumes:
+        result = cost_per_contact(
+            economy.result.total.fee,
+            economy.result.total.hours_value,
+            {v.channel: v.contacts for v in volumes},
+            HUMAN_CHANNELS,
+        )
+    labels = dict(Channel.choices)
+    return render(
+        request,
+        "economy/contact_cost.html",
+        {
+            "year": year,
+            "years": sorted(set(model_years(fellesskab)) | {year}),
+            "economy": economy,
+            "volumes": volumes,
+            "result": result,
+            "labels": labels,
+            "form": form,
+            "can_manage": access.can_manage_economy(request.user),
+        },
+    )

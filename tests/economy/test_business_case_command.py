@@ -1,0 +1,289 @@
+"""`samvirke business-case FILE.json` (DESIGN.md's command-line contract), against seed 004's five cases."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+import samvirke.economy
+
+CASES_DIR = Path(samvirke.economy.__file__).resolve().parent / "data" / "business_cases"
+SAMVIRKE = Path(sys.executable).parent / "samvirke"
+
+# Tabel 1's derived rows per case, in 1,000 kr. (spec business-case.md, seed 004): varig, implementering,
+# impact and the payback period in years. They equal the seed's printed totals except case 2's errors.
+DERIVED = {
+    1: ([0, -14, -51, -136, -304], [450, 449, 75, 0, 0], [150, 435, 24, -136, -304], 6),
+    2: ([0, -573, -1576, -1576, -1576], [3723, 1388, 573, 0, 0], [3723, 815, -1003, -1576, -1576], 6),
+    3: ([0, -2989, -2939, -2939, -2939], [1506, 450, 450, 0, 0], [1506, -2539, -2489, -2939, -2939], 2),
+    4: ([0, -5900, -5000, -5000], [17700, 6200, 0, 0], [17700, 300, -5000, -5000], 6),
+    5: ([0, 0, -1850, -1850], [3500, 3150, 0, 0], [3500, 3150, -1850, -1850], 6),
+}
+
+# Seed 004 case 2 (l.813): the printed totals the tool must find, as (row, year, printed, computed, kind).
+CASE_2_DISCREPANCIES = [
+    ("varig", 2017, -572, -573, "rounding"),
+    ("varig", 2018, -1575, -1576, "rounding"),
+    ("varig", 2019, -1575, -1576, "rounding"),
+    ("varig", 2020, -1575, -1576, "rounding"),
+    ("impact", 2016, 3705, 3723, "error"),
+    ("impact", 2017, 816, 815, "rounding"),
+    ("impact", 2018, -1002, -1003, "rounding"),
+    ("impact", 2019, -1575, -1576, "rounding"),
+    ("impact", 2020, -1575, -1576, "rounding"),
+]
+
+
+def run(*args: str) -> str:
+    out, err = StringIO(), StringIO()
+    call_command("business_case", *args, stdout=out, stderr=err)
+    return out.getvalue()
+
+
+def case_path(number: int) -> Path:
+    return CASES_DIR / f"case{number}.json"
+
+
+def case_json(number: int) -> dict[str, Any]:
+    return json.loads(run(str(case_path(number)), "--format", "json"))
+
+
+def write_case(tmp_path: Path, data: dict[str, Any] | str) -> Path:
+    path = tmp_path / "case.json"
+    path.write_text(data if isinstance(data, str) else json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+SMALL_CASE: dict[str, Any] = {
+    "title": "Skærmbesøg light",
+    "years": [2016, 2017, 2018],
+    "lines": [
+        {"label": "Besparelse", "block": "varig", "area": "Service", "values": [0, -100, -200]},
+        {"label": "Teknologi", "block": "implementering", "area": "Anlæg", "values": [250, 50, None]},
+    ],
+}
+
+
+# --- the five cases -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("number", [1, 2, 3, 4, 5])
+def test_derived_rows_are_computed_from_the_line_items(number):
+    data = case_json(number)
+    varig, implementering, impact, _payback = DERIVED[number]
+    assert (data["varig"], data["implementering"], data["impact"]) == (varig, implementering, impact)
+
+
+@pytest.mark.parametrize(("number", "payback"), [(1, 6), (2, 6), (3, 2), (4, 6), (5, 6)])
+def test_payback_period_matches_the_seed(number, payback):
+    assert case_json(number)["payback_years"] == payback
+
+
+def test_case_2_has_exactly_the_nine_discrepancies_of_the_seed():
+    found = [
+        (item["row"], item["year"], item["printed"], item["computed"], item["kind"])
+        for item in case_json(2)["discrepancies"]
+    ]
+    assert found == CASE_2_DISCREPANCIES
+
+
+@pytest.mark.parametrize("number", [1, 3, 4, 5])
+def test_cases_whose_printed_totals_add_up_have_no_discrepancies(number):
+    assert case_json(number)["discrepancies"] == []
+
+
+def test_json_has_the_stable_keys_of_the_design():
+    data = case_json(2)
+    assert {"varig", "implementering", "impact", "payback_years", "discrepancies"} <= set(data)
+    assert {"row", "year", "printed", "computed", "kind"} <= set(data["discrepancies"][0])
+
+
+def test_json_keeps_danish_letters():
+    text = run(str(case_path(3)), "--format", "json")
+    assert '"title": "Velfærdsteknologier til handicapområdet"' in text
+
+
+def test_case_1s_innovation_pool_line_counts_in_implementation_but_not_in_the_impact():
+    data = case_json(1)
+    assert data["implementering"][0] == 450
+    assert data["impact"][0] == 150
+
+
+def test_decimal_amounts_are_added_exactly(tmp_path):
+    case = {
+        "title": "Decimaler",
+        "years": [2016],
+        "lines": [
+            {"label": "A", "block": "varig", "area": "Service", "values": [0.1]},
+            {"label": "B", "block": "varig", "area": "Service", "values": [0.2]},
+        ],
+        "printed": {"varig": [0.3]},
+    }
+    data = json.loads(run(str(write_case(tmp_path, case)), "--format", "json"))
+    assert data["varig"] == [0.3]
+    assert data["discrepancies"] == []
+
+
+def test_a_case_that_never_pays_back_has_payback_null(tmp_path):
+    case = {
+        "title": "Ren udgift",
+        "years": [2016, 2017],
+        "lines": [{"label": "Drift", "block": "varig", "area": "Service", "values": [100, 100]}],
+    }
+    path = write_case(tmp_path, case)
+    assert json.loads(run(str(path), "--format", "json"))["payback_years"] is None
+    assert "Tilbagebetalingstid: ikke inden for 50 år." in run(str(path), "--format", "table")
+
+
+# --- table ----------------------------------------------------------------------------------------
+
+
+def test_the_table_shows_derived_rows_payback_and_discrepancies_in_danish():
+    text = run(str(case_path(2)), "--format", "table")
+    lines = text.splitlines()
+    assert lines[0] == "Elektroniske nøgler og kørebøger i Den Sociale Hjemmepleje"
+    header = next(line for line in lines if "Styringsområde" in line)
+    assert header.split()[-5:] == ["2016", "2017", "2018", "2019", "2020"]
+    varig = next(line for line in lines if line.startswith("Samlet varig ændring"))
+    assert varig.split()[-5:] == ["0", "-573", "-1.576", "-1.576", "-1.576"]
+    impact = next(line for line in lines if line.startswith("Samlet økonomisk påvirkning"))
+    assert impact.split()[-5:] == ["3.723", "815", "-1.003", "-1.576", "-1.576"]
+    assert "Tilbagebetalingstid: 6 år" in text
+    assert "Afvigelser mellem trykte og beregnede totaler: 9 (1 fejl, 8 afrunding)" in text
+    assert "Samlet økonomisk påvirkning 2016: trykt 3.705, beregnet 3.723" in text
+    assert "Samlet varig ændring 2017: trykt -572, beregnet -573" in text
+
+
+def test_the_table_marks_lines_left_out_of_the_payback():
+    text = run(str(case_path(1)), "--format", "table")
+    assert "Innovationspuljen" in text
+    assert "* Indgår ikke i den samlede økonomiske påvirkning og tilbagebetalingstiden." in text
+    assert "Afvigelser: ingen." in text
+    assert "Tilbagebetalingstid: 6 år" in text
+
+
+def test_the_table_of_a_case_without_printed_totals_says_there_is_nothing_to_compare(tmp_path):
+    text = run(str(write_case(tmp_path, SMALL_CASE)), "--format", "table")
+    assert "ingen trykte totaler" in text
+    assert "Tilbagebetalingstid: 3 år." in text  # impact 250, −50, −200: cumulative 250, 200, 0
+
+
+# --- bad input ------------------------------------------------------------------------------------
+
+
+def test_malformed_json_is_refused_naming_the_line(tmp_path):
+    path = write_case(tmp_path, '{"title": "x",\n "years": [2016]\n "lines": []}')
+    with pytest.raises(CommandError) as error:
+        run(str(path), "--format", "json")
+    assert "ikke gyldig JSON i linje 3" in str(error.value)
+    assert "der mangler et komma" in str(error.value)
+
+
+def test_a_line_with_another_number_of_values_than_years_is_refused_naming_the_line(tmp_path):
+    case = json.loads(json.dumps(SMALL_CASE))
+    case["lines"][1]["values"] = [250, 50]
+    with pytest.raises(CommandError) as error:
+        run(str(write_case(tmp_path, case)), "--format", "json")
+    assert "Linjen 'Teknologi' har 2 beløb, men casen har 3 år (2016–2018)." in str(error.value)
+
+
+def test_a_printed_row_with_another_number_of_values_than_years_is_refused(tmp_path):
+    case = {**SMALL_CASE, "printed": {"varig": [0, -100]}}
+    with pytest.raises(CommandError) as error:
+        run(str(write_case(tmp_path, case)), "--format", "json")
+    assert "Samlet varig ændring" in str(error.value)
+    assert "har 2 beløb, men casen har 3 år" in str(error.value)
+
+
+def test_an_unknown_block_is_refused_naming_the_line(tmp_path):
+    case = json.loads(json.dumps(SMALL_CASE))
+    case["lines"][0]["block"] = "drift"
+    with pytest.raises(CommandError) as error:
+        run(str(write_case(tmp_path, case)), "--format", "json")
+    assert "Linjen 'Besparelse': blokken skal være 'varig' eller 'implementering', ikke 'drift'." in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("[1, 2, 3]", "skal være et JSON-objekt"),
+        ('{"title": "x", "years": [2016], "lines": [], "extra": 1}', "ukendte felter: extra"),
+        ('{"title": "x", "years": [2016, 2018], "lines": []}', "Årene skal være fortløbende"),
+        (
+            '{"title": "x", "years": [2016], "lines": [{"label": "A", "block": "varig", "area": "Drift", '
+            '"values": [1]}]}',
+            "styringsområdet skal være",
+        ),  # fmt: skip
+        (
+            '{"title": "x", "years": [2016], "lines": [{"label": "A", "block": "varig", "area": "Service", '
+            '"values": ["mange"]}]}',
+            "beløbet skal være et tal eller null",
+        ),  # fmt: skip
+        ("", "ikke gyldig JSON i linje 1"),
+    ],
+)
+def test_wrong_shapes_are_refused_with_a_danish_message(tmp_path, content, message):
+    with pytest.raises(CommandError) as error:
+        run(str(write_case(tmp_path, content)), "--format", "json")
+    assert message in str(error.value)
+
+
+def test_a_missing_file_is_refused(tmp_path):
+    with pytest.raises(CommandError) as error:
+        run(str(tmp_path / "findes-ikke.json"), "--format", "json")
+    assert "findes ikke" in str(error.value)
+
+
+def test_a_file_that_is_not_utf8_is_refused(tmp_path):
+    path = tmp_path / "case.json"
+    path.write_bytes('{"title": "Velfærd"}'.encode("latin-1"))
+    with pytest.raises(CommandError) as error:
+        run(str(path), "--format", "json")
+    assert "ikke UTF-8" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [([], "Angiv et format med --format json eller table"), (["--format", "xlsx"], "json eller table, ikke 'xlsx'")],
+)
+def test_a_missing_or_unknown_format_is_refused(args, message):
+    with pytest.raises(CommandError) as error:
+        run(str(case_path(1)), *args)
+    assert message in str(error.value)
+
+
+def test_the_console_script_exits_non_zero_with_the_danish_message_on_bad_json(tmp_path):
+    path = write_case(tmp_path, '{"title": "x",\n "years": [2016,]}')
+    completed = subprocess.run(
+        [str(SAMVIRKE), "business-case", str(path), "--format", "json"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode != 0
+    assert "ikke gyldig JSON i linje 2" in completed.stderr
+    assert "Traceback" not in completed.stderr
+    assert completed.stdout == ""
+
+
+def test_the_console_script_prints_case_2s_discrepancies_as_json():
+    completed = subprocess.run(
+        [str(SAMVIRKE), "business-case", str(case_path(2)), "--format", "json"],
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=60,
+        check=False,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert len(json.loads(completed.stdout)["discrepancies"]) == 9

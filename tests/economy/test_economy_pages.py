@@ -1,0 +1,231 @@
+"""The economy pages: scope per role, the numbers of the model, forms that refuse bad input."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from samvirke.audit.models import AuditEntry
+from samvirke.directory.models import Person
+from samvirke.economy.actions.invoicing import do_run_invoicing
+from samvirke.economy.models import ContactVolume, EconomySettings, Invoice
+from tests.conftest import client_for
+
+PAGES = [
+    "/oekonomi/?aar=2025",
+    "/oekonomi/2025.xlsx",
+    "/oekonomi/fakturaer/?aar=2025",
+    "/oekonomi/fakturaer/2025.xlsx",
+    "/oekonomi/vagttimer/?aar=2025",
+    "/oekonomi/kontaktpris/?aar=2025",
+    "/oekonomi/scenarier/",
+    "/oekonomi/model/2025/",
+]
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_anonymous_visitors_are_sent_to_login(model_2025: EconomySettings, url: str) -> None:
+    response = Client().get(url)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+@pytest.mark.parametrize("url", PAGES)
+def test_outsiders_and_agents_are_refused(
+    model_2025: EconomySettings, outsider: Person, holbaek_agent: Person, url: str
+) -> None:
+    assert client_for(outsider).get(url).status_code == 403
+    assert client_for(holbaek_agent).get(url).status_code == 403
+
+
+def test_the_secretariat_sees_every_members_fee_and_hours(model_2025: EconomySettings, secretariat: Person) -> None:
+    page = client_for(secretariat).get("/oekonomi/?aar=2025").content.decode()
+    # seed 000 at 1.7375: Holbæk 128,170.16 kr., 590 h, 12 h/week, band 9–16; Greve 90,622.79; Køge 108,722.33
+    for text in ("128.170,16", "90.622,79", "108.722,33", "590", "9–16"):
+        assert text in page
+    assert "1,7375 kr." in page
+    assert "188.498" in page  # the three members' population
+
+
+def test_a_coordinator_sees_only_its_own_row_and_the_total(
+    model_2025: EconomySettings, greve_coordinator: Person
+) -> None:
+    page = client_for(greve_coordinator).get("/oekonomi/?aar=2025").content.decode()
+    assert "90.622,79" in page
+    assert "128.170,16" not in page  # Holbæk's fee
+    assert "Fællesskabet i alt" in page
+
+
+def test_a_year_without_a_model_says_so_and_offers_the_secretariat_to_create_it(secretariat: Person) -> None:
+    page = client_for(secretariat).get("/oekonomi/?aar=2031").content.decode()
+    assert "Der er ingen økonomimodel med medlemmer for 2031." in page
+    assert "/oekonomi/model/2031/" in page
+
+
+def test_the_excel_export_has_the_pages_totals(model_2025: EconomySettings, secretariat: Person) -> None:
+    response = client_for(secretariat).get("/oekonomi/2025.xlsx")
+    sheet = load_workbook(BytesIO(response.content))["Økonomi"]
+    rows = list(sheet.iter_rows(values_only=True))
+    total = next(row for row in rows if row[0] == "I alt")
+    assert Decimal(str(total[3])) == Decimal("327515.28")  # 188,498 × 1.7375 = 327,515.275 → half up
+    assert "327.515,28" in client_for(secretariat).get("/oekonomi/?aar=2025").content.decode()
+
+
+def test_a_coordinators_excel_export_holds_only_its_own_row(
+    model_2025: EconomySettings, greve_coordinator: Person
+) -> None:
+    response = client_for(greve_coordinator).get("/oekonomi/2025.xlsx")
+    names = [row[0] for row in load_workbook(BytesIO(response.content))["Økonomi"].iter_rows(values_only=True)]
+    assert "Greve" in names and "Holbæk" not in names
+
+
+def test_the_secretariat_saves_a_model_with_a_danish_decimal_comma(fellesskab: object, secretariat: Person) -> None:
+    response = client_for(secretariat).post(
+        "/oekonomi/model/2026/",
+        {"price_per_citizen": "1,25", "hours_per_1000": "8", "weeks": "48", "band_min": "0,7", "band_max": "1,3",
+         "hourly_rate": "343,40"},
+    )  # fmt: skip
+    assert response.status_code == 302
+    model = EconomySettings.objects.get(year=2026)
+    assert (model.price_per_citizen, model.hourly_rate) == (Decimal("1.25"), Decimal("343.40"))
+    assert AuditEntry.objects.filter(action="economy.settings_saved").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({}, "Angiv enten en pris pr. borger eller et samlet budget."),
+        ({"price_per_citizen": "1,25", "budget": "1000"}, "ikke begge"),
+        ({"price_per_citizen": "-1"}, "Denne værdi skal være større end eller lig 0."),
+        ({"price_per_citizen": "mange"}, "Indtast et tal."),
+        ({"price_per_citizen": "1", "band_min": "1,5", "band_max": "1,2"}, "Den øvre faktor skal være mindst"),
+        ({"price_per_citizen": "1", "weeks": "0"}, "Denne værdi skal være større end eller lig 1."),
+    ],
+)
+def test_a_bad_model_is_refused_with_a_danish_message_and_nothing_is_saved(
+    fellesskab: object, secretariat: Person, data: dict[str, str], message: str
+) -> None:
+    defaults = {"hours_per_1000": "8", "weeks": "48", "band_min": "0,7", "band_max": "1,3", "hourly_rate": "343"}
+    response = client_for(secretariat).post("/oekonomi/model/2026/", {**defaults, **data})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not EconomySettings.objects.exists()
+
+
+def test_a_coordinator_cannot_change_the_model(fellesskab: object, greve_coordinator: Person) -> None:
+    response = client_for(greve_coordinator).post("/oekonomi/model/2026/", {"price_per_citizen": "0"})
+    assert response.status_code == 403
+    assert not EconomySettings.objects.exists()
+
+
+def test_scenarios_compare_all_17_at_1_25_with_the_seeds_2025_price(fellesskab: object, secretariat: Person) -> None:
+    url = "/oekonomi/scenarier/?a_members=316&a_members=253&a_price=1%2C25&b_members=316&b_members=253&b_price=1%2C7375"
+    page = client_for(secretariat).get(url).content.decode()
+    assert "92.208,75" in page and "128.170,16" in page  # Holbæk at 1.25 and at 1.7375
+    assert "65.196,25" in page and "90.622,79" in page  # Greve
+
+
+def test_a_scenario_without_members_or_price_says_what_is_missing(fellesskab: object, secretariat: Person) -> None:
+    page = client_for(secretariat).get("/oekonomi/scenarier/?a_members=316&b_price=1").content.decode()
+    assert "Vælg mindst én kommune." in page
+    assert "Angiv enten en pris pr. borger eller et budget" in page
+
+
+def test_a_coordinator_sees_only_its_own_invoices(
+    model_2025: EconomySettings, fellesskab: object, greve_coordinator: Person
+) -> None:
+    do_run_invoicing(None, fellesskab, 2025)  # type: ignore[arg-type]
+    client = client_for(greve_coordinator)
+    page = client.get("/oekonomi/fakturaer/?aar=2025").content.decode()
+    assert "Greve" in page and "Holbæk" not in page
+    holbaek_invoice = Invoice.objects.get(municipality__code=316)
+    assert client.get(f"/oekonomi/fakturaer/{holbaek_invoice.pk}/").status_code == 403
+    greve_invoice = Invoice.objects.get(municipality__code=253)
+    invoice_page = client.get(f"/oekonomi/fakturaer/{greve_invoice.pk}/").content.decode()
+    assert "Region Sjælland" in invoice_page and "Driftsbidrag 2025" in invoice_page
+
+
+def test_an_unknown_invoice_is_a_danish_404(secretariat: Person) -> None:
+    response = client_for(secretariat).get("/oekonomi/fakturaer/999999/")
+    assert response.status_code == 404
+    assert "Der findes ingen faktura med det nummer." in response.content.decode()
+
+
+def test_the_secretariat_runs_invoicing_from_the_page_twice_without_double_invoices(
+    model_2025: EconomySettings, secretariat: Person
+) -> None:
+    client = client_for(secretariat)
+    first = client.post("/oekonomi/fakturaer/koer/", {"year": "2025"}, follow=True).content.decode()
+    assert "Fakturering 2025: 3 nye fakturaer, 0 kreditnotaer, 0 uændrede." in first
+    second = client.post("/oekonomi/fakturaer/koer/", {"year": "2025"}, follow=True).content.decode()
+    assert "0 nye fakturaer, 0 kreditnotaer, 3 uændrede." in second
+    assert Invoice.objects.count() == 3
+
+
+def test_invoicing_a_year_without_a_model_says_so(fellesskab: object, secretariat: Person) -> None:
+    page = client_for(secretariat).post("/oekonomi/fakturaer/koer/", {"year": "2030"}, follow=True).content.decode()
+    assert "Der er ingen økonomimodel for 2030." in page
+    assert not Invoice.objects.exists()
+
+
+def test_only_the_secretariat_may_run_invoicing(model_2025: EconomySettings, greve_coordinator: Person) -> None:
+    assert client_for(greve_coordinator).post("/oekonomi/fakturaer/koer/", {"year": "2025"}).status_code == 403
+    assert not Invoice.objects.exists()
+
+
+def test_the_invoice_excel_total_equals_the_pages_total(
+    model_2025: EconomySettings, fellesskab: object, secretariat: Person
+) -> None:
+    do_run_invoicing(None, fellesskab, 2025)  # type: ignore[arg-type]
+    client = client_for(secretariat)
+    sheet = load_workbook(BytesIO(client.get("/oekonomi/fakturaer/2025.xlsx").content)).active
+    assert sheet is not None
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[-1][0] == "I alt"
+    total = Decimal(str(rows[-1][11]))
+    assert total == sum(Invoice.objects.values_list("amount", flat=True))
+    page = client.get("/oekonomi/fakturaer/?aar=2025").content.decode()
+    assert f'id="invoice-total">{total:,.2f}'.replace(",", "X").replace(".", ",").replace("X", ".") in page
+
+
+def test_the_balance_shows_owed_hours_and_the_band(model_2025: EconomySettings, greve_coordinator: Person) -> None:
+    page = client_for(greve_coordinator).get("/oekonomi/vagttimer/?aar=2025").content.decode()
+    assert "Greve" in page and "Holbæk" not in page
+    # Greve joined 1 Feb 2025: 417 h × 334 / 365 = 381.6 → 382
+    assert ">417<" in page and ">382<" in page and "6–11" in page
+
+
+def test_cost_per_contact_spreads_the_costs_over_the_channels(model_2025: EconomySettings, secretariat: Person) -> None:
+    client = client_for(secretariat)
+    for channel, contacts in (("phone", "10000"), ("chatbot", "5000")):
+        response = client.post(
+            "/oekonomi/kontaktpris/?aar=2025", {"channel": channel, "contacts": contacts, "source": "test"}
+        )
+        assert response.status_code == 302
+    page = client.get("/oekonomi/kontaktpris/?aar=2025").content.decode()
+    # Cost = fees 327,515.28 + hours 1,508 × 343 = 517,244.00 → 844,759.28 kr. over 15,000 contacts = 56.32 kr.
+    assert 'id="overall-cost">56,32 kr.' in page
+    assert ContactVolume.objects.count() == 2
+
+
+def test_a_bad_contact_volume_is_refused(model_2025: EconomySettings, secretariat: Person) -> None:
+    response = client_for(secretariat).post(
+        "/oekonomi/kontaktpris/?aar=2025", {"channel": "fax", "contacts": "-3", "source": ""}
+    )
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Marker en gyldig valgmulighed" in page
+    assert "Dette felt er påkrævet." in page
+    assert not ContactVolume.objects.exists()
+
+
+def test_a_coordinator_cannot_register_contact_volumes(model_2025: EconomySettings, greve_coordinator: Person) -> None:
+    response = client_for(greve_coordinator).post(
+        "/oekonomi/kontaktpris/?aar=2025", {"channel": "phone", "contacts": "1", "source": "x"}
+    )
+    assert response.status_code == 403
+    assert not ContactVolume.objects.exists()
