@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "samvirke.audit",
     "samvirke.directory",
     "samvirke.economy",
+    "samvirke.knowledge",
+    "samvirke.assistant",
     "samvirke.demo",
 ]
 

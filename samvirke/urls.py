@@ -15,6 +15,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("samvirke.directory.urls")),
     path("oekonomi/", include("samvirke.economy.urls")),
+    path("chat/", include("samvirke.assistant.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -21,6 +21,7 @@ from samvirke.directory.models import (
 from samvirke.directory.reference_data import ensure_reference_data
 from samvirke.economy.demo import load_demo_economy
 from samvirke.economy.demo_business_cases import load_demo_business_cases
+from samvirke.knowledge.actions import do_load_knowledge
 
 SJAELLAND = 1085
 HOLBAEK = 316
@@ -89,11 +90,16 @@ class Command(BaseCommand):
                 },
             )
 
+        knowledge = do_load_knowledge(None)
         economy_summary = load_demo_economy(fellesskab)
         cases_added = load_demo_business_cases(None, Municipality.objects.get(code=HOLBAEK))
 
         self.stdout.write(
             f"Demodata klar: {fellesskab.name} med {len(member_codes)} medlemmer og {len(people)} personer."
+        )
+        self.stdout.write(
+            f"Vidensbase: {knowledge['guides']} nye guides, {knowledge['examples']} nye eksempelspørgsmål, "
+            f"{knowledge['variants']} nye kommunale varianter (demo)."
         )
         self.stdout.write(economy_summary)
         self.stdout.write(f"Business cases: {cases_added} nye fra seed 004 hos Holbæk Kommune (demo).")

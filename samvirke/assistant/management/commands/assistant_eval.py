@@ -1,0 +1,48 @@
+"""samvirke assistant-eval FILE.csv — measure the assistant on a labelled set (question,municipality_code,
+expected_topic; an empty expected_topic means out of scope)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from samvirke.assistant import service
+from samvirke.assistant.lib.evaluation import Case, evaluate
+
+
+class Command(BaseCommand):
+    help = "Måler borgerassistenten: top-1-træfsikkerhed, 'ved ikke' for spørgsmål uden for emnet, svartid."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("files", nargs="+", type=Path)
+        parser.add_argument("--errors", action="store_true", help="Vis de spørgsmål, der blev besvaret forkert")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        engine = service.engine()
+        if engine is None:
+            raise CommandError("Vidensbasen er tom. Kør først: samvirke load-guides (eller samvirke seed-demo).")
+        cases: list[Case] = []
+        known = set(engine.titles)
+        for path in options["files"]:
+            try:
+                rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+            except FileNotFoundError:
+                raise CommandError(f"Filen {path} findes ikke.") from None
+            if not rows or not {"question", "municipality_code", "expected_topic"} <= set(rows[0]):
+                raise CommandError(f"{path}, linje 1: kolonnerne skal være question,municipality_code,expected_topic.")
+            for line, row in enumerate(rows, start=2):
+                expected = row["expected_topic"].strip() or None
+                if expected is not None and expected not in known:
+                    raise CommandError(f"{path}, linje {line}: ukendt emne {expected!r}.")
+                code = row["municipality_code"].strip()
+                cases.append(Case(row["question"], int(code) if code.isdigit() else 0, expected))
+        report = evaluate(engine.decide, cases)
+        result: dict[str, Any] = report.as_dict()
+        if options["errors"]:
+            result["errors"] = [{"question": q, "expected": e, "got": g} for q, e, g in report.errors]
+        self.stdout.write(json.dumps(result, ensure_ascii=False, indent=2))

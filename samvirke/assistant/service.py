@@ -1,0 +1,247 @@
+"""The assistant as the rest of Samvirke uses it: an engine built from the published guides, and replies
+composed with the citizen's municipality's variant, crisis notices first and the hotline when unsure.
+
+The engine lives in the process's memory as a cache of what is in the database; it is rebuilt when the
+knowledge changes (checked with one cheap query per question), so any number of workers can serve it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import logging
+import os
+import pickle
+import tempfile
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Count, Max, Q
+from django.utils import timezone
+
+from samvirke.assistant.lib import engine as engine_module
+from samvirke.assistant.lib import text as text_module
+from samvirke.assistant.lib.engine import AssistantEngine, Candidate, TopicDoc
+from samvirke.assistant.lib.hours import OpeningHours, describe, is_open
+from samvirke.directory.models import HotlineNumber, Line, Municipality
+from samvirke.knowledge import content
+from samvirke.knowledge.lib.guides import apply_variant, fill_placeholders, markdown_to_html, plain_text, sections
+from samvirke.knowledge.models import CrisisNotice, ExampleQuestion, Guide, GuideStatus, GuideVariant, Topic
+
+MAX_QUESTION_CHARS = 500  # longer input is cut: no citizen question needs more, and it bounds the work
+HOTLINE_HOURS = OpeningHours.hotline_default()
+SUGGESTION_FLOOR = 0.25
+FORWARD_TEXT = {
+    "municipality": "Det her behandler din egen kommune: kontakt {municipality} Kommune på {phone}.",
+    "region-minsp-support": "Tekniske fejl i Min Sundhedsplatform løser regionens MinSP-support. "
+    "Ring til hotlinen på {hotline_phone}, så stiller vi dig om.",
+}
+
+logger = logging.getLogger(__name__)
+_lock = threading.Lock()
+_cache: dict[str, Any] = {"version": None, "engine": None}
+_engines: dict[str, AssistantEngine] = {}
+
+
+def knowledge_version() -> tuple[Any, ...]:
+    guides = Guide.objects.filter(status=GuideStatus.PUBLISHED).aggregate(n=Count("pk"), changed=Max("updated_at"))
+    examples = ExampleQuestion.objects.aggregate(n=Count("pk"), last=Max("pk"))
+    return (guides["n"], guides["changed"], examples["n"], examples["last"])
+
+
+def _topic_docs() -> list[TopicDoc]:
+    examples: dict[str, list[str]] = {}
+    for topic_id, text in ExampleQuestion.objects.order_by("pk").values_list("topic_id", "text"):
+        examples.setdefault(topic_id, []).append(text)
+    return [
+        TopicDoc(
+            topic_id=topic.pk,
+            title=topic.title,
+            text=plain_text(topic.guide.body),
+            examples=tuple(examples.get(topic.pk, ())),
+            synonyms=tuple(s.strip() for s in topic.synonyms.split(",") if s.strip()),
+        )
+        for topic in Topic.objects.filter(guide__status=GuideStatus.PUBLISHED).select_related("guide").order_by("pk")
+    ]
+
+
+def _digest(docs: list[TopicDoc]) -> str:
+    """Identifies an engine: the knowledge, the shipped training files and the engine's own code (a pickle
+    made by older code is never loaded by newer code)."""
+    hasher = hashlib.sha256(repr(docs).encode())
+    for module in (engine_module, text_module):
+        hasher.update(Path(module.__file__ or "").read_bytes())
+    hasher.update(repr((content.read_out_of_scope_training(), content.read_synonym_pairs())).encode())
+    return hasher.hexdigest()
+
+
+def _cache_path(digest: str) -> Path:
+    return Path(settings.VAR_DIR) / "cache" / f"assistant-{digest[:32]}.pickle"
+
+
+def _load_or_build(digest: str, docs: list[TopicDoc]) -> AssistantEngine:
+    """Build the engine, or load the one another process built from the same content.
+
+    Training takes seconds; the pickle in var/cache/ lets every worker (and every test run) start at once.
+    Only files this installation wrote itself are read, so unpickling them is safe.
+    """
+    path = _cache_path(digest)
+    try:
+        with path.open("rb") as handle:
+            cached = pickle.load(handle)  # noqa: S301 (our own cache file, see docstring)
+        if isinstance(cached, AssistantEngine):
+            return cached
+    except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    built = AssistantEngine(docs, content.read_out_of_scope_training(), content.read_synonym_pairs())
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile("wb", dir=path.parent, delete=False) as temporary:
+            pickle.dump(built, temporary, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary.name, path)  # atomic: a reader never sees half a file
+    except OSError:
+        logger.warning("Could not cache the assistant engine at %s", path)
+    return built
+
+
+def engine() -> AssistantEngine | None:
+    """The engine for the knowledge as it is now. Rebuilt only when the knowledge's content changed: the
+    cheap version check runs per question; the content digest only when the version moved (a new worker,
+    an edit), so identical content (another worker, a test database) reuses a built engine."""
+    version = knowledge_version()
+    if version[0] == 0:
+        return None
+    with _lock:
+        if _cache["version"] != version:
+            docs = _topic_docs()
+            digest = _digest(docs)
+            built = _engines.get(digest) or _load_or_build(digest, docs)
+            _engines.clear()  # keep one: an engine holds a few MB of vectors and a classifier
+            _engines[digest] = built
+            _cache["engine"], _cache["version"] = built, version
+        return _cache["engine"]
+
+
+@dataclass
+class Reply:
+    question: str
+    municipality: Municipality
+    kind: str  # "answer" | "clarify" | "handoff"
+    topic_id: str | None = None
+    topic_title: str = ""
+    confidence: float = 0.0
+    candidates: list[Candidate] = field(default_factory=list)
+    answer_text: str = ""
+    answer_html: str = ""
+    crisis_notices: list[CrisisNotice] = field(default_factory=list)
+    hotline_phone: str = ""
+    hotline_open: bool = False
+    hotline_status: str = ""
+
+    @property
+    def suggestions(self) -> list[Candidate]:
+        """When unsure, the topics worth offering: only serious candidates, so nonsense gets none."""
+        return [c for c in self.candidates[:2] if c.probability >= SUGGESTION_FLOOR]
+
+    @property
+    def handoff(self) -> bool:
+        return self.kind == "handoff"
+
+    def as_json(self) -> dict[str, Any]:
+        """The DESIGN.md shape of `samvirke ask --format json` (keys stable; add, don't rename)."""
+        return {
+            "topic_id": self.topic_id if self.kind == "answer" else None,
+            "confidence": self.confidence,
+            "handoff": self.handoff,
+            "answer": self.answer_text,
+            "candidates": [
+                {"topic_id": c.topic_id, "title": c.title, "probability": c.probability} for c in self.candidates
+            ],
+            "kind": self.kind,
+            "crisis_notices": [notice.title for notice in self.crisis_notices],
+            "hotline_open": self.hotline_open,
+        }
+
+
+def hotline_phone(municipality: Municipality) -> str:
+    number = HotlineNumber.objects.filter(membership__municipality=municipality, line=Line.CITIZEN_SERVICE).first()
+    if number is None:
+        return ""
+    return number.display_number
+
+
+def placeholder_values(municipality: Municipality) -> dict[str, str]:
+    values = {"municipality": municipality.name, "hotline_phone": hotline_phone(municipality)}
+    info = getattr(municipality, "service_info", None)
+    if info is not None:
+        values.update(
+            opening_hours=info.opening_hours, phone=info.phone, address=info.address, booking_url=info.booking_url
+        )
+    return values
+
+
+def guide_text_for(topic: Topic, municipality: Municipality) -> str:
+    """The guide as this municipality's citizens see it: variant applied, placeholders filled."""
+    variant = GuideVariant.objects.filter(guide=topic.guide, municipality=municipality).first()
+    body = apply_variant(topic.guide.body, variant.body if variant else None, variant.mode if variant else "sections")
+    return fill_placeholders(body, placeholder_values(municipality))
+
+
+def active_crisis_notices(municipality: Municipality, now: dt.datetime) -> list[CrisisNotice]:
+    return list(
+        CrisisNotice.objects.filter(published=True, municipalities=municipality, starts_at__lte=now)
+        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
+        .order_by("-starts_at")
+    )
+
+
+def ask(
+    question: str, municipality: Municipality, now: dt.datetime | None = None, topic_id: str | None = None
+) -> Reply:
+    """Answer a citizen's question for a municipality. `topic_id` answers a clarification the citizen chose."""
+    now = now or timezone.now()
+    local = timezone.localtime(now)
+    question = question.replace("\x00", "")[:MAX_QUESTION_CHARS]
+    phone = hotline_phone(municipality)
+    reply = Reply(
+        question=question,
+        municipality=municipality,
+        kind="handoff",
+        crisis_notices=active_crisis_notices(municipality, now),
+        hotline_phone=phone,
+        hotline_open=is_open(HOTLINE_HOURS, local),
+        hotline_status=describe(HOTLINE_HOURS, local),
+    )
+    current = engine()
+    if topic_id is None and current is not None:
+        decision = current.decide(question)
+        reply.kind, reply.topic_id, reply.confidence, reply.candidates = (
+            decision.kind,
+            decision.topic_id,
+            decision.confidence,
+            decision.candidates,
+        )
+    elif topic_id is not None:
+        reply.kind, reply.topic_id, reply.confidence = "answer", topic_id, 1.0
+    topic = Topic.objects.filter(pk=reply.topic_id, guide__status=GuideStatus.PUBLISHED).select_related("guide").first()
+    if reply.kind == "answer" and topic is not None:
+        text = guide_text_for(topic, municipality)
+        reply.topic_title = topic.title
+        short = dict(sections(text)).get("Kort svar", "")
+        forward = FORWARD_TEXT.get(topic.forward_target or "", "")
+        values = placeholder_values(municipality)
+        reply.answer_text = plain_text(short).strip() + (" " + fill_placeholders(forward, values) if forward else "")
+        reply.answer_html = markdown_to_html(text, guide_url="?emne={topic}")
+        if forward:
+            reply.answer_html = f'<p class="forward">{fill_placeholders(forward, values)}</p>\n' + reply.answer_html
+    elif reply.kind == "clarify":
+        titles = " eller ".join(f"»{c.title}«" for c in reply.candidates[:2])
+        reply.answer_text = f"Mener du {titles}?"
+    else:
+        reply.kind, reply.topic_id = "handoff", None
+        contact = f" Ring til hotlinen på {phone}." if phone else ""
+        reply.answer_text = f"Det kan jeg desværre ikke svare sikkert på.{contact} {reply.hotline_status}"
+    return reply

@@ -1,0 +1,39 @@
+"""Is the hotline open? 60 hours a week, Danish holidays closed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from samvirke.assistant.lib.hours import OpeningHours, describe, is_open, next_opening
+
+CPH = ZoneInfo("Europe/Copenhagen")
+HOURS = OpeningHours.hotline_default()
+
+
+def at(year: int, month: int, day: int, hour: int, minute: int) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, minute, tzinfo=CPH)
+
+
+def test_the_default_is_60_hours_a_week() -> None:
+    assert HOURS.hours_per_week() == 60
+
+
+def test_open_on_a_weekday_afternoon_and_closed_at_night_and_on_sunday() -> None:
+    assert is_open(HOURS, at(2026, 11, 23, 14, 0))  # Monday
+    assert not is_open(HOURS, at(2026, 11, 23, 20, 0))
+    assert not is_open(HOURS, at(2026, 11, 22, 12, 0))  # Sunday
+
+
+def test_closed_on_danish_holidays_and_christmas_eve() -> None:
+    assert not is_open(HOURS, at(2026, 4, 6, 12, 0))  # 2. påskedag
+    assert not is_open(HOURS, at(2026, 5, 14, 12, 0))  # Kristi himmelfartsdag
+    assert not is_open(HOURS, at(2026, 12, 24, 12, 0))  # juleaften
+
+
+def test_it_says_when_it_opens_next() -> None:
+    assert describe(HOURS, at(2026, 11, 23, 14, 0)) == "Hotlinen har åbent nu, indtil kl. 20.00."
+    assert describe(HOURS, at(2026, 11, 21, 10, 0)) == "Hotlinen har lukket nu. Den åbner mandag kl. 08.00."
+    text = describe(HOURS, at(2026, 12, 25, 10, 0))
+    assert text.startswith("Hotlinen har lukket i dag (Juledag)") and "mandag kl. 08.00" in text
+    assert next_opening(HOURS, at(2026, 11, 23, 6, 0)) == at(2026, 11, 23, 8, 0)
