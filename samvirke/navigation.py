@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from samvirke.directory import access
 from samvirke.economy import access as economy_access
+from samvirke.knowledge import access as knowledge_access
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -27,6 +28,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                     "url": reverse("directory:municipality", args=[municipality.code]),
                 }
             )
+        if knowledge_access.can_read_guides(user):
+            items.append({"label": "Vidensbase", "url": "/vidensbase/"})
         if economy_access.can_view_economy(user):
             items.append({"label": "Økonomi", "url": reverse("economy:overview")})
         if economy_access.can_view_business_cases(user):

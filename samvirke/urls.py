@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("samvirke.directory.urls")),
     path("oekonomi/", include("samvirke.economy.urls")),
     path("chat/", include("samvirke.assistant.urls")),
+    path("vidensbase/", include("samvirke.knowledge.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -26,6 +26,7 @@ from samvirke.assistant.lib import engine as engine_module
 from samvirke.assistant.lib import text as text_module
 from samvirke.assistant.lib.engine import AssistantEngine, Candidate, TopicDoc
 from samvirke.assistant.lib.hours import OpeningHours, describe, is_open
+from samvirke.assistant.lib.text import words
 from samvirke.directory.models import HotlineNumber, Line, Municipality
 from samvirke.knowledge import content
 from samvirke.knowledge.lib.guides import apply_variant, fill_placeholders, markdown_to_html, plain_text, sections
@@ -196,6 +197,42 @@ def active_crisis_notices(municipality: Municipality, now: dt.datetime) -> list[
         .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
         .order_by("-starts_at")
     )
+
+
+@dataclass(frozen=True)
+class GuideHit:
+    topic_id: str
+    title: str
+    category: str
+    probability: float
+    handled_by: str
+    html: str
+
+
+def search(question: str, municipality: Municipality, limit: int = 5) -> list[GuideHit]:
+    """The agents' guide search: the assistant's ranking, each guide as the caller's municipality has it."""
+    current = engine()
+    if current is None or not words(question):
+        return []
+    ranked = current.rank(question[:MAX_QUESTION_CHARS], limit)
+    topics = {t.pk: t for t in Topic.objects.filter(pk__in=[c.topic_id for c in ranked]).select_related("guide")}
+    hits = []
+    for candidate in ranked:
+        topic = topics.get(candidate.topic_id)
+        if topic is None:
+            continue
+        text = guide_text_for(topic, municipality)
+        hits.append(
+            GuideHit(
+                topic_id=topic.pk,
+                title=topic.title,
+                category=topic.category,
+                probability=candidate.probability,
+                handled_by=topic.handled_by,
+                html=markdown_to_html(text, guide_url="?emne={topic}"),
+            )
+        )
+    return hits
 
 
 def ask(

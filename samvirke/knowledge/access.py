@@ -3,6 +3,7 @@
 - Guide editors and the secretariat edit the shared guides and see the quality and missing-answers reports.
 - A coordinator edits only its own municipality's variants.
 - Agents of members read guides (the agent desk's guide search).
+- Everyone who reads guides sees the crisis notices; only the secretariat creates and publishes them.
 """
 
 from __future__ import annotations
@@ -10,10 +11,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.http import Http404
 
-from samvirke.directory.access import belongs_to_fellesskab
+from samvirke.directory.access import belongs_to_fellesskab, is_secretariat
 from samvirke.directory.models import Membership, MembershipStatus, Municipality, Role
+from samvirke.knowledge.models import Topic
 
 
 def can_edit_guides(user: Any) -> bool:
@@ -57,4 +60,47 @@ def chat_municipality(code: int) -> Municipality:
     if not member:
         raise Http404(f"Der findes ingen chat for kommunekode {code}. Kommunen er ikke med i fællesskabet.")
     assert municipality is not None
+    return municipality
+
+
+def can_see_reports(user: Any) -> bool:
+    """The quality and missing-answers reports: guide editors and the secretariat."""
+    return can_edit_guides(user)
+
+
+def require_see_reports(user: Any) -> None:
+    if not can_see_reports(user):
+        raise PermissionDenied("Rapporterne om vidensbasen er for guideredaktører og sekretariatet.")
+
+
+def can_manage_crisis_notices(user: Any) -> bool:
+    return is_secretariat(user)
+
+
+def require_manage_crisis_notices(user: Any) -> None:
+    if not can_manage_crisis_notices(user):
+        raise PermissionDenied("Kun sekretariatet kan oprette og udgive krisemeddelelser.")
+
+
+def member_municipalities() -> QuerySet[Municipality]:
+    """The current members (not those that left), by name: whose citizens the hotline answers."""
+    member_ids = Membership.objects.exclude(status=MembershipStatus.LEFT).values("municipality_id")
+    return Municipality.objects.filter(pk__in=member_ids).order_by("name")
+
+
+def access_topic(user: Any, topic_id: str) -> Topic:
+    """A topic of the knowledge base for someone who may read guides; 403 first, then a Danish 404."""
+    require_read_guides(user)
+    topic = Topic.objects.select_related("guide__owner").filter(pk=topic_id).first()
+    if topic is None:
+        raise Http404(f"Der findes intet emne med id »{topic_id}« i vidensbasen.")
+    return topic
+
+
+def access_member_municipality(user: Any, code: int) -> Municipality:
+    """A member municipality by kommunekode for someone who may read guides; a Danish 404 for anything else."""
+    require_read_guides(user)
+    municipality = member_municipalities().filter(code=code).first()
+    if municipality is None:
+        raise Http404(f"Der findes ingen medlemskommune med kommunekode {code}.")
     return municipality

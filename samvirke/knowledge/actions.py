@@ -1,4 +1,5 @@
-"""Writes to the knowledge base: loading the shipped guides, saving guides and variants with revisions."""
+"""Writes to the knowledge base: loading the shipped guides, saving guides and variants with revisions,
+example questions and crisis notices."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from samvirke.audit.actions import record
 from samvirke.directory.models import Municipality, Person
 from samvirke.knowledge import content
 from samvirke.knowledge.models import (
+    CrisisNotice,
     ExampleQuestion,
     Guide,
     GuideRevision,
@@ -72,9 +74,15 @@ def do_load_knowledge(actor: Any, data_dir: Path = content.DATA_DIR) -> dict[str
         if created:
             counts["guides"] += 1
             _revision(actor, guide, guide.body, note="Indlæst fra de fælles guidefiler")
-        for text in content.all_examples(guide_file, extra_examples.get(topic.pk, [])):
-            _, created = ExampleQuestion.objects.get_or_create(topic=topic, text=text[:500])
-            counts["examples"] += created
+        # Thousands of examples: one query for what exists and one bulk insert, not a query per example.
+        existing = set(ExampleQuestion.objects.filter(topic=topic).values_list("text", flat=True))
+        new_examples = [
+            ExampleQuestion(topic=topic, text=text[:500])
+            for text in content.all_examples(guide_file, extra_examples.get(topic.pk, []))
+            if text[:500] not in existing
+        ]
+        ExampleQuestion.objects.bulk_create(new_examples)
+        counts["examples"] += len(new_examples)
     municipalities = {m.code: m for m in Municipality.objects.all()}
     for topic_id, code, variant_file in content.read_variants(data_dir):
         if code not in municipalities or not Guide.objects.filter(topic_id=topic_id).exists():
@@ -141,3 +149,74 @@ def do_save_variant(
     _revision(actor, guide, body, variant, note=note)
     record(actor, "knowledge.variant_saved", variant, {"created": created, "mode": mode})
     return variant
+
+
+class KnowledgeInputError(ValueError):
+    """Input an action refuses, with a Danish sentence for the user; nothing has been written."""
+
+
+@transaction.atomic
+def do_add_example_question(actor: Any, topic: Topic, text: str) -> ExampleQuestion:
+    """Add a question as citizens ask it; the assistant learns it when its engine is next rebuilt."""
+    text = " ".join(text.split())
+    if not text:
+        raise KnowledgeInputError("Skriv spørgsmålet, før du tilføjer det.")
+    if len(text) > 500:
+        raise KnowledgeInputError("Spørgsmålet må højst være 500 tegn.")
+    if any(existing.lower() == text.lower() for existing in topic.examples.values_list("text", flat=True)):
+        raise KnowledgeInputError(f"»{text}« er allerede et eksempelspørgsmål til dette emne.")
+    example = ExampleQuestion.objects.create(topic=topic, text=text)
+    record(actor, "knowledge.example_added", example, {"topic": topic.pk})
+    return example
+
+
+@transaction.atomic
+def do_delete_example_question(actor: Any, example: ExampleQuestion) -> None:
+    record(actor, "knowledge.example_deleted", example, {"topic": example.topic_id, "text": example.text})
+    example.delete()
+
+
+@transaction.atomic
+def do_save_crisis_notice(
+    actor: Any,
+    notice: CrisisNotice | None,
+    *,
+    title: str,
+    body: str,
+    municipalities: list[Municipality],
+    keywords: str,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime | None,
+    published: bool,
+) -> CrisisNotice:
+    """Create (notice=None) or change a crisis notice. Published and current, it comes first in every answer
+    to the citizens of the municipalities it covers, day and night."""
+    if not title.strip() or not body.strip():
+        raise KnowledgeInputError("En krisemeddelelse skal have en overskrift og en tekst.")
+    if not municipalities:
+        raise KnowledgeInputError("Vælg mindst én kommune, meddelelsen gælder for.")
+    if ends_at is not None and ends_at <= starts_at:
+        raise KnowledgeInputError("Slut-tidspunktet skal ligge efter start-tidspunktet.")
+    created = notice is None
+    if notice is None:
+        notice = CrisisNotice()
+    notice.title, notice.body, notice.keywords = title.strip(), body.strip(), keywords.strip()
+    notice.starts_at, notice.ends_at, notice.published = starts_at, ends_at, published
+    notice.save()
+    notice.municipalities.set(municipalities)
+    record(
+        actor,
+        "knowledge.crisis_notice_saved",
+        notice,
+        {"created": created, "published": published, "municipalities": sorted(m.code for m in municipalities)},
+    )
+    return notice
+
+
+@transaction.atomic
+def do_publish_crisis_notice(actor: Any, notice: CrisisNotice, published: bool) -> CrisisNotice:
+    notice = CrisisNotice.objects.select_for_update().get(pk=notice.pk)
+    notice.published = published
+    notice.save(update_fields=["published"])
+    record(actor, "knowledge.crisis_notice_published" if published else "knowledge.crisis_notice_unpublished", notice)
+    return notice

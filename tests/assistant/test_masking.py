@@ -29,3 +29,7 @@ def test_ordinary_numbers_stay() -> None:
 
 def test_a_mistyped_cpr_number_with_an_impossible_date_is_masked_too() -> None:
     assert mask_personal_data("cpr 991399-1234") == "cpr [CPR-nummer]"
+
+
+def test_control_characters_are_dropped_so_any_database_can_store_the_text() -> None:
+    assert mask_personal_data("nul\x00 og \x07bip\n") == "nul og bip\n"

@@ -23,7 +23,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from samvirke.assistant.lib.text import analyse, build_synonyms, folded_text, stem, words
+from samvirke.assistant.lib.text import STOPWORDS, analyse, build_synonyms, folded_text, split_compound, stem, words
 
 OUT_OF_SCOPE = "__out_of_scope__"
 
@@ -43,6 +43,8 @@ class EngineSettings:
     max_refusal_rate: float = 0.03  # … chosen so that at most this share of in-scope training questions is refused
     clarify_margin: float = 0.12  # top two closer than this (in mixture probability) → ask which one
     clarify_floor: float = 0.2  # … but only when the second is itself a serious candidate
+    ask_when_unsure: bool = True  # below the threshold, ask between the two best topics instead of giving up…
+    ask_floor: float = 0.5  # … when together they hold at least this much of the probability
     bm25_weight: float = 0.3
     bm25_temperature: float = 1.5
     classifier_c: float = 3.0
@@ -127,6 +129,16 @@ class AssistantEngine:
         ]
         self.bm25 = Bm25(documents)
         samples, labels = self._training_set(out_of_scope)
+        # Words the knowledge base knows (guides, titles, synonyms, in-scope examples): a question made mostly of
+        # other words is probably about something else, whatever the classifier's best guess.
+        self.guide_vocabulary = frozenset(
+            token
+            for topic in self.topics
+            for token in self._tokens(" ".join([topic.title, *topic.synonyms, topic.text]))
+        )
+        self.known = self.guide_vocabulary | self._vocabulary_of(
+            [text for text, label in zip(samples, labels, strict=True) if label != OUT_OF_SCOPE]
+        )
         self.word_vectorizer = TfidfVectorizer(analyzer=self._tokens_with_bigrams, sublinear_tf=True)
         self.char_vectorizer = self._char_vectorizer()
         features = self._fit_features(samples)
@@ -134,7 +146,7 @@ class AssistantEngine:
         self.classes = list(self.classifier.classes_)
         self.topic_columns = [self.classes.index(topic.topic_id) for topic in self.topics]
         self.oos_column = self.classes.index(OUT_OF_SCOPE) if OUT_OF_SCOPE in self.classes else None
-        self.platt: tuple[float, float] | None = None
+        self.platt: tuple[float, float, float] | None = None
         self.threshold = self.settings.answer_threshold if self.settings.answer_threshold is not None else 0.5
         if self.settings.calibrate:
             self.platt, refused_at = self._calibrate(samples, labels)
@@ -155,6 +167,22 @@ class AssistantEngine:
         # 2–4-grams of the folded text, seen at least twice: typo tolerance at a fraction of 3–5-grams' size.
         return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), preprocessor=folded_text, sublinear_tf=True,
                                min_df=2)  # fmt: skip
+
+    def _vocabulary_of(self, texts: Sequence[str]) -> frozenset[str]:
+        return frozenset(token for text in texts for token in self._tokens(text))
+
+    def unknown_share(self, text: str, known: frozenset[str] | None = None) -> float:
+        """Share of the question's meaningful words the knowledge base has never seen (0 = all known)."""
+        known = self.known if known is None else known
+        content_words = [word for word in words(text) if word not in STOPWORDS]
+        if not content_words:
+            return 1.0
+        unknown = sum(
+            1
+            for word in content_words
+            if stem(word) not in known and not split_compound(word, known) and not self.synonyms.get(stem(word))
+        )
+        return unknown / len(content_words)
 
     def _training_set(self, out_of_scope: Sequence[str]) -> tuple[list[str], list[str]]:
         samples, labels = [], []
@@ -208,15 +236,19 @@ class AssistantEngine:
         probabilities = self.classifier.predict_proba(self._features([question]))[0]
         return self._mixture(probabilities, self.bm25.scores(self._tokens(question)))
 
-    def _calibrate(self, samples: list[str], labels: list[str]) -> tuple[tuple[float, float] | None, float | None]:
-        """Platt scaling of the top mixture probability against 'the top topic was right' (3-fold CV), and the
+    def _calibrate(
+        self, samples: list[str], labels: list[str]
+    ) -> tuple[tuple[float, float, float] | None, float | None]:
+        """Platt scaling of (top mixture probability − out of scope, share of unknown words) against 'the top topic
+        was right' on 3-fold cross-validated predictions over the training questions, and the
         answer threshold: the confidence below which no more than `max_refusal_rate` of the in-scope training
         questions that were ranked right would be refused. Both come from training data only."""
         counts = Counter(labels)
         folds = min(3, min(counts.values()))
         if folds < 2:
             return None, None
-        xs, ys = [], []
+        xs: list[tuple[float, float]] = []
+        ys: list[int] = []
         splitter = StratifiedKFold(n_splits=folds, shuffle=True, random_state=7)
         sample_array = np.array(samples, dtype=object)
         label_array = np.array(labels, dtype=object)
@@ -230,6 +262,9 @@ class AssistantEngine:
             classes = list(model.classes_)
             test_texts = list(sample_array[test])
             test_features = sparse.hstack([word.transform(test_texts), char.transform(test_texts)]).tocsr()
+            fold_known = self.guide_vocabulary | self._vocabulary_of(
+                [text for text, label in zip(train_texts, train_labels, strict=True) if label != OUT_OF_SCOPE]
+            )
             for text, truth, probabilities in zip(test_texts, label_array[test], model.predict_proba(test_features),
                                                   strict=True):  # fmt: skip
                 full = np.zeros(len(self.classes))
@@ -237,23 +272,36 @@ class AssistantEngine:
                     full[self.classes.index(name)] = probabilities[column]
                 mixed, p_oos = self._mixture(full, self.bm25.scores(self._tokens(text)))
                 best = int(np.argmax(mixed))
-                xs.append(float(mixed[best]) - p_oos)
+                xs.append((float(mixed[best]) - p_oos, self.unknown_share(text, fold_known)))
                 ys.append(1 if self.topics[best].topic_id == truth and mixed[best] > p_oos else 0)
         if len(set(ys)) < 2:
             return None, None
-        platt = LogisticRegression(C=1e6, max_iter=1000).fit(np.array(xs).reshape(-1, 1), ys)
-        slope, intercept = float(platt.coef_[0][0]), float(platt.intercept_[0])
-        right = sorted(1 / (1 + math.exp(-(slope * x + intercept))) for x, y in zip(xs, ys, strict=True) if y == 1)
+        platt = LogisticRegression(C=1e6, max_iter=1000).fit(np.array(xs), ys)
+        weights = (float(platt.coef_[0][0]), float(platt.coef_[0][1]), float(platt.intercept_[0]))
+        right = sorted(self._sigmoid(weights, x, u) for (x, u), y in zip(xs, ys, strict=True) if y == 1)
         threshold = right[int(self.settings.max_refusal_rate * len(right))] if right else None
-        return (slope, intercept), threshold
+        return weights, threshold
 
-    def confidence(self, top: float, p_oos: float) -> float:
+    @staticmethod
+    def _sigmoid(weights: tuple[float, float, float], margin: float, unknown: float) -> float:
+        return 1 / (1 + math.exp(-(weights[0] * margin + weights[1] * unknown + weights[2])))
+
+    def confidence(self, top: float, p_oos: float, unknown: float = 0.0) -> float:
         if self.platt is None:
             return max(0.0, top - p_oos) if top > p_oos else 0.0
-        slope, intercept = self.platt
-        return 1 / (1 + math.exp(-(slope * (top - p_oos) + intercept)))
+        return self._sigmoid(self.platt, top - p_oos, unknown)
 
     # --- the answer -----------------------------------------------------------------------------------
+
+    def rank(self, question: str, limit: int = 5) -> list[Candidate]:
+        """The topics in order of probability (for the agents' guide search: no threshold, no handoff)."""
+        if not words(question):
+            return []
+        mixed, _p_oos = self._raw(question)
+        return [
+            Candidate(self.topics[i].topic_id, self.topics[i].title, round(float(mixed[i]), 4))
+            for i in np.argsort(-mixed)[:limit]
+        ]
 
     def decide(self, question: str, candidates: int = 3) -> Decision:
         if not words(question):
@@ -266,8 +314,12 @@ class AssistantEngine:
         ]
         top = float(mixed[order[0]])
         second = float(mixed[order[1]]) if len(order) > 1 else 0.0
-        confidence = round(self.confidence(top, p_oos), 4)
+        confidence = round(self.confidence(top, p_oos, self.unknown_share(question)), 4)
         if top <= p_oos or confidence < self.threshold:
+            # Not sure enough to answer. If the two best topics together are clearly more likely than "out of
+            # scope", asking which one is meant serves the citizen better than giving up.
+            if self.settings.ask_when_unsure and top + second >= self.settings.ask_floor and top + second > 2 * p_oos:
+                return Decision("clarify", ranked[0].topic_id, confidence, ranked)
             return Decision("handoff", None, confidence, ranked)
         if top - second < self.settings.clarify_margin and second >= self.settings.clarify_floor:
             return Decision("clarify", ranked[0].topic_id, confidence, ranked)

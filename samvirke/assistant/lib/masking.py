@@ -16,8 +16,15 @@ PHONE_MASK = "[telefonnummer]"
 EMAIL_MASK = "[e-mail]"
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def mask_personal_data(text: str) -> str:
-    """Replace CPR numbers, e-mail addresses and phone numbers with a marker. CPR first: it is 10 digits."""
+    """Replace CPR numbers, e-mail addresses and phone numbers with a marker. CPR first: it is 10 digits.
+
+    Control characters (NUL and the like, which PostgreSQL text cannot hold) are dropped first.
+    """
+    text = _CONTROL.sub("", text)
     text = _CPR.sub(CPR_MASK, text)
     text = _EMAIL.sub(EMAIL_MASK, text)
     return _PHONE.sub(PHONE_MASK, text)

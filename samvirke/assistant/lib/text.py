@@ -52,7 +52,17 @@ def stem(word: str) -> str:
     return fold(_STEMMER.stemWord(word))
 
 
-def split_compound(word: str, vocabulary: frozenset[str] | set[str]) -> list[str]:
+@lru_cache(maxsize=200_000)
+def _split_compound(word: str, vocabulary: frozenset[str]) -> tuple[str, ...]:
+    return tuple(split_compound_uncached(word, vocabulary))
+
+
+def split_compound(word: str, vocabulary: frozenset[str]) -> list[str]:
+    """Cached split_compound_uncached (the vocabulary is a frozenset, whose hash Python computes once)."""
+    return list(_split_compound(word, vocabulary))
+
+
+def split_compound_uncached(word: str, vocabulary: frozenset[str]) -> list[str]:
     """Stems of the two parts of a Danish compound when both are known: 'lægeskift' → ['laeg', 'skift'].
 
     Tries every split point, with and without the linking -s-/-e- ("sundhed-s-kort"), and prefers the
@@ -73,7 +83,7 @@ def split_compound(word: str, vocabulary: frozenset[str] | set[str]) -> list[str
 
 def analyse(
     text: str,
-    vocabulary: frozenset[str] | set[str] = frozenset(),
+    vocabulary: frozenset[str] = frozenset(),
     synonyms: dict[str, tuple[str, ...]] | None = None,
 ) -> list[str]:
     """Tokens for matching: stems of the words (stopwords out), compound parts, and synonym expansions.

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
 
+from samvirke.assistant import service as assistant_service
 from samvirke.audit.actions import record
 from samvirke.directory.lib import demo
 from samvirke.directory.models import (
@@ -102,6 +104,9 @@ class Command(BaseCommand):
             f"{knowledge['variants']} nye kommunale varianter (demo)."
         )
         self.stdout.write(economy_summary)
+        started = time.perf_counter()
+        assistant_service.engine()  # trains the assistant now (cached in var/cache), not on the first question
+        self.stdout.write(f"Borgerassistent: klar efter {time.perf_counter() - started:.1f} s.")
         self.stdout.write(f"Business cases: {cases_added} nye fra seed 004 hos Holbæk Kommune (demo).")
         if not options["quiet_logins"]:
             self.stdout.write("")

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from samvirke.knowledge import views
+
+app_name = "knowledge"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("soeg/", views.search, name="search"),
+    path("rapporter/kvalitet/", views.quality_report, name="quality_report"),
+    path("rapporter/manglende-svar/", views.missing_answers, name="missing_answers"),
+    path("krise/", views.crisis_notices, name="crisis_notices"),
+    path("krise/<int:notice_id>/", views.crisis_notice_edit, name="crisis_notice_edit"),
+    path("krise/<int:notice_id>/udgiv/", views.crisis_notice_publish, name="crisis_notice_publish"),
+    path("<slug:topic_id>/", views.topic_detail, name="topic"),
+    path("<slug:topic_id>/eksempler/", views.add_example, name="add_example"),
+    path("<slug:topic_id>/eksempler/<int:example_id>/slet/", views.delete_example, name="delete_example"),
+    path("<slug:topic_id>/variant/<int:code>/", views.variant_detail, name="variant"),
+    path("<slug:topic_id>/revisioner/<int:revision_id>/", views.revision_detail, name="revision"),
+]
