@@ -15,31 +15,13 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from openpyxl import load_workbook
 
+from tests.economy.golden import GOLDEN
+
 DATA = Path(__file__).resolve().parent.parent / "data"
 SJAELLAND17 = DATA / "sjaelland17.csv"
 SAMVIRKE = Path(sys.executable).parent / "samvirke"
 
-# Golden table of spec hotline-economy.md (seed 000, Region Sjælland, 17 municipalities), typed in:
-# name, kommunekode, population, fee @1.25, fee @1.7375, hours/yr, hours/wk, band min, band max
-GOLDEN = [
-    ("Greve", 253, 52157, "65196.25", "90622.79", 417, 9, 6, 11),
-    ("Køge", 259, 62574, "78217.50", "108722.33", 501, 10, 7, 14),
-    ("Lejre", 350, 29134, "36417.50", "50620.33", 233, 5, 3, 6),
-    ("Roskilde", 265, 90460, "113075.00", "157174.25", 724, 15, 11, 20),
-    ("Solrød", 269, 24414, "30517.50", "42419.33", 195, 4, 3, 5),
-    ("Faxe", 320, 37573, "46966.25", "65283.09", 301, 6, 4, 8),
-    ("Guldborgsund", 376, 60035, "75043.75", "104310.81", 480, 10, 7, 13),
-    ("Holbæk", 316, 73767, "92208.75", "128170.16", 590, 12, 9, 16),
-    ("Kalundborg", 326, 48524, "60655.00", "84310.45", 388, 8, 6, 11),
-    ("Lolland", 360, 39846, "49807.50", "69232.43", 319, 7, 5, 9),
-    ("Næstved", 370, 84651, "105813.75", "147081.11", 677, 14, 10, 18),
-    ("Odsherred", 306, 32832, "41040.00", "57045.60", 263, 5, 4, 7),
-    ("Ringsted", 329, 36130, "45162.50", "62775.88", 289, 6, 4, 8),
-    ("Slagelse", 330, 79802, "99752.50", "138655.98", 638, 13, 9, 17),
-    ("Sorø", 340, 30523, "38153.75", "53033.71", 244, 5, 4, 7),
-    ("Stevns", 336, 23636, "29545.00", "41067.55", 189, 4, 3, 5),
-    ("Vordingborg", 390, 45810, "57262.50", "79594.88", 366, 8, 5, 10),
-]
+
 GOLDEN_TOTAL = {"population": 851868, "fee@1.25": "1064835.00", "fee@1.7375": "1480120.65", "hours": 6815, "week": 142}
 
 

@@ -18,6 +18,14 @@ REGION = "region"
 MUNICIPALITY = "municipality"
 
 
+BASIS_FIELDS = ("payer_name", "period_start", "period_end", "days_billed", "population", "full_year_fee", "amount")
+
+
+def invoice_basis(invoice: object) -> tuple[object, ...]:
+    """What an issued invoice must still agree with a fresh plan on; any difference calls for a credit note."""
+    return tuple(getattr(invoice, name) for name in BASIS_FIELDS)
+
+
 @dataclass(frozen=True)
 class BillableMember:
     """A membership as invoicing sees it: dates of membership and of the pilot, and the population."""
@@ -61,16 +69,7 @@ class PlannedInvoice:
         return (self.membership_id, self.payer_kind)
 
     def basis(self) -> tuple[object, ...]:
-        """What an issued invoice must still agree with; any difference calls for a credit note."""
-        return (
-            self.payer_name,
-            self.period_start,
-            self.period_end,
-            self.days_billed,
-            self.population,
-            self.full_year_fee,
-            self.amount,
-        )
+        return invoice_basis(self)
 
 
 @dataclass(frozen=True)
@@ -93,15 +92,7 @@ class IssuedInvoice:
         return (self.membership_id, self.payer_kind)
 
     def basis(self) -> tuple[object, ...]:
-        return (
-            self.payer_name,
-            self.period_start,
-            self.period_end,
-            self.days_billed,
-            self.population,
-            self.full_year_fee,
-            self.amount,
-        )
+        return invoice_basis(self)
 
 
 @dataclass(frozen=True)
