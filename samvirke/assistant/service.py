@@ -184,11 +184,12 @@ def placeholder_values(municipality: Municipality) -> dict[str, str]:
     return values
 
 
-def guide_text_for(topic: Topic, municipality: Municipality) -> str:
-    """The guide as this municipality's citizens see it: variant applied, placeholders filled."""
+def guide_text_for(topic: Topic, municipality: Municipality, values: dict[str, str] | None = None) -> str:
+    """The guide as this municipality's citizens see it: variant applied, placeholders filled (`values` from
+    placeholder_values, passed in by callers that fill several texts for the same municipality)."""
     variant = GuideVariant.objects.filter(guide=topic.guide, municipality=municipality).first()
     body = apply_variant(topic.guide.body, variant.body if variant else None, variant.mode if variant else "sections")
-    return fill_placeholders(body, placeholder_values(municipality))
+    return fill_placeholders(body, values if values is not None else placeholder_values(municipality))
 
 
 def active_crisis_notices(municipality: Municipality, now: dt.datetime) -> list[CrisisNotice]:
@@ -216,12 +217,13 @@ def search(question: str, municipality: Municipality, limit: int = 5) -> list[Gu
         return []
     ranked = current.rank(question[:MAX_QUESTION_CHARS], limit)
     topics = {t.pk: t for t in Topic.objects.filter(pk__in=[c.topic_id for c in ranked]).select_related("guide")}
+    values = placeholder_values(municipality)
     hits = []
     for candidate in ranked:
         topic = topics.get(candidate.topic_id)
         if topic is None:
             continue
-        text = guide_text_for(topic, municipality)
+        text = guide_text_for(topic, municipality, values)
         hits.append(
             GuideHit(
                 topic_id=topic.pk,
@@ -265,11 +267,11 @@ def ask(
         reply.kind, reply.topic_id, reply.confidence = "answer", topic_id, 1.0
     topic = Topic.objects.filter(pk=reply.topic_id, guide__status=GuideStatus.PUBLISHED).select_related("guide").first()
     if reply.kind == "answer" and topic is not None:
-        text = guide_text_for(topic, municipality)
+        values = placeholder_values(municipality)
+        text = guide_text_for(topic, municipality, values)
         reply.topic_title = topic.title
         short = dict(sections(text)).get("Kort svar", "")
         forward = FORWARD_TEXT.get(topic.forward_target or "", "")
-        values = placeholder_values(municipality)
         reply.answer_text = plain_text(short).strip() + (" " + fill_placeholders(forward, values) if forward else "")
         reply.answer_html = markdown_to_html(text, guide_url="?emne={topic}")
         if forward:

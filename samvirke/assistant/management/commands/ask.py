@@ -12,6 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from samvirke.assistant import service
+from samvirke.cli import read_text_file
 from samvirke.directory.models import Municipality
 
 
@@ -58,12 +59,7 @@ class Command(BaseCommand):
             raise CommandError(f"Der findes ingen kommune med kommunekode {code}.") from None
 
     def _batch(self, path: Path) -> None:
-        try:
-            rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-        except FileNotFoundError:
-            raise CommandError(f"Filen {path} findes ikke.") from None
-        except UnicodeDecodeError:
-            raise CommandError(f"Filen {path} er ikke UTF-8-tekst.") from None
+        rows = list(csv.DictReader(io.StringIO(read_text_file(path))))
         if not rows or not {"question", "municipality_code"} <= set(rows[0]):
             raise CommandError("Linje 1: kolonnerne skal være question,municipality_code.")
         municipalities = {m.code: m for m in Municipality.objects.all()}

@@ -13,6 +13,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from samvirke.assistant import service
 from samvirke.assistant.lib.evaluation import Case, evaluate
+from samvirke.cli import read_text_file
 
 
 class Command(BaseCommand):
@@ -29,10 +30,7 @@ class Command(BaseCommand):
         cases: list[Case] = []
         known = set(engine.titles)
         for path in options["files"]:
-            try:
-                rows = list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
-            except FileNotFoundError:
-                raise CommandError(f"Filen {path} findes ikke.") from None
+            rows = list(csv.DictReader(io.StringIO(read_text_file(path))))
             if not rows or not {"question", "municipality_code", "expected_topic"} <= set(rows[0]):
                 raise CommandError(f"{path}, linje 1: kolonnerne skal være question,municipality_code,expected_topic.")
             for line, row in enumerate(rows, start=2):

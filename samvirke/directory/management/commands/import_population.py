@@ -7,6 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from samvirke.cli import read_text_file
 from samvirke.directory.actions import do_import_populations
 from samvirke.directory.lib.populations import PopulationImportError, parse_population_file
 from samvirke.directory.models import Municipality
@@ -23,12 +24,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         path: Path = options["file"]
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise CommandError(f"Filen {path} findes ikke.") from None
-        except UnicodeDecodeError:
-            raise CommandError(f"Filen {path} er ikke UTF-8-tekst.") from None
+        text = read_text_file(path)
         known_codes = set(Municipality.objects.values_list("code", flat=True))
         try:
             updates = parse_population_file(text, known_codes)

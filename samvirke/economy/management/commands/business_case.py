@@ -13,6 +13,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from samvirke.cli import read_text_file
 from samvirke.economy.lib.business_case import (
     DERIVED_ROWS,
     PAYBACK_CAP_YEARS,
@@ -153,16 +154,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def _read_json(path: Path) -> Any:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise CommandError(f"Filen {path} findes ikke.") from None
-        except IsADirectoryError:
-            raise CommandError(f"{path} er en mappe, ikke en fil.") from None
-        except UnicodeDecodeError:
-            raise CommandError(f"Filen {path} er ikke UTF-8-tekst.") from None
-        except OSError as error:
-            raise CommandError(f"Filen {path} kan ikke læses ({error.strerror}).") from None
+        text = read_text_file(path)
         try:
             return json.loads(text, parse_float=Decimal)
         except json.JSONDecodeError as error:

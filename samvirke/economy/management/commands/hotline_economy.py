@@ -16,6 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from samvirke.cli import read_text_file
 from samvirke.economy.exports import economy_workbook
 from samvirke.economy.lib.fees import (
     DEFAULT_BAND,
@@ -279,16 +280,7 @@ class Command(BaseCommand):
     def _read_members(self, path: Path | None) -> list[Member]:
         if path is None:
             raise CommandError("Angiv medlemsfilen med --members FIL.csv (kolonnerne name,kommunekode,population).")
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except FileNotFoundError:
-            raise CommandError(f"Filen {path} findes ikke.") from None
-        except IsADirectoryError:
-            raise CommandError(f"{path} er en mappe, ikke en fil.") from None
-        except UnicodeDecodeError:
-            raise CommandError(f"Filen {path} er ikke UTF-8-tekst. Gem den som CSV (UTF-8).") from None
-        except OSError as error:
-            raise CommandError(f"Filen {path} kan ikke læses ({error.strerror}).") from None
+        text = read_text_file(path, utf8_hint="Gem den som CSV (UTF-8).")
         try:
             return parse_members_csv(text)
         except EconomyInputError as error:
