@@ -10,6 +10,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
 from ninja.security import django_auth
 
+from samvirke.contact.api import contact_router, telephony_router
 from samvirke.directory.api import router as directory_router
 
 api = NinjaAPI(
@@ -42,3 +43,5 @@ def invalid_input(request: HttpRequest, exc: Any) -> HttpResponse:
 
 
 api.add_router("/directory/", directory_router)
+api.add_router("/telephony/", telephony_router)
+api.add_router("/contact/", contact_router)

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from samvirke.contact import access as contact_access
 from samvirke.directory import access
 from samvirke.economy import access as economy_access
 from samvirke.knowledge import access as knowledge_access
@@ -28,6 +29,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
                     "url": reverse("directory:municipality", args=[municipality.code]),
                 }
             )
+        if contact_access.can_work_desk(user):
+            items.append({"label": "Kontaktcenter", "url": reverse("contact:desk")})
+        elif contact_access.can_view_wallboard(user):
+            items.append({"label": "Kontaktcenter", "url": reverse("contact:wallboard")})
         if knowledge_access.can_read_guides(user):
             items.append({"label": "Vidensbase", "url": "/vidensbase/"})
         if economy_access.can_view_economy(user):

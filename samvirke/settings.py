@@ -47,6 +47,11 @@ if not DEBUG and SECRET_KEY == DEMO_SECRET_KEY:
         "SECRET_KEY is the public demo key while DEBUG is off. Set SECRET_KEY to a long random value "
         "(python -c 'import secrets; print(secrets.token_urlsafe(50))')."
     )
+# The shared secret the telephony platform signs its events with (HMAC-SHA256 over the request body).
+DEMO_TELEPHONY_SECRET = "samvirke-demo-telephony-secret"
+TELEPHONY_SECRET = os.environ.get("TELEPHONY_SECRET", DEMO_TELEPHONY_SECRET)
+if not DEBUG and TELEPHONY_SECRET == DEMO_TELEPHONY_SECRET:
+    raise ImproperlyConfigured("TELEPHONY_SECRET is the public demo secret while DEBUG is off. Set TELEPHONY_SECRET.")
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
@@ -62,6 +67,8 @@ INSTALLED_APPS = [
     "samvirke.economy",
     "samvirke.knowledge",
     "samvirke.assistant",
+    "samvirke.contact",
+    "django_htmx",
     "samvirke.demo",
 ]
 
@@ -74,6 +81,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 

@@ -1,11 +1,15 @@
-"""Writes by the assistant: unanswered questions and feedback, always masked before they are stored."""
+"""Writes by the assistant: unanswered questions and feedback (always masked before they are stored), and the
+count of conversations."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
+from django.db.models import F
 
 from samvirke.assistant.lib.masking import mask_personal_data
-from samvirke.assistant.models import AnswerFeedback, UnansweredQuestion
+from samvirke.assistant.models import AnswerFeedback, ChatbotConversation, UnansweredQuestion
 from samvirke.directory.models import Municipality
 
 MAX_STORED_CHARS = 500
@@ -32,3 +36,18 @@ def do_record_feedback(municipality: Municipality, topic_id: str, helpful: bool,
         helpful=helpful,
         masked_question=mask_personal_data(question)[:MAX_STORED_CHARS],
     )
+
+
+def do_count_question(conversation_id: int | None, municipality: Municipality, at: dt.datetime) -> int:
+    """Count a question in the citizen's conversation, starting one if needed; returns the conversation id."""
+    with transaction.atomic():
+        if conversation_id is not None:
+            updated = ChatbotConversation.objects.filter(pk=conversation_id).update(questions=F("questions") + 1)
+            if updated:
+                return conversation_id
+        return ChatbotConversation.objects.create(municipality=municipality, started_at=at, questions=1).pk
+
+
+def do_mark_handed_over(conversation_id: int | None) -> None:
+    if conversation_id is not None:
+        ChatbotConversation.objects.filter(pk=conversation_id).update(handed_over=True)

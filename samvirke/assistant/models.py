@@ -37,3 +37,21 @@ class AnswerFeedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.topic_id}: {'ja' if self.helpful else 'nej'}"
+
+
+class ChatbotConversation(models.Model):
+    """One citizen's conversation with the assistant (a browser session), counted for the chatbot share.
+    Holds no text: what was asked is not kept here."""
+
+    municipality = models.ForeignKey(Municipality, on_delete=models.SET_NULL, null=True, related_name="+")
+    started_at = models.DateTimeField(db_index=True)
+    questions = models.PositiveIntegerField(default=0)
+    handed_over = models.BooleanField("overdraget til medarbejder", default=False)
+
+    class Meta:
+        ordering = ["-started_at"]
+        verbose_name = "chatbotsamtale"
+        verbose_name_plural = "chatbotsamtaler"
+
+    def __str__(self) -> str:
+        return f"{self.started_at:%Y-%m-%d %H:%M} ({self.questions} spørgsmål)"

@@ -12,6 +12,7 @@ from samvirke.knowledge.access import chat_municipality
 from samvirke.knowledge.models import Topic
 
 HISTORY_KEY = "chat-history-{code}"
+CONVERSATION_KEY = "chatbot-conversation-{code}"  # counts conversations for the chatbot share
 MAX_HISTORY = 10
 
 
@@ -24,6 +25,10 @@ def chat(request: HttpRequest, code: int) -> HttpResponse:
     if request.method == "POST":
         question = request.POST.get("question", "")
         reply = service.ask(question, municipality)
+        conversation_key = CONVERSATION_KEY.format(code=code)
+        request.session[conversation_key] = actions.do_count_question(
+            request.session.get(conversation_key), municipality, timezone.now()
+        )
         if reply.handoff and question.strip():
             best = reply.candidates[0].topic_id if reply.candidates else ""
             actions.do_record_unanswered(municipality, question, best, reply.confidence)

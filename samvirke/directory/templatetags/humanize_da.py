@@ -52,3 +52,31 @@ def signed(value: Any) -> str:
         return str(value)
     text = f"{abs(number):f}".replace(".", ",")
     return f"+{text}" if number > 0 else (f"−{text}" if number < 0 else "0")
+
+
+@register.filter
+def percent_da(value: Any) -> str:
+    """A share as a Danish percentage with one decimal: 0.6087 → '60,9 %'; '' for None."""
+    if value is None or value == "":
+        return ""
+    try:
+        share = Decimal(str(value)) * 100
+    except (InvalidOperation, ValueError):
+        return str(value)
+    return f"{share.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):f}".replace(".", ",") + " %"
+
+
+@register.filter
+def duration_da(value: Any) -> str:
+    """Seconds as minutes and seconds: 245 → '4 min. 5 sek.', 40 → '40 sek.'; '' for None."""
+    if value is None or value == "":
+        return ""
+    try:
+        seconds = int(Decimal(str(value)).quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+    except (InvalidOperation, ValueError):
+        return str(value)
+    minutes, rest = divmod(seconds, 60)
+    if minutes >= 60:
+        hours, minutes = divmod(minutes, 60)
+        return f"{hours} t. {minutes} min."
+    return f"{minutes} min. {rest} sek." if minutes else f"{rest} sek."

@@ -10,6 +10,7 @@ from django.db import transaction
 
 from samvirke.assistant import service as assistant_service
 from samvirke.audit.actions import record
+from samvirke.contact.demo import load_demo_contact_centre
 from samvirke.directory.lib import demo
 from samvirke.directory.models import (
     Fellesskab,
@@ -104,6 +105,7 @@ class Command(BaseCommand):
             f"{knowledge['variants']} nye kommunale varianter (demo)."
         )
         self.stdout.write(economy_summary)
+        self.stdout.write(load_demo_contact_centre())
         started = time.perf_counter()
         assistant_service.engine()  # trains the assistant now (cached in var/cache), not on the first question
         self.stdout.write(f"Borgerassistent: klar efter {time.perf_counter() - started:.1f} s.")

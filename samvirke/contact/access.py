@@ -1,0 +1,54 @@
+"""Every permission check in the contact centre, written once.
+
+- the agent desk: agents and coordinators of a current member (coordinators take calls too);
+- the wallboard and the KPI reports (aggregates, no personal data): everyone in the fællesskab;
+- one row per contact (export, contact page): the secretariat for all; a coordinator for contacts its own
+  municipality's citizens made or its own agents answered; region staff for their region's municipalities;
+  an agent for the contacts it answered itself.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from samvirke.contact.models import Contact
+from samvirke.directory.access import belongs_to_fellesskab, municipality_is_member
+from samvirke.directory.models import Role
+
+
+def can_work_desk(user: Any) -> bool:
+    return bool(
+        belongs_to_fellesskab(user)
+        and user.role in (Role.AGENT, Role.COORDINATOR)
+        and municipality_is_member(user.municipality_id)
+    )
+
+
+def can_view_wallboard(user: Any) -> bool:
+    return belongs_to_fellesskab(user)
+
+
+def can_view_reports(user: Any) -> bool:
+    return bool(belongs_to_fellesskab(user) and user.role in (Role.SECRETARIAT, Role.COORDINATOR, Role.REGION_STAFF))
+
+
+def visible_contacts(user: Any) -> QuerySet[Contact]:
+    """The contacts whose single rows (notes, numbers, agents) this user may see."""
+    contacts = Contact.objects.all()
+    if not belongs_to_fellesskab(user):
+        return contacts.none()
+    if user.role == Role.SECRETARIAT:
+        return contacts
+    if user.role == Role.REGION_STAFF:
+        return contacts.filter(
+            Q(citizen_municipality__region_id=user.region_id) | Q(agent_municipality__region_id=user.region_id)
+        )
+    if user.role == Role.COORDINATOR:
+        return contacts.filter(
+            Q(citizen_municipality_id=user.municipality_id) | Q(agent_municipality_id=user.municipality_id)
+        )
+    if user.role == Role.AGENT:
+        return contacts.filter(agent=user)
+    return contacts.none()

@@ -1,0 +1,550 @@
+"""Every write in the contact centre: telephony events, routing, agents' presence, registration, chats.
+
+Routing rules, held by the database so that any number of web workers can run them at once:
+- a contact is handed to an agent only in a transaction that holds both rows locked;
+- lock order is always contact before agent; where an agent is locked first (the agent becomes ready and
+  looks for work) the contact is taken with SKIP LOCKED, which never waits, so two workers cannot deadlock;
+- an agent is given a contact only while READY and becomes BUSY in the same transaction, so no agent holds
+  two contacts and no contact is given to two agents.
+SQLite has no row locks; it serialises writers instead, which gives the same guarantees with one writer.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+from dataclasses import dataclass, field
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+
+from samvirke.assistant.lib.hours import is_open
+from samvirke.assistant.lib.masking import mask_personal_data
+from samvirke.audit.actions import record
+from samvirke.contact.lib.events import Event
+from samvirke.contact.lib.opening import parse_opening_hours
+from samvirke.contact.lib.waiting import estimated_wait_seconds
+from samvirke.contact.models import (
+    AgentState,
+    AgentStatus,
+    Channel,
+    ChatMessage,
+    Contact,
+    ContactState,
+    EventOutcome,
+    ForwardedTo,
+    MunicipalitySource,
+    PresenceChange,
+    Queue,
+    TelephonyEvent,
+)
+from samvirke.directory.models import HotlineNumber, Line, Municipality, Person
+
+LOCAL = ZoneInfo("Europe/Copenhagen")
+LIVE_STATES = (ContactState.QUEUED, ContactState.ASSIGNED, ContactState.ANSWERED)
+FINISHED_STATES = (ContactState.ENDED, ContactState.TRANSFERRED, ContactState.ABANDONED, ContactState.CLOSED)
+DEFAULT_HANDLE_SECONDS = 300.0  # until there are answered contacts to average
+
+
+class ContactError(Exception):
+    """A request the contact centre refuses; the message is Danish and shown to the user."""
+
+
+@dataclass
+class EventResult:
+    status: int
+    body: dict[str, Any] = field(default_factory=dict)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Telephony events
+
+
+def process_event(event: Event, payload: dict[str, Any]) -> EventResult:
+    """Apply one telephony event exactly once. A redelivery (same event id) gets the first reply again and
+    changes nothing; an event for a call Samvirke has never seen is logged and answered 404, and may be
+    delivered again later (then it is applied)."""
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                logged = TelephonyEvent.objects.create(
+                    event_id=event.event_id,
+                    type=event.type,
+                    call_id=event.call_id,
+                    occurred_at=event.occurred_at,
+                    payload=payload,
+                    outcome=EventOutcome.APPLIED,
+                )
+        except IntegrityError:
+            # Another delivery of this event got there first; on PostgreSQL we waited here until it committed.
+            logged = TelephonyEvent.objects.select_for_update().get(event_id=event.event_id)
+            TelephonyEvent.objects.filter(pk=logged.pk).update(deliveries=F("deliveries") + 1)
+            if logged.outcome != EventOutcome.UNKNOWN_CALL:
+                return EventResult(200, {**logged.response, "duplicate": True})
+        result = _apply(event)
+        logged.outcome = result.body.pop("_outcome", EventOutcome.APPLIED)
+        logged.response = result.body
+        logged.save(update_fields=["outcome", "response"])
+        return result
+
+
+def _apply(event: Event) -> EventResult:
+    at = event.occurred_at
+    if event.type == "agent_status":
+        person = Person.objects.filter(username=event.agent).first()
+        if person is None:
+            return EventResult(
+                404, {"detail": f"Ukendt medarbejder: {event.agent}.", "_outcome": EventOutcome.UNKNOWN_CALL}
+            )
+        try:
+            contact = do_set_agent_status(person, event.status, at, event.pause_reason)
+        except ContactError as exc:
+            return EventResult(409, {"detail": str(exc), "_outcome": EventOutcome.IGNORED})
+        return EventResult(200, {"agent": person.username, "status": event.status, **_assignment(contact)})
+    if event.type == "call_offered":
+        return _offer_call(event)
+    contact = Contact.objects.select_for_update().filter(external_id=event.call_id).first()
+    if contact is None:
+        return EventResult(404, {"detail": f"Ukendt opkald: {event.call_id}.", "_outcome": EventOutcome.UNKNOWN_CALL})
+    handler = {
+        "call_answered": _answered,
+        "call_ended": _ended,
+        "call_transferred": _ended,
+        "call_abandoned": _abandoned,
+        "callback_requested": _callback_requested,
+        "satisfaction": _satisfaction,
+    }[event.type]
+    applied = handler(contact, event)
+    body: dict[str, Any] = {"contact_id": contact.pk, "call_id": contact.external_id, "state": contact.state}
+    if not applied:
+        body["_outcome"] = EventOutcome.IGNORED
+        body["ignored"] = True
+    return EventResult(200, body)
+
+
+def _assignment(contact: Contact | None) -> dict[str, Any]:
+    if contact is None:
+        return {"assigned_call_id": None}
+    return {"assigned_call_id": contact.external_id, "assigned_contact_id": contact.pk}
+
+
+def queue_is_open(queue: Queue, at: dt.datetime) -> bool:
+    return is_open(parse_opening_hours(queue.opening_hours), at.astimezone(LOCAL))
+
+
+def _offer_call(event: Event) -> EventResult:
+    existing = Contact.objects.filter(external_id=event.call_id).first()
+    if existing is not None:
+        return EventResult(
+            200,
+            {"contact_id": existing.pk, "state": existing.state, "ignored": True, "_outcome": EventOutcome.IGNORED},
+        )
+    number = HotlineNumber.objects.select_related("membership__municipality").filter(number=event.called_number).first()
+    municipality: Municipality | None = None
+    if number is not None:
+        queue = Queue.objects.filter(line=number.line).first() or Queue.objects.get(is_default=True)
+        municipality = number.membership.municipality
+        source = MunicipalitySource.CALLED_NUMBER
+    else:
+        queue = Queue.objects.get(is_default=True)
+        source = MunicipalitySource.UNKNOWN
+        if event.ivr_municipality_code is not None:
+            municipality = Municipality.objects.filter(code=event.ivr_municipality_code).first()
+            if municipality is not None:
+                source = MunicipalitySource.IVR
+    contact = Contact(
+        channel=Channel.PHONE,
+        external_id=event.call_id,
+        queue=queue,
+        priority=queue.priority,
+        called_number=event.called_number,
+        caller_number=event.caller_number,
+        unknown_number=number is None,
+        citizen_municipality=municipality,
+        municipality_source=source,
+        offered_at=event.occurred_at,
+    )
+    body: dict[str, Any] = {
+        "queue": queue.slug,
+        "municipality": {"code": municipality.code, "name": municipality.name} if municipality else None,
+        "unknown_number": number is None,
+    }
+    if not queue_is_open(queue, event.occurred_at):
+        contact.state = ContactState.CLOSED
+        contact.save()
+        assistant = f"/chat/{municipality.code}/" if municipality else None
+        return EventResult(
+            200,
+            {
+                **body,
+                "contact_id": contact.pk,
+                "state": contact.state,
+                "message": queue.closed_message,
+                "assistant_url": assistant,
+            },
+        )
+    contact.save()
+    agent = _take_ready_agent(queue)
+    if agent is not None:
+        _assign(contact, agent, event.occurred_at)
+        return EventResult(
+            200, {**body, "contact_id": contact.pk, "state": contact.state, "agent": agent.person.username}
+        )
+    wait = estimate_wait(contact)
+    return EventResult(
+        200,
+        {
+            **body,
+            "contact_id": contact.pk,
+            "state": contact.state,
+            "agent": None,
+            "estimated_wait_seconds": None if wait == float("inf") else round(wait),
+            "offer_callback": wait > queue.callback_offer_seconds,
+        },
+    )
+
+
+def _serving_filter(queue: Queue) -> Q:
+    return Q(skills=queue.skill_id) if queue.skill_id else Q()
+
+
+def _take_ready_agent(queue: Queue) -> AgentState | None:
+    """The longest-idle ready agent with the queue's skill, locked; agents another worker holds are skipped."""
+    return (
+        AgentState.objects.filter(_serving_filter(queue), status=AgentStatus.READY)
+        .select_related("person")
+        .order_by("ready_since", "person_id")
+        .select_for_update(skip_locked=True, of=("self",))
+        .first()
+    )
+
+
+def _eligible_contacts(agent: AgentState, at: dt.datetime) -> Q:
+    skills = set(agent.skills.values_list("slug", flat=True))
+    eligible = Q(queue__skill__isnull=True) | Q(queue__skill__in=skills)
+    for queue in Queue.objects.filter(overflow_after_seconds__isnull=False).exclude(skill__in=skills):
+        # Overflow: after waiting long enough, a contact may go to any agent.
+        eligible |= Q(queue=queue, offered_at__lte=at - dt.timedelta(seconds=queue.overflow_after_seconds or 0))
+    return eligible
+
+
+def _take_next_contact(agent: AgentState, at: dt.datetime) -> Contact | None:
+    """Give a ready agent the longest-waiting contact it may take (highest priority first)."""
+    contact = (
+        Contact.objects.filter(_eligible_contacts(agent, at), state=ContactState.QUEUED)
+        .order_by("-priority", "offered_at", "id")
+        .select_for_update(skip_locked=True, of=("self",))
+        .first()
+    )
+    if contact is not None:
+        _assign(contact, agent, at)
+    return contact
+
+
+def _assign(contact: Contact, agent: AgentState, at: dt.datetime) -> None:
+    contact.state = ContactState.ASSIGNED
+    contact.agent = agent.person
+    contact.agent_municipality_id = agent.person.municipality_id
+    contact.assigned_at = at
+    contact.save(update_fields=["state", "agent", "agent_municipality", "assigned_at"])
+    _set_status(agent, AgentStatus.BUSY, at, current=contact)
+
+
+def _set_status(
+    agent: AgentState, status: str, at: dt.datetime, current: Contact | None = None, reason: str = ""
+) -> None:
+    changed = agent.status != status
+    agent.status = status
+    agent.pause_reason = reason if status == AgentStatus.PAUSE else ""
+    agent.current_contact = current
+    if changed:
+        agent.status_since = at
+    if status != AgentStatus.READY:
+        agent.ready_since = None
+    elif changed or agent.ready_since is None:
+        agent.ready_since = at  # pressing "ready" again must not send the agent to the back of the line
+    agent.save(update_fields=["status", "pause_reason", "current_contact", "status_since", "ready_since"])
+    if changed:
+        PresenceChange.objects.create(
+            person_id=agent.person_id,
+            municipality_id=agent.person.municipality_id,
+            status=status,
+            pause_reason=agent.pause_reason,
+            at=at,
+        )
+
+
+def _release_agent(contact: Contact, at: dt.datetime) -> None:
+    """The contact is over for its agent: wrap-up if it still has to be registered, else ready for the next."""
+    if contact.agent_id is None:
+        return
+    agent = AgentState.objects.select_for_update().select_related("person").filter(person_id=contact.agent_id).first()
+    if agent is None or agent.current_contact_id != contact.pk:
+        return
+    if contact.answered_at is not None and contact.registered_at is None and contact.state != ContactState.ABANDONED:
+        _set_status(agent, AgentStatus.WRAP_UP, at, current=contact)
+    else:
+        _set_status(agent, AgentStatus.READY, at)
+        _take_next_contact(agent, at)
+
+
+def _answered(contact: Contact, event: Event) -> bool:
+    if contact.state in (ContactState.QUEUED, ContactState.ASSIGNED):
+        contact.state = ContactState.ANSWERED
+        contact.answered_at = event.occurred_at
+        contact.save(update_fields=["state", "answered_at"])
+        return True
+    if contact.state in (ContactState.ENDED, ContactState.TRANSFERRED) and contact.answered_at is None:
+        contact.answered_at = event.occurred_at  # arrived after the end: fill in the answer time
+        contact.save(update_fields=["answered_at"])
+        return True
+    return False
+
+
+def _ended(contact: Contact, event: Event) -> bool:
+    """call_ended and call_transferred: the conversation is over (transferred: handed on by the platform)."""
+    if contact.state == ContactState.QUEUED:
+        # Never reached an agent: the citizen is gone, whatever the platform calls it.
+        return _abandoned(contact, event)
+    if contact.state not in (ContactState.ASSIGNED, ContactState.ANSWERED):
+        if (
+            event.type == "call_transferred"
+            and contact.state == ContactState.TRANSFERRED
+            and not contact.transferred_to
+        ):
+            contact.transferred_to = event.transfer_target
+            contact.save(update_fields=["transferred_to"])
+            return True
+        return False
+    contact.state = ContactState.TRANSFERRED if event.type == "call_transferred" else ContactState.ENDED
+    contact.ended_at = event.occurred_at
+    if event.type == "call_transferred":
+        contact.transferred_to = event.transfer_target
+    contact.save(update_fields=["state", "ended_at", "transferred_to"])
+    _release_agent(contact, event.occurred_at)
+    return True
+
+
+def _abandoned(contact: Contact, event: Event) -> bool:
+    if contact.state not in (ContactState.QUEUED, ContactState.ASSIGNED):
+        return False
+    contact.state = ContactState.ABANDONED
+    contact.abandoned_at = event.occurred_at
+    contact.save(update_fields=["state", "abandoned_at"])
+    _release_agent(contact, event.occurred_at)
+    return True
+
+
+def _callback_requested(contact: Contact, event: Event) -> bool:
+    if contact.state != ContactState.QUEUED or contact.callback_requested:
+        return False
+    contact.callback_requested = True  # keeps its place; the agent who gets it calls the citizen back
+    contact.save(update_fields=["callback_requested"])
+    return True
+
+
+def _satisfaction(contact: Contact, event: Event) -> bool:
+    if contact.state not in (ContactState.ANSWERED, ContactState.ENDED, ContactState.TRANSFERRED):
+        return False
+    contact.satisfaction = event.rating
+    contact.save(update_fields=["satisfaction"])
+    return True
+
+
+def estimate_wait(contact: Contact) -> float:
+    queue = contact.queue
+    position = Contact.objects.filter(
+        queue=queue, state=ContactState.QUEUED, offered_at__lte=contact.offered_at, id__lte=contact.pk
+    ).count()
+    serving = (
+        AgentState.objects.filter(_serving_filter(queue))
+        .exclude(status__in=[AgentStatus.OFFLINE, AgentStatus.PAUSE])
+        .count()
+    )
+    recent = (
+        Contact.objects.filter(queue=queue, state=ContactState.ENDED, answered_at__isnull=False, ended_at__isnull=False)
+        .order_by("-ended_at")
+        .values_list("answered_at", "ended_at")[:50]
+    )
+    durations = [(end - start).total_seconds() for start, end in recent if start and end]
+    handle = sum(durations) / len(durations) if durations else DEFAULT_HANDLE_SECONDS
+    return estimated_wait_seconds(position, serving, handle)
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Agents
+
+
+def agent_state_for(person: Person, at: dt.datetime) -> AgentState:
+    state, _ = AgentState.objects.get_or_create(person=person, defaults={"status_since": at})
+    return state
+
+
+def do_set_agent_status(person: Person, status: str, at: dt.datetime, pause_reason: str = "") -> Contact | None:
+    """Change presence. Becoming ready takes the longest-waiting contact at once (returned, if any)."""
+    if status not in (AgentStatus.READY, AgentStatus.PAUSE, AgentStatus.OFFLINE):
+        raise ContactError("Ugyldig status.")
+    with transaction.atomic():
+        agent_state_for(person, at)
+        agent = AgentState.objects.select_for_update().select_related("person").get(person=person)
+        current = agent.current_contact
+        if current is not None and current.state == ContactState.ANSWERED:
+            raise ContactError("Du er i en samtale. Afslut den, før du skifter status.")
+        if current is not None and current.state == ContactState.ASSIGNED:
+            if status == AgentStatus.READY:
+                return current  # already offered this contact
+            # The agent declines a ringing contact: it goes back to the queue in its old place.
+            Contact.objects.filter(pk=current.pk, state=ContactState.ASSIGNED).update(
+                state=ContactState.QUEUED, agent=None, agent_municipality=None, assigned_at=None
+            )
+        if status == AgentStatus.READY:
+            _set_status(agent, AgentStatus.READY, at)
+            return _take_next_contact(agent, at)
+        reason = pause_reason if pause_reason else ("other" if status == AgentStatus.PAUSE else "")
+        _set_status(agent, status, at, reason=reason)
+        return None
+
+
+def do_answer_contact(person: Person, contact_id: int, at: dt.datetime) -> Contact:
+    """The agent takes an offered chat (phone calls are answered on the phone; the platform reports it)."""
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().filter(pk=contact_id, agent=person).first()
+        if contact is None:
+            raise ContactError("Kontakten er ikke tilbudt dig.")
+        if contact.state == ContactState.ASSIGNED:
+            contact.state = ContactState.ANSWERED
+            contact.answered_at = at
+            contact.save(update_fields=["state", "answered_at"])
+        return contact
+
+
+@dataclass(frozen=True)
+class Registration:
+    topic_id: str
+    resolved_at_once: bool
+    forwarded_to: str = ""
+    note: str = ""
+
+
+def do_register_contact(actor: Person, contact_id: int, registration: Registration, at: dt.datetime) -> Contact:
+    """The agent's wrap-up: topic, straksafklaret, forwarded to, a note (masked before it is stored)."""
+    if registration.forwarded_to not in ForwardedTo.values:
+        raise ContactError("Ugyldig modtager.")
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().filter(pk=contact_id, agent=actor).first()
+        if contact is None:
+            raise ContactError("Du kan kun registrere kontakter, du selv har besvaret.")
+        if contact.answered_at is None and contact.state not in (
+            ContactState.ANSWERED,
+            ContactState.ENDED,
+            ContactState.TRANSFERRED,
+        ):
+            raise ContactError("Kontakten er ikke besvaret endnu.")
+        contact.topic_id = registration.topic_id
+        contact.resolved_at_once = registration.resolved_at_once
+        contact.forwarded_to = registration.forwarded_to
+        contact.note = mask_personal_data(registration.note.strip())[:4000]
+        contact.registered_at = at
+        contact.save(update_fields=["topic_id", "resolved_at_once", "forwarded_to", "note", "registered_at"])
+        if contact.channel == Channel.CHAT and contact.state == ContactState.ANSWERED:
+            # A chat ends when the agent registers it.
+            contact.state = ContactState.ENDED
+            contact.ended_at = at
+            contact.save(update_fields=["state", "ended_at"])
+        if contact.state in FINISHED_STATES:
+            _release_agent(contact, at)
+        record(actor, "contact.register", contact, {"topic": contact.topic_id, "resolved": contact.resolved_at_once})
+        return contact
+
+
+def do_transfer_contact(actor: Person, contact_id: int, target: str, at: dt.datetime) -> Contact:
+    """Hand the contact to the topic's transfer target. For a call the platform moves the line; Samvirke
+    records it now, and the platform's call_transferred event later only confirms it."""
+    if target not in (ForwardedTo.CITIZEN_MUNICIPALITY, ForwardedTo.MINSP_SUPPORT, ForwardedTo.OTHER):
+        raise ContactError("Ugyldig modtager.")
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().filter(pk=contact_id, agent=actor).first()
+        if contact is None or contact.state not in (ContactState.ANSWERED, ContactState.ASSIGNED):
+            raise ContactError("Kun en igangværende kontakt kan viderestilles.")
+        if contact.answered_at is None:
+            contact.answered_at = at
+        contact.state = ContactState.TRANSFERRED
+        contact.ended_at = at
+        contact.forwarded_to = target
+        contact.transferred_to = ForwardedTo(target).label
+        contact.save(update_fields=["answered_at", "state", "ended_at", "forwarded_to", "transferred_to"])
+        _release_agent(contact, at)
+        record(actor, "contact.transfer", contact, {"target": target})
+        return contact
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Chat handed over from the assistant
+
+
+def chat_queue() -> Queue:
+    return Queue.objects.filter(line=Line.CITIZEN_SERVICE).first() or Queue.objects.get(is_default=True)
+
+
+def do_start_chat(municipality: Municipality, transcript: str, at: dt.datetime) -> Contact:
+    """A citizen asks the assistant for a human: a chat contact with the conversation so far (masked)."""
+    with transaction.atomic():
+        queue = chat_queue()
+        token = secrets.token_urlsafe(24)
+        contact = Contact.objects.create(
+            channel=Channel.CHAT,
+            external_id=f"chat-{token[:20]}",
+            queue=queue,
+            priority=queue.priority,
+            citizen_municipality=municipality,
+            municipality_source=MunicipalitySource.CHAT_PAGE,
+            offered_at=at,
+            transcript=mask_personal_data(transcript)[:20000],
+            chat_token=token,
+        )
+        if not queue_is_open(queue, at):
+            contact.state = ContactState.CLOSED
+            contact.save(update_fields=["state"])
+            return contact
+        agent = _take_ready_agent(queue)
+        if agent is not None:
+            _assign(contact, agent, at)
+        return contact
+
+
+def do_send_chat_message(contact: Contact, text: str, from_citizen: bool, at: dt.datetime) -> ChatMessage | None:
+    text = mask_personal_data(text.strip())[:2000]
+    if not text:
+        return None
+    with transaction.atomic():
+        locked = Contact.objects.select_for_update().get(pk=contact.pk)
+        if locked.state not in LIVE_STATES:
+            raise ContactError("Samtalen er afsluttet.")
+        return ChatMessage.objects.create(contact=locked, from_citizen=from_citizen, text=text, sent_at=at)
+
+
+def do_leave_chat(contact: Contact, at: dt.datetime) -> None:
+    """The citizen closes the chat: abandoned if no one answered yet, else ended."""
+    with transaction.atomic():
+        locked = Contact.objects.select_for_update().get(pk=contact.pk)
+        if locked.state in (ContactState.QUEUED, ContactState.ASSIGNED):
+            locked.state = ContactState.ABANDONED
+            locked.abandoned_at = at
+            locked.save(update_fields=["state", "abandoned_at"])
+        elif locked.state == ContactState.ANSWERED:
+            locked.state = ContactState.ENDED
+            locked.ended_at = at
+            locked.save(update_fields=["state", "ended_at"])
+        else:
+            return
+        _release_agent(locked, at)
+
+
+def do_rate_chat(contact: Contact, rating: int) -> None:
+    if not 1 <= rating <= 9:
+        raise ContactError("Vælg en vurdering fra 1 til 9.")
+    Contact.objects.filter(pk=contact.pk, state__in=[ContactState.ENDED, ContactState.TRANSFERRED]).update(
+        satisfaction=rating
+    )

@@ -1,0 +1,135 @@
+"""The contact centre's JSON API.
+
+- `POST /api/telephony/events`: the telephony platform's events, signed with HMAC-SHA256 over the raw body
+  in the header `X-Samvirke-Signature: sha256=<hex>`; idempotent by `event_id`.
+- `/api/contact/…`: for logged-in agents and the secretariat (session), e.g. the wallboard figures.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from typing import Any, Literal
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from ninja import Router, Schema
+
+from samvirke.contact import access, actions, selectors
+from samvirke.contact.lib.events import EventError, parse_event
+from samvirke.contact.lib.signature import HEADER, is_valid
+
+log = logging.getLogger("samvirke.telephony")
+
+telephony_router = Router(tags=["telefoni"])
+contact_router = Router(tags=["kontaktcenter"])
+
+
+class TelephonyEventIn(Schema):
+    """One event. Fields beyond `event_id`, `type`, `occurred_at` and `call_id` depend on the type."""
+
+    event_id: str
+    type: Literal[
+        "call_offered",
+        "call_answered",
+        "call_transferred",
+        "call_ended",
+        "call_abandoned",
+        "callback_requested",
+        "satisfaction",
+        "agent_status",
+    ]
+    occurred_at: dt.datetime
+    call_id: str | None = None
+    called_number: str | None = None
+    caller_number: str | None = None
+    ivr_municipality_code: int | None = None
+    transfer_target: str | None = None
+    rating: int | None = None
+    agent: str | None = None
+    status: Literal["ready", "pause", "offline"] | None = None
+    pause_reason: str | None = None
+
+
+EVENT_DOC = """Hændelser fra telefoniplatformen. Kroppen signeres med HMAC-SHA256 og den delte hemmelighed:
+`X-Samvirke-Signature: sha256=<hex>`. Samme `event_id` to gange giver det første svar igen og ændrer intet.
+
+- `call_offered` (called_number, caller_number, ivr_municipality_code?): svaret siger, hvilken medarbejder
+  opkaldet stilles til (`agent`), eller at det står i kø (`estimated_wait_seconds`, `offer_callback`),
+  eller at der er lukket (`message`, `assistant_url`). Et ukendt nummer lander i standardkøen og markeres.
+- `call_answered`, `call_ended`, `call_transferred` (transfer_target), `call_abandoned`,
+  `callback_requested`, `satisfaction` (rating 1–9, fra telefonmenuen efter samtalen).
+- `agent_status` (agent = brugernavn, status ready|pause|offline): softphonens status; svaret siger,
+  hvilket opkald medarbejderen får (`assigned_call_id`).
+
+Svar: 401 uden signatur, 403 med forkert signatur, 400 ved ugyldig JSON eller felter (med en besked),
+404 for et ukendt opkald (logges; kan leveres igen), 200 ellers."""
+
+
+@telephony_router.post(
+    "/events",
+    auth=None,
+    summary="Modtag en hændelse fra telefoniplatformen",
+    description=EVENT_DOC,
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": TelephonyEventIn.model_json_schema()}},
+        },
+        "parameters": [
+            {
+                "in": "header",
+                "name": HEADER,
+                "required": True,
+                "schema": {"type": "string"},
+                "description": "sha256=<hex> af HMAC-SHA256(hemmelighed, krop)",
+            }
+        ],
+    },
+)
+def receive_event(request: HttpRequest) -> HttpResponse:
+    body = request.body
+    signature = request.headers.get(HEADER, "")
+    if not signature:
+        return JsonResponse({"detail": f"Hændelsen er ikke signeret ({HEADER} mangler)."}, status=401)
+    if not is_valid(body, settings.TELEPHONY_SECRET, signature):
+        log.warning("telephony event with a wrong signature refused")
+        return JsonResponse({"detail": "Forkert signatur."}, status=403)
+    try:
+        payload = json.loads(body)
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return JsonResponse({"detail": f"Kroppen er ikke gyldig JSON: {exc}"}, status=400)
+    try:
+        event = parse_event(payload)
+    except EventError as exc:
+        return JsonResponse({"detail": str(exc)}, status=400)
+    result = actions.process_event(event, payload)
+    if result.status == 404:
+        log.warning("telephony event %s for an unknown call %s", event.event_id, event.call_id)
+    return JsonResponse(result.body, status=result.status)
+
+
+class KpisOut(Schema):
+    offered: int
+    answered: int
+    abandoned: int
+    waiting: int
+    closed: int
+    service_level: float | None
+    average_speed_of_answer_seconds: float | None
+    average_handle_time_seconds: float | None
+    resolved_at_once_share: float | None
+    satisfaction: float | None
+    chatbot_share: float | None
+    chatbot_share_formula: str
+    agents: dict[str, int]
+
+
+@contact_router.get("/wallboard", response=KpisOut, summary="Dagens tal for tavlen")
+def wallboard(request: HttpRequest) -> dict[str, Any]:
+    if not access.can_view_wallboard(request.user):
+        raise PermissionDenied("Tavlen er for fællesskabets medarbejdere.")
+    return selectors.wallboard_figures(timezone.now())

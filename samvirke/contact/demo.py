@@ -1,0 +1,24 @@
+"""Demo set-up of the contact centre: every demo agent has a presence (logged off), and the first agent of
+each member is trained in health apps, so the health-app line has someone to route to."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from samvirke.contact.models import AgentState, Skill
+from samvirke.directory.models import Person, Role
+
+
+@transaction.atomic
+def load_demo_contact_centre() -> str:
+    now = timezone.now()
+    health = Skill.objects.get(slug="health_apps")
+    agents = Person.objects.filter(role__in=[Role.AGENT, Role.COORDINATOR], municipality__isnull=False)
+    trained = 0
+    for person in agents:
+        state, _ = AgentState.objects.get_or_create(person=person, defaults={"status_since": now})
+        if person.role == Role.AGENT and person.username.endswith("-1"):
+            state.skills.add(health)
+            trained += 1
+    return f"Kontaktcenter: {agents.count()} medarbejdere kan tage opkald; {trained} er uddannet i sundhedsapps."

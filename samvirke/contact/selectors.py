@@ -1,0 +1,101 @@
+"""Reads for the desk, the wallboard and the reports. KPI definitions live in lib/kpi.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.db.models import Count, Min, QuerySet
+
+from samvirke.assistant.models import ChatbotConversation
+from samvirke.contact.lib.kpi import CHATBOT_SHARE_FORMULA, ContactRecord, compute_kpis, period_key
+from samvirke.contact.models import AgentState, AgentStatus, Contact, ContactState, Queue
+
+LOCAL = ZoneInfo("Europe/Copenhagen")
+
+
+def local_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(day, dt.time(0, 0), tzinfo=LOCAL)
+    return start, dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=LOCAL)
+
+
+def contact_records(contacts: QuerySet[Contact]) -> list[ContactRecord]:
+    rows = contacts.values_list(
+        "channel",
+        "state",
+        "offered_at",
+        "answered_at",
+        "ended_at",
+        "registered_at",
+        "resolved_at_once",
+        "satisfaction",
+        "citizen_municipality__name",
+        "agent_municipality__name",
+    )
+    return [
+        ContactRecord(
+            channel=channel,
+            state=state,
+            offered_at=offered,
+            answered_at=answered,
+            ended_at=ended,
+            registered_at=registered,
+            resolved_at_once=resolved,
+            satisfaction=rating,
+            citizen_municipality=citizen or "",
+            agent_municipality=agent or "",
+        )
+        for channel, state, offered, answered, ended, registered, resolved, rating, citizen, agent in rows
+    ]
+
+
+def service_level_seconds() -> int:
+    queue = Queue.objects.filter(is_default=True).first()
+    return queue.service_level_seconds if queue else 60
+
+
+def wallboard_figures(now: dt.datetime) -> dict[str, Any]:
+    start, end = local_day_bounds(now.astimezone(LOCAL).date())
+    today = Contact.objects.filter(offered_at__gte=start, offered_at__lt=end)
+    chatbot = ChatbotConversation.objects.filter(started_at__gte=start, started_at__lt=end).count()
+    kpis = compute_kpis(contact_records(today), service_level_seconds(), chatbot)
+    agents = dict(AgentState.objects.exclude(status=AgentStatus.OFFLINE).values_list("status").annotate(n=Count("pk")))
+    figures: dict[str, Any] = dict(kpis.as_dict())
+    figures["chatbot_share_formula"] = CHATBOT_SHARE_FORMULA
+    figures["agents"] = {status: int(agents.get(status, 0)) for status in AgentStatus.values if status != "offline"}
+    return figures
+
+
+def queues_now(now: dt.datetime) -> list[dict[str, Any]]:
+    waiting = {
+        row["queue_id"]: row
+        for row in Contact.objects.filter(state=ContactState.QUEUED)
+        .values("queue_id")
+        .annotate(n=Count("pk"), oldest=Min("offered_at"))
+    }
+    result = []
+    for queue in Queue.objects.all():
+        row = waiting.get(queue.pk)
+        longest = (now - row["oldest"]).total_seconds() if row else 0
+        result.append({"queue": queue, "waiting": row["n"] if row else 0, "longest_wait_seconds": max(0, longest)})
+    return result
+
+
+def chatbot_counts(start: dt.datetime, end: dt.datetime, period: str) -> dict[str, int]:
+    counts: dict[str, int] = {}
+    for started in ChatbotConversation.objects.filter(started_at__gte=start, started_at__lt=end).values_list(
+        "started_at", flat=True
+    ):
+        key = period_key(started.astimezone(LOCAL), period)
+        counts[key] = counts.get(key, 0) + 1
+    return counts
+
+
+def chatbot_counts_by_municipality(start: dt.datetime, end: dt.datetime) -> dict[str, int]:
+    rows = (
+        ChatbotConversation.objects.filter(started_at__gte=start, started_at__lt=end)
+        .values_list("municipality__name")
+        .annotate(n=Count("pk"))
+    )
+    return {name or "Ukendt kommune": n for name, n in rows}
