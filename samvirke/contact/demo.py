@@ -6,13 +6,15 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from samvirke.contact.models import AgentState, Skill
+from samvirke.contact.models import AgentState, Queue, Skill
+from samvirke.contact.reference_data import ensure_queues
 from samvirke.directory.models import Person, Role
 
 
 @transaction.atomic
 def load_demo_contact_centre() -> str:
     now = timezone.now()
+    ensure_queues(Skill, Queue)
     health = Skill.objects.get(slug="health_apps")
     agents = Person.objects.filter(role__in=[Role.AGENT, Role.COORDINATOR], municipality__isnull=False)
     trained = 0

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -10,7 +11,9 @@ from django.db.models import Count, Min, QuerySet
 
 from samvirke.assistant.models import ChatbotConversation
 from samvirke.contact.lib.kpi import CHATBOT_SHARE_FORMULA, ContactRecord, compute_kpis, period_key
-from samvirke.contact.models import AgentState, AgentStatus, Contact, ContactState, Queue
+from samvirke.contact.lib.presence import StatusChange, staffed_seconds
+from samvirke.contact.models import AgentState, AgentStatus, Contact, ContactState, PresenceChange, Queue
+from samvirke.directory.models import Person
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
 
@@ -99,3 +102,30 @@ def chatbot_counts_by_municipality(start: dt.datetime, end: dt.datetime) -> dict
         .annotate(n=Count("pk"))
     )
     return {name or "Ukendt kommune": n for name, n in rows}
+
+
+def staffed_hours_by_municipality(start: dt.datetime, end: dt.datetime) -> dict[int, Decimal]:
+    """Hours each municipality's agents were staffed (ready, busy, wrap-up) in [start, end), by kommunekode."""
+    changes = [
+        StatusChange(str(person_id), status, at)
+        for person_id, status, at in PresenceChange.objects.filter(at__gte=start, at__lt=end)
+        .order_by("at", "id")
+        .values_list("person_id", "status", "at")
+    ]
+    before: dict[str, str] = {}
+    for person_id, status in (
+        PresenceChange.objects.filter(at__lt=start).order_by("person_id", "at", "id").values_list("person_id", "status")
+    ):
+        before[str(person_id)] = status  # the last change before the window wins
+    seconds = staffed_seconds(changes, start, end, before)
+    codes = dict(
+        Person.objects.filter(pk__in=[int(p) for p in seconds], municipality__isnull=False).values_list(
+            "pk", "municipality__code"
+        )
+    )
+    hours: dict[int, Decimal] = {}
+    for agent_key, total in seconds.items():
+        code = codes.get(int(agent_key))
+        if code is not None:
+            hours[code] = hours.get(code, Decimal(0)) + Decimal(total) / 3600
+    return {code: value.quantize(Decimal("0.1")) for code, value in hours.items()}

@@ -10,7 +10,9 @@ import pytest
 
 
 def start(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    full_env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
+    full_env = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "TELEPHONY_SECRET"}
+    }
     full_env.update(env)
     return subprocess.run(
         [sys.executable, "-c", "import django, os; os.environ['DJANGO_SETTINGS_MODULE']='samvirke.settings'; "
@@ -35,9 +37,17 @@ def test_it_refuses_to_start_with_debug_off_and_the_demo_secret(tmp_path: object
     assert "SECRET_KEY is the public demo key while DEBUG is off" in result.stderr
 
 
-def test_it_starts_with_debug_off_and_a_real_secret(tmp_path: object) -> None:
-    result = start({"DEBUG": "0", "SECRET_KEY": "x" * 50, "SAMVIRKE_VAR_DIR": str(tmp_path)})
+def test_it_starts_with_debug_off_and_real_secrets(tmp_path: object) -> None:
+    result = start(
+        {"DEBUG": "0", "SECRET_KEY": "x" * 50, "TELEPHONY_SECRET": "y" * 40, "SAMVIRKE_VAR_DIR": str(tmp_path)}
+    )
     assert result.returncode == 0, result.stderr
+
+
+def test_it_refuses_to_start_with_debug_off_and_the_demo_telephony_secret(tmp_path: object) -> None:
+    result = start({"DEBUG": "0", "SECRET_KEY": "x" * 50, "SAMVIRKE_VAR_DIR": str(tmp_path)})
+    assert result.returncode != 0
+    assert "TELEPHONY_SECRET is the public demo secret while DEBUG is off" in result.stderr
 
 
 def test_database_url_selects_postgresql(tmp_path: object) -> None:

@@ -5,8 +5,10 @@ Thin: access checks from economy/access.py, numbers from lib/ (via selectors), w
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from samvirke.contact.selectors import staffed_hours_by_municipality
 from samvirke.directory.models import Fellesskab, Municipality
 from samvirke.directory.selectors import the_fellesskab
 from samvirke.economy import access
@@ -42,6 +45,7 @@ from samvirke.economy.models import Channel, ContactVolume, EconomySettings, Inv
 from samvirke.economy.selectors import economy_for_year, members_in_year, model_years
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+LOCAL = ZoneInfo("Europe/Copenhagen")
 HUMAN_CHANNELS = {Channel.PHONE.value, Channel.CHAT.value}
 
 
@@ -284,6 +288,10 @@ def balance(request: HttpRequest) -> HttpResponse:
     rows = []
     if settings is not None:
         params = params_from_settings(settings)
+        year_start = dt.datetime(year, 1, 1, tzinfo=LOCAL)
+        staffed = staffed_hours_by_municipality(
+            year_start, min(timezone.now(), dt.datetime(year + 1, 1, 1, tzinfo=LOCAL))
+        )
         for member in members_in_year(fellesskab, year):
             if member.kommunekode not in visible:
                 continue
@@ -291,7 +299,15 @@ def balance(request: HttpRequest) -> HttpResponse:
             assert span is not None
             member_days = (span[1] - span[0]).days + 1
             rows.append(
-                hour_balance(member.kommunekode, member.name, member.population, member_days, days_in(year), params)
+                hour_balance(
+                    member.kommunekode,
+                    member.name,
+                    member.population,
+                    member_days,
+                    days_in(year),
+                    params,
+                    staffed=staffed.get(member.kommunekode, Decimal(0)) if year_start <= timezone.now() else None,
+                )
             )
     return render(
         request,
