@@ -22,9 +22,11 @@ from django.db.models import F, Q
 
 from samvirke.assistant.lib.hours import is_open
 from samvirke.assistant.lib.masking import mask_personal_data
+from samvirke.assistant.models import UnansweredQuestion
 from samvirke.audit.actions import record
 from samvirke.contact.lib.events import Event
 from samvirke.contact.lib.opening import parse_opening_hours
+from samvirke.contact.lib.retention import RetentionPolicy, cutoffs, mask_number
 from samvirke.contact.lib.waiting import estimated_wait_seconds
 from samvirke.contact.models import (
     AgentState,
@@ -66,6 +68,9 @@ def process_event(event: Event, payload: dict[str, Any]) -> EventResult:
     """Apply one telephony event exactly once. A redelivery (same event id) gets the first reply again and
     changes nothing; an event for a call Samvirke has never seen is logged and answered 404, and may be
     delivered again later (then it is applied)."""
+    if isinstance(payload.get("caller_number"), str):
+        # The event log keeps no citizen's number; the contact keeps it for a callback, for a limited time.
+        payload = {**payload, "caller_number": mask_number(payload["caller_number"])}
     with transaction.atomic():
         try:
             with transaction.atomic():
@@ -548,3 +553,30 @@ def do_rate_chat(contact: Contact, rating: int) -> None:
     Contact.objects.filter(pk=contact.pk, state__in=[ContactState.ENDED, ContactState.TRANSFERRED]).update(
         satisfaction=rating
     )
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Retention
+
+
+def do_apply_retention(now: dt.datetime, policy: RetentionPolicy, dry_run: bool = False) -> dict[str, int]:
+    """Delete or blank personal data older than its retention period. Counts what it did (or would do)."""
+    limits = cutoffs(now, policy)
+    with transaction.atomic():
+        numbers = Contact.objects.filter(offered_at__lt=limits["caller_numbers"]).exclude(caller_number="")
+        transcripts = Contact.objects.filter(offered_at__lt=limits["chats"]).exclude(transcript="")
+        messages = ChatMessage.objects.filter(contact__offered_at__lt=limits["chats"])
+        unanswered = UnansweredQuestion.objects.filter(asked_at__lt=limits["unanswered_questions"])
+        counts = {
+            "caller_numbers": numbers.count(),
+            "chat_transcripts": transcripts.count(),
+            "chat_messages": messages.count(),
+            "unanswered_questions": unanswered.count(),
+        }
+        if not dry_run:
+            numbers.update(caller_number="")
+            transcripts.update(transcript="")
+            messages.delete()
+            unanswered.delete()
+            record(None, "retention.applied", None, {**counts, "policy": policy.__dict__})
+        return counts

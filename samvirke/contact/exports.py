@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from samvirke.contact.lib.kpi import ContactRecord
+from samvirke.contact.lib.retention import mask_number
 from samvirke.contact.models import Contact
 from samvirke.contact.selectors import LOCAL
 
@@ -42,10 +43,6 @@ HEADERS = (
     "Tilfredshed (1–9)",
     "Notat (maskeret)",
 )
-
-
-def mask_number(number: str) -> str:
-    return "" if not number else "•" * max(0, len(number) - 2) + number[-2:]
 
 
 def _local(moment: Any) -> str:
