@@ -65,5 +65,5 @@ def test_the_balance_page_shows_staffed_hours(secretariat: Person, agents: list[
     telephony.agent("agent-holbaek-1", "ready", now - dt.timedelta(hours=3))
     telephony.agent("agent-holbaek-1", "offline", now - dt.timedelta(hours=1))
     html = client_for(secretariat).get(f"/oekonomi/vagttimer/?aar={now.year}").content.decode()
-    holbaek_row = html[html.index("<th scope=\"row\">Holbæk</th>") :].split("</tr>")[0]
+    holbaek_row = html[html.index('<th scope="row">Holbæk</th>') :].split("</tr>")[0]
     assert "2,0 (" in holbaek_row
