@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "samvirke.knowledge",
     "samvirke.assistant",
     "samvirke.contact",
+    "samvirke.staffing",
     "django_htmx",
     "samvirke.demo",
 ]
@@ -113,8 +114,13 @@ DATABASES = {
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    # SQLite: wait for a lock instead of failing at once when the dev server and a command both write.
-    DATABASES["default"].setdefault("OPTIONS", {})["timeout"] = 20
+    # SQLite: wait for a lock instead of failing at once when the dev server and a command both write; take the
+    # write lock when a transaction starts (IMMEDIATE), so two writers queue instead of one failing half-way; WAL
+    # lets the desk and wallboard read while the telephony events are written, and commits without a sync each.
+    sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
+    sqlite_options["timeout"] = 20
+    sqlite_options["transaction_mode"] = "IMMEDIATE"
+    sqlite_options["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "directory.Person"
