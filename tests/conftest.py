@@ -5,6 +5,7 @@ region staff of Region Sjælland and an outsider (a coordinator of Aarhus, which
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 import pytest
 from django.test import Client
@@ -85,3 +86,13 @@ def client_for(person: Person) -> Client:
     client = Client()
     client.force_login(person)
     return client
+
+
+@pytest.fixture(autouse=True)
+def _fresh_queue_cache() -> Iterator[None]:
+    """The contact centre caches its queues per process for ten seconds; each test starts from the database."""
+    from samvirke.contact.actions import forget_cached_queues
+
+    forget_cached_queues()
+    yield
+    forget_cached_queues()

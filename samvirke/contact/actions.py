@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
+import time
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -123,6 +124,12 @@ def _apply(event: Event) -> EventResult:
     }[event.type]
     applied = handler(contact, event)
     body: dict[str, Any] = {"contact_id": contact.pk, "call_id": contact.external_id, "state": contact.state}
+    following: Contact | None = getattr(contact, "_next_assignment", None)
+    if following is not None:
+        body["next_assignment"] = {
+            "call_id": following.external_id,
+            "agent": following.agent.username if following.agent else None,
+        }
     if not applied:
         body["_outcome"] = EventOutcome.IGNORED
         body["ignored"] = True
@@ -149,11 +156,11 @@ def _offer_call(event: Event) -> EventResult:
     number = HotlineNumber.objects.select_related("membership__municipality").filter(number=event.called_number).first()
     municipality: Municipality | None = None
     if number is not None:
-        queue = Queue.objects.filter(line=number.line).first() or Queue.objects.get(is_default=True)
+        queue = _queue_for_line(number.line)
         municipality = number.membership.municipality
         source = MunicipalitySource.CALLED_NUMBER
     else:
-        queue = Queue.objects.get(is_default=True)
+        queue = _default_queue()
         source = MunicipalitySource.UNKNOWN
         if event.ivr_municipality_code is not None:
             municipality = Municipality.objects.filter(code=event.ivr_municipality_code).first()
@@ -190,13 +197,26 @@ def _offer_call(event: Event) -> EventResult:
                 "assistant_url": assistant,
             },
         )
-    contact.save()
+    try:
+        with transaction.atomic():
+            contact.save()
+    except IntegrityError:
+        # The same call offered under two event ids at the same moment: the other delivery created it.
+        existing = Contact.objects.get(external_id=event.call_id)
+        return EventResult(
+            200,
+            {"contact_id": existing.pk, "state": existing.state, "ignored": True, "_outcome": EventOutcome.IGNORED},
+        )
+    _route_overflowed(event.occurred_at)
     agent = _take_ready_agent(queue)
     if agent is not None:
         _assign(contact, agent, event.occurred_at)
         return EventResult(
             200, {**body, "contact_id": contact.pk, "state": contact.state, "agent": agent.person.username}
         )
+    # An agent whose "ready" is being committed right now was skipped (SKIP LOCKED) and could not see this
+    # contact either: look again once this transaction has committed, so neither waits for the next event.
+    transaction.on_commit(lambda: dispatch_waiting(event.occurred_at))
     wait = estimate_wait(contact)
     return EventResult(
         200,
@@ -229,10 +249,87 @@ def _take_ready_agent(queue: Queue) -> AgentState | None:
 def _eligible_contacts(agent: AgentState, at: dt.datetime) -> Q:
     skills = set(agent.skills.values_list("slug", flat=True))
     eligible = Q(queue__skill__isnull=True) | Q(queue__skill__in=skills)
-    for queue in Queue.objects.filter(overflow_after_seconds__isnull=False).exclude(skill__in=skills):
+    for queue in _overflow_queues():
+        if queue.skill_id in skills:
+            continue
         # Overflow: after waiting long enough, a contact may go to any agent.
         eligible |= Q(queue=queue, offered_at__lte=at - dt.timedelta(seconds=queue.overflow_after_seconds or 0))
     return eligible
+
+
+def _route_overflowed(at: dt.datetime) -> None:
+    """Contacts that have waited past their queue's overflow go to any ready agent, before newer contacts do."""
+    for queue in _overflow_queues():
+        cutoff = at - dt.timedelta(seconds=queue.overflow_after_seconds or 0)
+        waiting = (
+            Contact.objects.filter(queue_id=queue.pk, state=ContactState.QUEUED, offered_at__lte=cutoff)
+            .order_by("offered_at", "id")
+            .select_for_update(skip_locked=True)
+            .first()
+        )
+        if waiting is None:
+            continue
+        agent = (
+            AgentState.objects.filter(status=AgentStatus.READY)
+            .select_related("person")
+            .order_by("ready_since", "person_id")
+            .select_for_update(skip_locked=True, of=("self",))
+            .first()
+        )
+        if agent is not None:
+            _assign(waiting, agent, at)
+
+
+_QUEUE_CACHE_SECONDS = 10.0
+_queue_cache: tuple[float, list[Queue]] = (0.0, [])
+
+
+def _queues() -> list[Queue]:
+    """All queues, read at most every ten seconds per process: every event needs them, and they change only
+    when the secretariat edits a queue (which then takes effect within ten seconds in every worker)."""
+    global _queue_cache
+    now = time.monotonic()
+    if now - _queue_cache[0] > _QUEUE_CACHE_SECONDS or not _queue_cache[1]:
+        _queue_cache = (now, list(Queue.objects.select_related("skill")))
+    return _queue_cache[1]
+
+
+def forget_cached_queues() -> None:
+    global _queue_cache
+    _queue_cache = (0.0, [])
+
+
+def _overflow_queues() -> list[Queue]:
+    return [queue for queue in _queues() if queue.overflow_after_seconds is not None]
+
+
+def _queue_for_line(line: str) -> Queue:
+    queues = _queues()
+    return next((q for q in queues if q.line == line), None) or next(q for q in queues if q.is_default)
+
+
+def _default_queue() -> Queue:
+    return next(q for q in _queues() if q.is_default)
+
+
+def dispatch_waiting(at: dt.datetime, limit: int = 20) -> int:
+    """Pair ready agents with waiting contacts they may take, in their own transactions. Run after a commit that
+    found no partner (see _offer_call) and by the desk's poll, so an overflow never waits for the next event."""
+    paired = 0
+    for _ in range(limit):
+        with transaction.atomic():
+            _route_overflowed(at)
+            agent = (
+                AgentState.objects.filter(status=AgentStatus.READY)
+                .select_related("person")
+                .order_by("ready_since", "person_id")
+                .select_for_update(skip_locked=True, of=("self",))
+                .first()
+            )
+            if agent is None or _take_next_contact(agent, at) is None:
+                return paired
+            paired += 1
+    return paired
 
 
 def _take_next_contact(agent: AgentState, at: dt.datetime) -> Contact | None:
@@ -281,18 +378,26 @@ def _set_status(
         )
 
 
-def _release_agent(contact: Contact, at: dt.datetime) -> None:
-    """The contact is over for its agent: wrap-up if it still has to be registered, else ready for the next."""
+def _release_agent(contact: Contact, at: dt.datetime) -> Contact | None:
+    """The contact is over for its agent: wrap-up if it still has to be registered, else ready for the next.
+    Returns the contact the agent was given at once, if any (the reply tells the platform where it goes)."""
     if contact.agent_id is None:
-        return
+        return None
     agent = AgentState.objects.select_for_update().select_related("person").filter(person_id=contact.agent_id).first()
     if agent is None or agent.current_contact_id != contact.pk:
-        return
-    if contact.answered_at is not None and contact.registered_at is None and contact.state != ContactState.ABANDONED:
+        return None
+    # "Answered" is the state, not answered_at: an end that overtook its answer event still needs a wrap-up.
+    was_answered = contact.state in (ContactState.ENDED, ContactState.TRANSFERRED, ContactState.ANSWERED)
+    if was_answered and contact.registered_at is None:
         _set_status(agent, AgentStatus.WRAP_UP, at, current=contact)
-    else:
-        _set_status(agent, AgentStatus.READY, at)
-        _take_next_contact(agent, at)
+        return None
+    _set_status(agent, AgentStatus.READY, at)
+    return _take_next_contact(agent, at)
+
+
+def _note_next(contact: Contact, following: Contact | None) -> None:
+    # Carried to the reply: the freed agent's next call, so the platform can ring it at once.
+    contact._next_assignment = following  # type: ignore[attr-defined]
 
 
 def _answered(contact: Contact, event: Event) -> bool:
@@ -328,7 +433,7 @@ def _ended(contact: Contact, event: Event) -> bool:
     if event.type == "call_transferred":
         contact.transferred_to = event.transfer_target
     contact.save(update_fields=["state", "ended_at", "transferred_to"])
-    _release_agent(contact, event.occurred_at)
+    _note_next(contact, _release_agent(contact, event.occurred_at))
     return True
 
 
@@ -338,7 +443,7 @@ def _abandoned(contact: Contact, event: Event) -> bool:
     contact.state = ContactState.ABANDONED
     contact.abandoned_at = event.occurred_at
     contact.save(update_fields=["state", "abandoned_at"])
-    _release_agent(contact, event.occurred_at)
+    _note_next(contact, _release_agent(contact, event.occurred_at))
     return True
 
 
@@ -406,7 +511,10 @@ def do_set_agent_status(person: Person, status: str, at: dt.datetime, pause_reas
             )
         if status == AgentStatus.READY:
             _set_status(agent, AgentStatus.READY, at)
-            return _take_next_contact(agent, at)
+            taken = _take_next_contact(agent, at)
+            if taken is None:
+                transaction.on_commit(lambda: dispatch_waiting(at))  # see _offer_call
+            return taken
         reason = pause_reason if pause_reason else ("other" if status == AgentStatus.PAUSE else "")
         _set_status(agent, status, at, reason=reason)
         return None
@@ -490,7 +598,7 @@ def do_transfer_contact(actor: Person, contact_id: int, target: str, at: dt.date
 
 
 def chat_queue() -> Queue:
-    return Queue.objects.filter(line=Line.CITIZEN_SERVICE).first() or Queue.objects.get(is_default=True)
+    return _queue_for_line(Line.CITIZEN_SERVICE)
 
 
 def do_start_chat(municipality: Municipality, transcript: str, at: dt.datetime) -> Contact:

@@ -212,7 +212,11 @@ class Contact(models.Model):
         ordering = ["-offered_at"]
         verbose_name = "kontakt"
         verbose_name_plural = "kontakter"
-        indexes = [models.Index(fields=["state", "priority", "offered_at"])]
+        indexes = [
+            models.Index(fields=["state", "priority", "offered_at"]),
+            # the wait estimate's recent handle times per queue
+            models.Index(fields=["queue", "state", "-ended_at"], name="contact_recent_handled"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.external_id}"

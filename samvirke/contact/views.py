@@ -133,6 +133,10 @@ def desk(request: HttpRequest) -> HttpResponse:
 def desk_panel(request: HttpRequest) -> HttpResponse:
     """Polled every two seconds. 204 when nothing changed, so a half-written registration is never replaced."""
     person = _desk_user(request)
+    state = AgentState.objects.filter(person=person).first()
+    if state is not None and state.status == AgentStatus.READY and state.current_contact_id is None:
+        # A ready agent's poll is also the clock that lets an overflowed contact reach it between events.
+        actions.dispatch_waiting(timezone.now())
     context = _desk_context(request, person)
     if request.GET.get("seen") == context["desk_key"]:
         return HttpResponse(status=204)

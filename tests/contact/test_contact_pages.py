@@ -306,3 +306,22 @@ def test_the_wallboard_page_renders_todays_figures(holbaek_agent: Person) -> Non
     assert "Tavle – i dag" in html and "htmx" in html and "Chatbottens andel" in html
     fragment = client_for(holbaek_agent).get("/kontaktcenter/tavle/", headers={"HX-Request": "true"})
     assert "<html" not in fragment.content.decode() and 'id="wb-offered"' in fragment.content.decode()
+
+
+def test_a_ready_agents_poll_lets_an_overflowed_contact_reach_it(greve_coordinator: Person, open_hotline: None) -> None:
+    """No event arrives for minutes; the desk's poll is what hands the overflowed health-app call over."""
+    import datetime as dt
+
+    from samvirke.directory.models import HotlineNumber, Membership
+
+    HotlineNumber.objects.create(
+        membership=Membership.objects.get(municipality__code=316), line="health_apps", number="70300316"
+    )
+    telephony = Telephony()
+    now = timezone.now()
+    telephony.agent("koordinator-greve", "ready", now - dt.timedelta(seconds=300))
+    telephony.offer("health-1", now - dt.timedelta(seconds=200), called="70300316")
+    assert Contact.objects.get().state == ContactState.QUEUED  # nobody with the skill
+    panel = client_for(greve_coordinator).get("/kontaktcenter/skrivebord/?seen=ready:idle")
+    assert "Opkald fra en borger i Holbæk Kommune" in panel.content.decode()
+    assert Contact.objects.get().state == ContactState.ASSIGNED

@@ -240,6 +240,8 @@ def test_ended_before_answered_still_counts_as_answered(telephony: Telephony, ag
     telephony.offer("c1", at(10))
     telephony.event("call_ended", at(300), call_id="c1")
     assert Contact.objects.get().answered_at is None
+    # The agent talked to the citizen, so it still has to register the call.
+    assert _agent("agent-holbaek-1").status == AgentStatus.WRAP_UP
     telephony.event("call_answered", at(20), call_id="c1")
     contact = Contact.objects.get()
     assert (contact.state, contact.answered_at, contact.ended_at) == ("ended", at(20), at(300))
@@ -258,7 +260,8 @@ def test_an_abandon_while_ringing_frees_the_agent_for_the_next(telephony: Teleph
     telephony.agent("agent-holbaek-1", "ready", at(0))
     telephony.offer("c1", at(10))
     telephony.offer("c2", at(11))
-    telephony.event("call_abandoned", at(15), call_id="c1")
+    reply = telephony.event("call_abandoned", at(15), call_id="c1").json()
+    assert reply["next_assignment"] == {"call_id": "c2", "agent": "agent-holbaek-1"}  # ring it at once
     assert _state("c1") == "abandoned"
     assert _state("c2") == "assigned"
     assert _agent("agent-holbaek-1").current_contact == Contact.objects.get(external_id="c2")
@@ -324,3 +327,27 @@ def test_each_presence_change_is_logged(telephony: Telephony, agents: list[Perso
         ("pause", at(60)),
         ("offline", at(120)),
     ]
+
+
+def test_an_overflowed_contact_goes_before_a_new_call(telephony: Telephony, agents: list[Person]) -> None:
+    from samvirke.directory.models import HotlineNumber, Membership
+
+    HotlineNumber.objects.create(
+        membership=Membership.objects.get(municipality__code=316), line="health_apps", number="70300316"
+    )
+    telephony.agent("agent-greve-1", "ready", at(0))  # no health-app skill
+    telephony.offer("health-1", at(10), called="70300316")
+    assert _state("health-1") == "queued"
+    # 130 s later a citizen-service call arrives: the health call has waited past its overflow and goes first.
+    reply = telephony.offer("citizen-1", at(140)).json()
+    assert reply["state"] == "queued"
+    assert _state("health-1") == "assigned"
+    assert _agent("agent-greve-1").current_contact == Contact.objects.get(external_id="health-1")
+
+
+def test_the_same_call_offered_under_two_event_ids_is_created_once(telephony: Telephony, agents: list[Person]) -> None:
+    first = telephony.offer("c1", at(0), event_id="a")
+    second = telephony.offer("c1", at(0), event_id="b")
+    assert first.status_code == second.status_code == 200
+    assert second.json()["ignored"] is True
+    assert Contact.objects.count() == 1

@@ -1,0 +1,395 @@
+"""samvirke simulate-traffic — realistic calls through the real telephony API, for demos and reports.
+
+The traffic model and the scheduler are in samvirke/contact/lib/traffic.py. This command feeds the scheduler's
+events to `POST /api/telephony/events`, signed with TELEPHONY_SECRET exactly as the telephony platform signs
+them, and hands the replies back:
+- in-process (default): django.test.Client against the real URL (middleware, signature check, routing);
+- over HTTP with `--url http://127.0.0.1:8000` (a running server; one keep-alive connection).
+
+Historic mode (default) simulates `--days` working days as fast as possible with timestamps in simulated time,
+to fill the wallboard and the reports; `--realtime --speed X` sleeps between events, so the desk and the
+wallboard come alive.
+
+Simulated agents are the people with role agent (`--agents N`: the first N, one of each member first); their
+presence is sent as agent_status events following an Erlang C roster. The agents' registrations (topic,
+straksafklaret ~61 %, a note) stand in for their clicks on the desk: in-process they call
+`actions.do_register_contact` directly; over HTTP there is no desk session, so calls stay unregistered and the
+agents leave wrap-up with agent_status ready. Chatbot conversations (~92,000 for 266,000 calls) are written as
+ChatbotConversation rows to this command's database (over HTTP: make sure it is the server's).
+
+The default volume is Den Digitale Hotline's 266,000 calls a year scaled by the members' share of Denmark's
+~6.0 million people (the demo's 17 Region Sjælland municipalities: ~37,000 calls a year, ~150 a working day).
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import http.client
+import json
+import secrets
+import time
+import urllib.parse
+from collections import defaultdict
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db.models import Sum
+from django.test import Client
+from django.utils import timezone
+
+from samvirke.assistant.models import ChatbotConversation
+from samvirke.contact import actions
+from samvirke.contact.lib.opening import parse_opening_hours
+from samvirke.contact.lib.signature import HEADER, sign
+from samvirke.contact.lib.traffic import (
+    LOCAL,
+    ChatbotSpec,
+    Member,
+    PostEvent,
+    Register,
+    Scheduler,
+    Topic,
+    default_calls_per_year,
+    plan_traffic,
+    trim_plan,
+)
+from samvirke.contact.models import AgentState, Contact, Queue, Skill
+from samvirke.directory.models import HotlineNumber, Line, Municipality, Person, Role
+
+EVENTS_PATH = "/api/telephony/events"
+# Read directly, not through samvirke.knowledge.content, which loads the assistant's engine (seconds).
+TOPICS_CSV = Path(__file__).resolve().parents[3] / "knowledge" / "data" / "topics.csv"
+FORWARDS = {"forward:municipality": "citizen_municipality", "forward:region-minsp-support": "minsp_support"}
+HEALTH_SKILL = "health_apps"
+MAX_DAYS = 260
+
+
+def _percent(value: float | None) -> str:
+    return "–" if value is None else f"{value * 100:.1f} %".replace(".", ",")
+
+
+class Transport:
+    """Posts one signed event and returns (status, JSON body)."""
+
+    def __init__(self, secret: str) -> None:
+        self.secret = secret
+
+    def post(self, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        raise NotImplementedError
+
+    def close(self) -> None:
+        return None
+
+
+class InProcessTransport(Transport):
+    def __init__(self, secret: str) -> None:
+        super().__init__(secret)
+        hosts = [h.lstrip(".") for h in settings.ALLOWED_HOSTS if h != "*"]
+        host = "testserver" if "*" in settings.ALLOWED_HOSTS or not hosts else hosts[0]
+        if "testserver" in settings.ALLOWED_HOSTS:
+            host = "testserver"
+        self.client = Client(SERVER_NAME=host, HTTP_HOST=host)
+
+    def post(self, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        body = json.dumps(payload).encode()
+        response = self.client.post(
+            EVENTS_PATH, body, content_type="application/json", headers={HEADER: sign(body, self.secret)}
+        )
+        return response.status_code, json.loads(response.content or b"{}")
+
+
+class HttpTransport(Transport):
+    """One keep-alive connection to a running Samvirke (http.client: no extra dependency)."""
+
+    def __init__(self, secret: str, url: str) -> None:
+        super().__init__(secret)
+        parts = urllib.parse.urlsplit(url)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            raise CommandError(f"--url skal være en http(s)-adresse, fx http://127.0.0.1:8000 (fik {url!r}).")
+        self.scheme, self.netloc = parts.scheme, parts.netloc
+        self.path = parts.path.rstrip("/") + EVENTS_PATH
+        self.connection = self._connect()
+
+    def _connect(self) -> http.client.HTTPConnection:
+        factory = http.client.HTTPSConnection if self.scheme == "https" else http.client.HTTPConnection
+        return factory(self.netloc, timeout=30)
+
+    def post(self, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        body = json.dumps(payload).encode()
+        headers = {"Content-Type": "application/json", HEADER: sign(body, self.secret)}
+        for attempt in (1, 2):
+            try:
+                self.connection.request("POST", self.path, body, headers)
+                response = self.connection.getresponse()
+                data = response.read()
+                break
+            except (ConnectionError, http.client.HTTPException, OSError) as exc:
+                # The server closed the keep-alive connection: reconnect once. The event id makes a resend safe.
+                self.connection.close()
+                self.connection = self._connect()
+                if attempt == 2:
+                    raise CommandError(f"Kunne ikke sende hændelsen til {self.netloc}: {exc}") from exc
+        try:
+            return response.status, json.loads(data or b"{}")
+        except json.JSONDecodeError:
+            return response.status, {"detail": data[:200].decode(errors="replace")}
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class Command(BaseCommand):
+    help = (
+        "Simulerer realistisk trafik på hotlinen gennem telefoni-API'et: opkald, agenternes status, "
+        "registreringer, tilfredshed og chatbotsamtaler. Historisk (hurtigt) eller i realtid."
+    )
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--start", help="Første dag (ÅÅÅÅ-MM-DD) eller tidspunkt (ISO 8601). Standard: i dag/nu")
+        parser.add_argument("--days", type=int, default=1, help="Antal arbejdsdage at simulere (standard 1)")
+        parser.add_argument("--realtime", action="store_true", help="Vent mellem hændelserne (live demo)")
+        parser.add_argument(
+            "--speed", type=float, default=None, help="Med --realtime: tidsfaktor (fx 10 = 10× hurtigere)"
+        )
+        parser.add_argument(
+            "--calls-per-year",
+            type=float,
+            default=None,
+            help="Opkald om året. Standard: 266.000 × medlemmernes andel af Danmarks ca. 6,0 mio. indbyggere",
+        )
+        parser.add_argument("--agents", type=int, default=None, help="Antal simulerede agenter (standard: alle)")
+        parser.add_argument("--seed", type=int, default=1, help="Frø for tilfældighederne (samme frø, samme trafik)")
+        parser.add_argument(
+            "--url", default=None, help="Send over HTTP til en kørende server, fx http://127.0.0.1:8000"
+        )
+        parser.add_argument(
+            "--prefix", default=None, help="Præfiks for opkalds- og hændelses-id (standard: tilfældigt)"
+        )
+
+    # -- options ---------------------------------------------------------------------------------------------
+
+    def _start(self, text: str | None, realtime: bool) -> tuple[dt.date, dt.datetime | None]:
+        """The first day, and for a datetime (or a live run starting now) the moment to start from."""
+        if text is None:
+            now = timezone.now().astimezone(LOCAL)
+            return now.date(), (now if realtime else None)
+        try:
+            if len(text) == 10:
+                return dt.date.fromisoformat(text), None
+            moment = dt.datetime.fromisoformat(text)
+        except ValueError:
+            raise CommandError(
+                f"--start skal være en dato (ÅÅÅÅ-MM-DD) eller et tidspunkt (ISO 8601), ikke {text!r}."
+            ) from None
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=LOCAL)
+        moment = moment.astimezone(LOCAL)
+        return moment.date(), moment
+
+    def _validate(self, options: dict[str, Any]) -> None:
+        if not 1 <= options["days"] <= MAX_DAYS:
+            raise CommandError(f"--days skal være mellem 1 og {MAX_DAYS} (fik {options['days']}).")
+        if options["speed"] is not None:
+            if not options["realtime"]:
+                raise CommandError("--speed bruges kun sammen med --realtime.")
+            if options["speed"] <= 0:
+                raise CommandError(f"--speed skal være større end 0 (fik {options['speed']}).")
+        if options["calls_per_year"] is not None and options["calls_per_year"] <= 0:
+            raise CommandError(f"--calls-per-year skal være større end 0 (fik {options['calls_per_year']}).")
+        if options["agents"] is not None and options["agents"] < 1:
+            raise CommandError(f"--agents skal være mindst 1 (fik {options['agents']}).")
+
+    def _members(self) -> list[Member]:
+        numbers: dict[int, dict[str, str]] = defaultdict(dict)
+        population: dict[int, int] = {}
+        for number in HotlineNumber.objects.select_related("membership__municipality"):
+            municipality = number.membership.municipality
+            numbers[municipality.code][number.line] = number.number
+            population[municipality.code] = municipality.population
+        members = [
+            Member(code, population[code], numbers[code])
+            for code in sorted(numbers)
+            if Line.CITIZEN_SERVICE in numbers[code]
+        ]
+        if not members:
+            raise CommandError("Ingen medlemmer med et hotline-nummer. Kør først: samvirke seed-demo")
+        return members
+
+    def _agents(self, wanted: int | None) -> list[Person]:
+        people = list(Person.objects.filter(role=Role.AGENT, is_active=True).select_related("municipality"))
+        if not people:
+            raise CommandError("Ingen medarbejdere med rollen agent. Kør først: samvirke seed-demo")
+        # One agent of each member first (agent-holbaek-1, agent-greve-1, …), then the second of each, ….
+        people.sort(key=lambda p: (p.username.rsplit("-", 1)[-1], p.username))
+        if wanted is not None:
+            if wanted > len(people):
+                raise CommandError(f"--agents {wanted}: der er kun {len(people)} medarbejdere med rollen agent.")
+            people = people[:wanted]
+        return people
+
+    # -- the run ---------------------------------------------------------------------------------------------
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self._validate(options)
+        first_day, since = self._start(options["start"], options["realtime"])
+        if options["url"]:
+            transport: Transport = HttpTransport(settings.TELEPHONY_SECRET, options["url"])
+        else:
+            transport = InProcessTransport(settings.TELEPHONY_SECRET)
+        members = self._members()
+        agents = self._agents(options["agents"])
+        people = {person.username: person for person in agents}
+        calls_per_year = options["calls_per_year"]
+        if calls_per_year is None:
+            total = Municipality.objects.filter(code__in=[m.code for m in members]).aggregate(s=Sum("population"))
+            calls_per_year = default_calls_per_year(total["s"] or 0)
+        with TOPICS_CSV.open(encoding="utf-8") as handle:
+            topics = [
+                Topic(
+                    row["topic_id"],
+                    health_app=row["category"] == "Sundhedsapps",
+                    forward_to=FORWARDS.get(row["handled_by"], ""),
+                )
+                for row in csv.DictReader(handle)
+            ]
+        queues = {queue.line: queue for queue in Queue.objects.all()}
+        hotline = queues.get(Line.CITIZEN_SERVICE) or Queue.objects.filter(is_default=True).first()
+        if hotline is None:
+            raise CommandError("Der er ingen kø til hotlinen. Kør migreringerne: samvirke migrate")
+        health = queues.get(Line.HEALTH_APPS)
+        prefix = options["prefix"] or f"sim-{secrets.token_hex(3)}"
+        plan = plan_traffic(
+            start=first_day,
+            days=options["days"],
+            calls_per_year=calls_per_year,
+            members=members,
+            topics=topics,
+            agents=[person.username for person in agents],
+            seed=options["seed"],
+            prefix=prefix,
+            hours=parse_opening_hours(hotline.opening_hours),
+            health_hours=parse_opening_hours(health.opening_hours) if health else None,
+        )
+        if since is not None:
+            plan = trim_plan(plan, since)
+        self._train_health_agents(agents)
+        scheduler = Scheduler(
+            plan,
+            seed=options["seed"],
+            prefix=prefix,
+            overflow_seconds={
+                q.slug: float(q.overflow_after_seconds) for q in queues.values() if q.overflow_after_seconds
+            },
+            service_level_seconds=hotline.service_level_seconds,
+        )
+        period = f"{plan.days[0]:%d.%m.%Y}–{plan.days[-1]:%d.%m.%Y}" if plan.days else "–"
+        volume = f"{calls_per_year:,.0f}".replace(",", ".")
+        self.stdout.write(
+            f"Simulerer {len(plan.days)} arbejdsdag(e) ({period}): {len(plan.calls)} opkald, "
+            f"{len(plan.chatbots)} chatbotsamtaler, op til {len(agents)} agenter, {volume} opkald om året"
+            + (f", realtid ×{options['speed'] or 1:g}" if options["realtime"] else "")
+            + (f", over HTTP til {options['url']}" if options["url"] else "")
+            + f". Id-præfiks: {prefix}."
+        )
+        started = time.monotonic()
+        try:
+            chatbots_written = self._run(scheduler, transport, plan.chatbots, people, options)
+        finally:
+            transport.close()
+        self._summary(scheduler, chatbots_written, time.monotonic() - started, in_process=not options["url"])
+
+    def _train_health_agents(self, agents: list[Person]) -> None:
+        """The health-app line needs the skill; if no agent has it, the first agent of each member gets it
+        (else every health-app call would wait for the overflow)."""
+        skill = Skill.objects.filter(slug=HEALTH_SKILL).first()
+        if skill is None or AgentState.objects.filter(skills=skill).exists():
+            return
+        now = timezone.now()
+        trained = [p for p in agents if p.username.endswith("-1")] or agents[:1]
+        for person in trained:
+            actions.agent_state_for(person, now).skills.add(skill)
+        self.stdout.write(f"{len(trained)} agenter har fået kompetencen «{skill.name}» (ingen havde den).")
+
+    def _run(
+        self,
+        scheduler: Scheduler,
+        transport: Transport,
+        chatbots: list[ChatbotSpec],
+        people: dict[str, Person],
+        options: dict[str, Any],
+    ) -> int:
+        realtime, speed = options["realtime"], options["speed"] or 1.0
+        in_process = not options["url"]
+        municipalities = {m.code: m for m in Municipality.objects.filter(code__in={c.member_code for c in chatbots})}
+        chat_index, written = 0, 0
+        wall_origin: float | None = None
+        sim_origin: dt.datetime | None = None
+        while (step := scheduler.next_step()) is not None:
+            if realtime:
+                if wall_origin is None or sim_origin is None:
+                    wall_origin, sim_origin = time.monotonic(), step.at
+                delay = wall_origin + (step.at - sim_origin).total_seconds() / speed - time.monotonic()
+                if delay > 0:
+                    time.sleep(delay)
+            # Chatbot conversations up to now: live they appear as time passes, historic in batches.
+            if chat_index < len(chatbots) and (realtime or chatbots[chat_index].started_at.date() < step.at.date()):
+                upto = chat_index
+                while upto < len(chatbots) and chatbots[upto].started_at <= step.at:
+                    upto += 1
+                written += self._write_chatbots(chatbots[chat_index:upto], municipalities)
+                chat_index = upto
+            if isinstance(step, PostEvent):
+                status, body = transport.post(step.payload)
+                scheduler.on_reply(step, status, body)
+            elif in_process:
+                self._register(step, people)
+        written += self._write_chatbots(chatbots[chat_index:], municipalities)
+        return written
+
+    def _register(self, step: Register, people: dict[str, Person]) -> None:
+        """Stands in for the agent's registration on the desk (in-process only)."""
+        person = people.get(step.agent) or Person.objects.filter(username=step.agent).first()
+        contact = Contact.objects.filter(external_id=step.call_id).only("pk").first()
+        if person is None or contact is None:
+            return
+        registration = actions.Registration(step.topic_id, step.resolved_at_once, step.forwarded_to, step.note)
+        try:
+            actions.do_register_contact(person, contact.pk, registration, step.at)
+        except actions.ContactError as exc:
+            self.stderr.write(f"Registrering af {step.call_id} afvist: {exc}")
+
+    @staticmethod
+    def _write_chatbots(chatbots: list[ChatbotSpec], municipalities: dict[int, Municipality]) -> int:
+        rows = [
+            ChatbotConversation(
+                municipality=municipalities.get(chat.member_code), started_at=chat.started_at, questions=chat.questions
+            )
+            for chat in chatbots
+        ]
+        ChatbotConversation.objects.bulk_create(rows, batch_size=1000)
+        return len(rows)
+
+    def _summary(self, scheduler: Scheduler, chatbots: int, seconds: float, in_process: bool) -> None:
+        stats = scheduler.stats
+        satisfaction = "–" if stats.satisfaction is None else f"{stats.satisfaction:.1f}".replace(".", ",")
+        resolved = _percent(stats.resolved_share) if in_process else "– (ikke registreret over HTTP)"
+        self.stdout.write(
+            f"Opkald tilbudt: {stats.offered}, besvaret: {stats.answered}, lagt på i kø: {stats.abandoned}, "
+            f"uden for åbningstid: {stats.closed}, ønsket opringning: {stats.callbacks}."
+        )
+        threshold = f"{scheduler.service_level_seconds:.0f} s"
+        self.stdout.write(
+            f"Servicemål (besvaret inden for {threshold}): {_percent(stats.service_level)}; "
+            f"straksafklaret: {resolved}; tilfredshed: {satisfaction} af 9 ({stats.ratings} svar)."
+        )
+        self.stdout.write(
+            f"Chatbotsamtaler: {chatbots}. Hændelser sendt: {stats.events} på {seconds:.1f} s"
+            + (f" ({stats.events / seconds:.0f}/s)." if seconds > 0 else ".")
+        )
+        if stats.anomalies:
+            self.stderr.write(f"Advarsel: {len(stats.anomalies)} uventede svar, fx:")
+            for line in stats.anomalies[:5]:
+                self.stderr.write(f"  {line}")

@@ -1,0 +1,230 @@
+"""The pure traffic model: deterministic for a seed, the right shape, Poisson volumes, opening hours kept."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+import statistics
+from typing import Any
+
+from samvirke.assistant.lib.hours import is_open
+from samvirke.contact.lib.traffic import (
+    LOCAL,
+    ArrivalProfile,
+    Member,
+    PostEvent,
+    Register,
+    Scheduler,
+    Topic,
+    erlang_c_agents,
+    hotline_hours,
+    lognormal,
+    mean_rating,
+    plan_traffic,
+    trim_plan,
+    working_days,
+)
+
+MONDAY = dt.date(2026, 11, 23)
+MEMBERS = [
+    Member(316, 90_000, {"citizen_service": "70200316", "health_apps": "70210316"}),
+    Member(253, 50_000, {"citizen_service": "70200253"}),
+]
+TOPICS = [
+    Topic("mitid-get"),
+    Topic("digital-post-read"),
+    Topic("min-sundhed-app", health_app=True),
+    Topic("school-aula", forward_to="citizen_municipality"),
+]
+AGENTS = [f"agent-{i}" for i in range(12)]
+
+
+def plan(**overrides: Any) -> Any:
+    arguments: dict[str, Any] = dict(
+        start=MONDAY, days=5, calls_per_year=40_000, members=MEMBERS, topics=TOPICS, agents=AGENTS, seed=7
+    )
+    arguments.update(overrides)
+    return plan_traffic(**arguments)
+
+
+def test_the_same_seed_gives_the_same_plan_and_another_seed_another() -> None:
+    first, second, other = plan(), plan(), plan(seed=8)
+    assert first.calls == second.calls and first.shifts == second.shifts and first.chatbots == second.chatbots
+    assert first.calls != other.calls
+
+
+def test_adding_days_does_not_change_the_first_days() -> None:
+    short, long = plan(days=2), plan(days=4)
+    assert [c.offered_at for c in short.calls] == [c.offered_at for c in long.calls][: len(short.calls)]
+
+
+def test_profile_monday_busiest_morning_peak_quiet_evening() -> None:
+    profile = ArrivalProfile(266_000)
+    days = [MONDAY + dt.timedelta(days=i) for i in range(7)]
+    per_day = [profile.calls_per_day(day) for day in days]
+    assert per_day[0] == max(per_day) and per_day[5] == per_day[6] == 0
+    assert sum(per_day) == 266_000 / 250 * 5  # a year of 250 working days gives the calls per year
+    hourly = [profile.hourly_rate(MONDAY, hour) for hour in range(24)]
+    assert max(hourly) in (hourly[9], hourly[10])
+    assert hourly[10] > 3 * hourly[17] > 0
+    assert sum(hourly[:8]) == sum(hourly[20:]) == 0
+    assert abs(sum(hourly) - per_day[0]) < 1e-6
+
+
+def test_poisson_arrivals_have_the_expected_mean() -> None:
+    profile = ArrivalProfile(50_000)
+    expected = profile.calls_per_day(MONDAY)
+    counts = [len(profile.arrivals(MONDAY, random.Random(seed))) for seed in range(60)]
+    mean = statistics.mean(counts)
+    # The mean of 60 Poisson draws has a standard error of sqrt(expected / 60); allow four of them.
+    assert abs(mean - expected) < 4 * (expected / 60) ** 0.5
+    assert statistics.variance(counts) < 2 * expected  # Poisson: variance ≈ mean
+
+
+def test_no_arrivals_outside_opening_hours_or_on_holidays() -> None:
+    christmas_week = plan(start=dt.date(2026, 12, 21), days=5)
+    hours = hotline_hours()
+    assert christmas_week.calls
+    assert all(is_open(hours, call.offered_at) for call in christmas_week.calls)
+    assert dt.date(2026, 12, 24) not in christmas_week.days and dt.date(2026, 12, 25) not in christmas_week.days
+    assert all(8 <= call.offered_at.astimezone(LOCAL).hour < 20 for call in christmas_week.calls)
+    assert working_days(dt.date(2026, 11, 28), 1, ArrivalProfile(1)) == [dt.date(2026, 11, 30)]  # Saturday → Monday
+
+
+def test_health_line_only_while_it_is_open_and_for_members_with_the_number() -> None:
+    calls = plan().calls
+    health = [c for c in calls if c.line == "health_apps"]
+    assert health and all(9 <= c.offered_at.hour < 15 and c.member_code == 316 for c in health)
+    assert all(c.topic_id == "min-sundhed-app" for c in health)
+
+
+def test_topic_mix_handle_times_and_resolution() -> None:
+    calls = plan(days=20).calls
+    share = {t.topic_id: sum(c.topic_id == t.topic_id for c in calls) / len(calls) for t in TOPICS}
+    assert share["mitid-get"] > share["digital-post-read"] > share["school-aula"]
+    handle = statistics.mean(c.handle_seconds for c in calls)
+    assert 240 <= handle <= 300  # mean ~4.5 minutes
+    resolved = sum(c.resolved_at_once for c in calls) / len(calls)
+    assert abs(resolved - 0.61) < 0.04
+    assert not any(c.resolved_at_once for c in calls if c.forward_to)
+    rng = random.Random(1)
+    assert abs(statistics.mean(lognormal(rng, 100, 0.6) for _ in range(20_000)) - 100) < 3
+    assert 7.8 <= mean_rating() <= 8.0
+
+
+def test_chatbot_conversations_in_ratio_and_around_the_clock() -> None:
+    result = plan(days=20)
+    ratio = len(result.chatbots) / len(result.calls)
+    assert abs(ratio - 92 / 266) < 0.05
+    assert {chat.started_at.hour for chat in result.chatbots} >= {0, 6, 21, 23}  # nights too
+
+
+def test_erlang_c_staffing() -> None:
+    assert erlang_c_agents(0, 300) == 0
+    assert erlang_c_agents(1, 300) == 1
+    # 30 calls an hour of 5 minutes: 2.5 Erlang. Four agents answer 76 % within 60 s, five 90 %.
+    assert erlang_c_agents(30, 300) == 5
+    assert erlang_c_agents(30, 300, target_level=0.75) == 4
+    assert 25 < erlang_c_agents(300, 300) < 32  # 25 Erlang: pooling needs relatively fewer extra agents
+
+
+def test_shifts_follow_the_staffing_and_stay_in_opening_hours() -> None:
+    result = plan(days=1)
+    staffing = result.staffing[MONDAY.isoformat()]
+    for hour in range(24):
+        moment = dt.datetime.combine(MONDAY, dt.time(hour, 30), tzinfo=LOCAL)
+        on = {s.agent for s in result.shifts if s.start <= moment < s.end}
+        assert len(on) == staffing[hour]
+    assert all((s.end - s.start) <= dt.timedelta(hours=8) for s in result.shifts)
+
+
+def test_trim_plan_starts_in_the_middle_of_a_day() -> None:
+    since = dt.datetime.combine(MONDAY, dt.time(13, 0), tzinfo=LOCAL)
+    trimmed = trim_plan(plan(days=1), since)
+    assert trimmed.calls and all(c.offered_at >= since for c in trimmed.calls)
+    assert all(s.start >= since for s in trimmed.shifts)
+
+
+class FakeCentre:
+    """A tiny stand-in for the contact centre: longest-idle ready agent, first come first served."""
+
+    def __init__(self) -> None:
+        self.ready: dict[str, dt.datetime] = {}
+        self.holding: dict[str, str] = {}
+        self.queue: list[str] = []
+        self.state: dict[str, str] = {}
+
+    def take_agent(self) -> str | None:
+        if not self.ready:
+            return None
+        agent = min(self.ready, key=lambda a: (self.ready[a], a))
+        del self.ready[agent]
+        return agent
+
+    def reply(self, payload: dict[str, Any], at: dt.datetime) -> dict[str, Any]:
+        kind, call = payload["type"], payload.get("call_id", "")
+        if kind == "call_offered":
+            agent = self.take_agent()
+            if agent:
+                self.state[call], self.holding[agent] = "assigned", call
+                return {"state": "assigned", "agent": agent, "queue": "hotline"}
+            self.state[call] = "queued"
+            self.queue.append(call)
+            return {"state": "queued", "agent": None, "queue": "hotline", "offer_callback": False}
+        if kind == "agent_status":
+            agent = payload["agent"]
+            held = self.holding.get(agent)
+            if held and self.state[held] == "assigned":
+                return {"assigned_call_id": held}
+            self.holding.pop(agent, None)
+            self.ready.pop(agent, None)
+            if payload["status"] != "ready":
+                return {"assigned_call_id": None}
+            if self.queue:
+                call = self.queue.pop(0)
+                self.state[call], self.holding[agent] = "assigned", call
+                return {"assigned_call_id": call}
+            self.ready[agent] = at
+            return {"assigned_call_id": None}
+        new = {"call_answered": "answered", "call_ended": "ended", "call_transferred": "transferred",
+               "call_abandoned": "abandoned"}.get(kind)  # fmt: skip
+        if new:
+            if kind == "call_abandoned":
+                self.queue.remove(call)
+            self.state[call] = new
+        return {"state": self.state.get(call, "")}
+
+
+def run(seed: int) -> tuple[list[dict[str, Any]], Scheduler]:
+    result = plan(days=1, seed=seed, calls_per_year=20_000, agents=AGENTS[:3])
+    scheduler = Scheduler(result, seed=seed)
+    centre, log = FakeCentre(), []
+    last = None
+    while (step := scheduler.next_step()) is not None:
+        assert last is None or step.at >= last  # simulated time never runs backwards
+        last = step.at
+        if isinstance(step, PostEvent):
+            log.append(step.payload)
+            scheduler.on_reply(step, 200, centre.reply(step.payload, step.at))
+        else:
+            assert isinstance(step, Register)
+    return log, scheduler
+
+
+def test_scheduler_is_deterministic_and_every_call_finishes() -> None:
+    first, scheduler = run(5)
+    second, _ = run(5)
+    assert first == second
+    stats = scheduler.stats
+    assert stats.anomalies == []
+    assert stats.offered == stats.answered + stats.abandoned > 0
+    assert stats.abandoned > 0  # three agents are not enough: some callers give up
+    kinds = [p["type"] for p in first]
+    assert kinds.count("call_ended") + kinds.count("call_transferred") == stats.answered
+    assert len({p["event_id"] for p in first}) == len(first)
+    # Everyone logs off at the end of the day.
+    final: dict[str, str] = {}
+    for payload in first:
+        if payload["type"] == "agent_status":
+            final[payload["agent"]] = payload["status"]
+    assert set(final.values()) == {"offline"}
