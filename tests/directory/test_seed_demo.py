@@ -8,10 +8,23 @@ from django.test import Client
 from samvirke.directory.models import HotlineNumber, Membership, MembershipStatus, Person, Role
 
 
-def seed() -> str:
+def seed(*extra: str) -> str:
     out = StringIO()
-    call_command("seed_demo", stdout=out)
+    call_command("seed_demo", *(extra or ("--no-traffic",)), stdout=out)
     return out.getvalue()
+
+
+def test_the_demo_has_two_working_days_of_traffic_once(db: None) -> None:
+    from samvirke.contact.models import Contact
+
+    out = seed("--traffic-calls-per-year", "5000")
+    assert "Trafik: 2 arbejdsdage før i dag" in out
+    days = {moment.date() for moment in Contact.objects.values_list("offered_at", flat=True)}
+    assert len(days) == 2 and Contact.objects.filter(state="ended").exists()
+    count = Contact.objects.count()
+    assert "Trafik" not in seed("--traffic-calls-per-year", "5000")  # a second run adds no traffic
+    assert Contact.objects.count() == count
+    assert out.rstrip().splitlines()[-1].startswith("  agent-holbaek-1")  # the logins come last
 
 
 def test_it_loads_the_region_sjaelland_pilot_and_prints_the_logins(db: None) -> None:

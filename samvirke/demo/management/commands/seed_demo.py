@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import time
 from typing import Any
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
+from django.utils import timezone
 
 from samvirke.assistant import service as assistant_service
 from samvirke.audit.actions import record
 from samvirke.contact.demo import load_demo_contact_centre
+from samvirke.contact.lib import traffic
+from samvirke.contact.models import Contact
 from samvirke.directory.lib import demo
 from samvirke.directory.models import (
     Fellesskab,
@@ -28,6 +34,7 @@ from samvirke.knowledge.actions import do_load_knowledge
 
 SJAELLAND = 1085
 HOLBAEK = 316
+DEMO_TRAFFIC_DAYS = 2
 
 
 class Command(BaseCommand):
@@ -35,9 +42,58 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--quiet-logins", action="store_true", help="Udskriv ikke demo-logins")
+        parser.add_argument(
+            "--no-traffic",
+            action="store_true",
+            help="Simulér ikke opkald (testene, der vil have et tomt kontaktcenter)",
+        )
+        parser.add_argument(
+            "--traffic-calls-per-year",
+            type=int,
+            default=None,
+            help="Opkald om året i demotrafikken (standard: som simulate-traffic)",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        self._seed(options)
+        if not options["no_traffic"]:
+            self._traffic(options["traffic_calls_per_year"])
+        self._print_logins(options)
+
+    def _print_logins(self, options: dict[str, Any]) -> None:
+        if not options["quiet_logins"]:
+            self.stdout.write("")
+            self.stdout.write(f"Demo-logins (adgangskode for alle: {demo.DEMO_PASSWORD}):")
+            self.stdout.write("  sekretariat             sekretariatet (ser alt, har adgang til administration)")
+            self.stdout.write("  region                  Region Sjælland")
+            self.stdout.write("  redaktoer               guideredaktør")
+            self.stdout.write("  koordinator-holbaek     koordinator i Holbæk (koordinator-<kommune> for de andre)")
+            self.stdout.write("  agent-holbaek-1         agent i Holbæk (agent-<kommune>-1..3)")
+
+    def _traffic(self, calls_per_year: int | None) -> None:
+        """Two working days of calls before today, through the real event API (once: not if there are contacts)."""
+        if Contact.objects.exists():
+            return
+        yesterday = timezone.localdate() - dt.timedelta(days=1)
+        days: list[dt.date] = []
+        day = yesterday
+        while len(days) < DEMO_TRAFFIC_DAYS:
+            if day.weekday() < 5 and not traffic.is_holiday(day):
+                days.append(day)
+            day -= dt.timedelta(days=1)
+        started = time.perf_counter()
+        out = io.StringIO()
+        volume = ["--calls-per-year", str(calls_per_year)] if calls_per_year else []
+        call_command("simulate_traffic", "--start", days[-1].isoformat(), "--days", str(DEMO_TRAFFIC_DAYS),
+                     "--seed", "2026", *volume, stdout=out)  # fmt: skip
+        summary = out.getvalue().strip().splitlines()
+        self.stdout.write(
+            f"Trafik: {DEMO_TRAFFIC_DAYS} arbejdsdage før i dag på {time.perf_counter() - started:.0f} s. "
+            + (summary[1] if len(summary) > 1 else "")
+        )
 
     @transaction.atomic
-    def handle(self, *args: Any, **options: Any) -> None:
+    def _seed(self, options: dict[str, Any]) -> None:
         ensure_reference_data(Region, Municipality)
         region = Region.objects.get(code=SJAELLAND)
         fellesskab, _ = Fellesskab.objects.update_or_create(
@@ -110,11 +166,3 @@ class Command(BaseCommand):
         assistant_service.engine()  # trains the assistant now (cached in var/cache), not on the first question
         self.stdout.write(f"Borgerassistent: klar efter {time.perf_counter() - started:.1f} s.")
         self.stdout.write(f"Business cases: {cases_added} nye fra seed 004 hos Holbæk Kommune (demo).")
-        if not options["quiet_logins"]:
-            self.stdout.write("")
-            self.stdout.write(f"Demo-logins (adgangskode for alle: {demo.DEMO_PASSWORD}):")
-            self.stdout.write("  sekretariat             sekretariatet (ser alt, har adgang til administration)")
-            self.stdout.write("  region                  Region Sjælland")
-            self.stdout.write("  redaktoer               guideredaktør")
-            self.stdout.write("  koordinator-holbaek     koordinator i Holbæk (koordinator-<kommune> for de andre)")
-            self.stdout.write("  agent-holbaek-1         agent i Holbæk (agent-<kommune>-1..3)")
