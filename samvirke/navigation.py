@@ -13,6 +13,7 @@ from samvirke.contact import access as contact_access
 from samvirke.directory import access
 from samvirke.economy import access as economy_access
 from samvirke.knowledge import access as knowledge_access
+from samvirke.staffing import access as staffing_access
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -33,6 +34,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append({"label": "Kontaktcenter", "url": reverse("contact:desk")})
         elif contact_access.can_view_wallboard(user):
             items.append({"label": "Kontaktcenter", "url": reverse("contact:wallboard")})
+        if staffing_access.can_view_rota(user):
+            items.append({"label": "Vagtplan", "url": reverse("staffing:index")})
         if knowledge_access.can_read_guides(user):
             items.append({"label": "Vidensbase", "url": "/vidensbase/"})
         if economy_access.can_view_economy(user):

@@ -18,6 +18,7 @@ urlpatterns = [
     path("chat/", include("samvirke.contact.citizen_urls")),
     path("chat/", include("samvirke.assistant.urls")),
     path("kontaktcenter/", include("samvirke.contact.urls")),
+    path("bemanding/", include("samvirke.staffing.urls")),
     path("vidensbase/", include("samvirke.knowledge.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

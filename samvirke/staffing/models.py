@@ -1,4 +1,68 @@
-"""Staffing: contact forecasts, Erlang requirements per interval and the rota against each member's shift hours.
+"""Staffing: one rota per fællesskab and week, its shifts per member, and what it was built from.
 
-No tables yet; the pure maths lives in lib/ (lib/erlang.py).
-"""
+The maths lives in lib/ (forecast, Erlang, the CP-SAT rota, the simulation); these tables keep the result."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from samvirke.directory.models import Fellesskab, Municipality
+
+
+class RotaStatus(models.TextChoices):
+    DRAFT = "draft", "Kladde"
+    PUBLISHED = "published", "Offentliggjort"
+
+
+class Rota(models.Model):
+    fellesskab = models.ForeignKey(Fellesskab, on_delete=models.CASCADE, related_name="rotas")
+    week_start = models.DateField("uge (mandag)")
+    status = models.CharField(max_length=20, choices=RotaStatus.choices, default=RotaStatus.DRAFT)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    # What the requirement was computed from (shown on the page, so a reader can check it).
+    forecast_source = models.CharField("prognose", max_length=200)
+    aht_seconds = models.PositiveIntegerField("behandlingstid (sek.)")
+    target_service_level = models.FloatField("servicemål")
+    target_seconds = models.PositiveIntegerField("svartid (sek.)")
+    shrinkage = models.FloatField("svind")
+    max_occupancy = models.FloatField("maks. belægning")
+    # Per interval, in the week's order: [weekday, "HH:MM", minutes], expected contacts, required agents.
+    intervals = models.JSONField(default=list)
+    volumes = models.JSONField(default=list)
+    requirement = models.JSONField(default=list)
+    report = models.JSONField("rapport", default=dict)
+
+    class Meta:
+        ordering = ["-week_start"]
+        constraints = [models.UniqueConstraint(fields=["fellesskab", "week_start"], name="one_rota_per_week")]
+        verbose_name = "vagtplan"
+        verbose_name_plural = "vagtplaner"
+
+    def __str__(self) -> str:
+        year, week, _ = self.week_start.isocalendar()
+        return f"Vagtplan uge {week} {year}"
+
+
+class Shift(models.Model):
+    rota = models.ForeignKey(Rota, on_delete=models.CASCADE, related_name="shifts")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="shifts")
+    agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="shifts"
+    )
+    starts_at = models.DateTimeField("fra")
+    ends_at = models.DateTimeField("til")
+    evening = models.BooleanField("aften/fredag", default=False)
+
+    class Meta:
+        ordering = ["starts_at", "municipality__name"]
+        verbose_name = "vagt"
+        verbose_name_plural = "vagter"
+
+    def __str__(self) -> str:
+        return f"{self.municipality} {self.starts_at:%Y-%m-%d %H:%M}–{self.ends_at:%H:%M}"
+
+    @property
+    def hours(self) -> float:
+        return (self.ends_at - self.starts_at).total_seconds() / 3600

@@ -43,6 +43,7 @@ from samvirke.economy.lib.fees import (
 from samvirke.economy.lib.invoicing import membership_span
 from samvirke.economy.models import Channel, ContactVolume, EconomySettings, Invoice, InvoiceKind
 from samvirke.economy.selectors import economy_for_year, members_in_year, model_years
+from samvirke.staffing.selectors import scheduled_hours_by_municipality
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LOCAL = ZoneInfo("Europe/Copenhagen")
@@ -292,6 +293,7 @@ def balance(request: HttpRequest) -> HttpResponse:
         staffed = staffed_hours_by_municipality(
             year_start, min(timezone.now(), dt.datetime(year + 1, 1, 1, tzinfo=LOCAL))
         )
+        scheduled = scheduled_hours_by_municipality(year)
         for member in members_in_year(fellesskab, year):
             if member.kommunekode not in visible:
                 continue
@@ -306,6 +308,7 @@ def balance(request: HttpRequest) -> HttpResponse:
                     member_days,
                     days_in(year),
                     params,
+                    scheduled=scheduled.get(member.kommunekode, Decimal(0)),
                     staffed=staffed.get(member.kommunekode, Decimal(0)) if year_start <= timezone.now() else None,
                 )
             )

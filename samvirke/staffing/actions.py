@@ -1,0 +1,221 @@
+"""Writes in staffing: build a week's rota (forecast → Erlang → CP-SAT), publish it, move a shift to another
+member. Each in a transaction, each audited."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from samvirke.audit.actions import record
+from samvirke.contact.lib.opening import OpeningHoursError, parse_opening_hours
+from samvirke.contact.models import Contact, Queue
+from samvirke.directory.models import Fellesskab, Membership, MembershipStatus, Municipality
+from samvirke.economy.actions.invoicing import params_from_settings
+from samvirke.economy.models import EconomySettings
+from samvirke.staffing.lib.forecast import forecast, forecast_from_volume, history_from_arrivals
+from samvirke.staffing.lib.planning import monday_of, shift_moments, volumes_for
+from samvirke.staffing.lib.rota import (
+    RotaInputError,
+    RotaMember,
+    RotaProblem,
+    ShiftRules,
+    UnpopularRule,
+    intervals_from_opening_hours,
+    requirement_from_volumes,
+    solve_rota,
+)
+from samvirke.staffing.models import Rota, RotaStatus, Shift
+
+HISTORY_WEEKS = 8
+MIN_HISTORY_DAYS = 14
+
+
+class StaffingError(Exception):
+    """Refused with a Danish message (shown in the UI, printed by the CLI)."""
+
+
+@dataclass(frozen=True)
+class RotaSettings:
+    calls_per_year: int = 0  # 0: from the contact history when there are two weeks of it, else 266,000 × share
+    aht_seconds: int = 270
+    target_service_level: float = 0.8
+    target_seconds: int = 60
+    shrinkage: float = 0.3
+    max_occupancy: float = 0.85
+    min_shift_hours: float = 2
+    max_shift_hours: float = 4
+    time_limit_seconds: float = 30
+
+
+def _active_members(fellesskab: Fellesskab, week_start: dt.date) -> list[Membership]:
+    week_end = week_start + dt.timedelta(days=6)
+    return [
+        m
+        for m in Membership.objects.filter(fellesskab=fellesskab)
+        .exclude(status__in=[MembershipStatus.PROSPECTIVE, MembershipStatus.LEFT])
+        .select_related("municipality")
+        if (m.member_since is None or m.member_since <= week_end) and (m.left_on is None or m.left_on >= week_start)
+    ]
+
+
+def _forecast_for(week_start: dt.date, hours: Any, settings: RotaSettings, population_share: float) -> tuple[Any, str]:
+    history_start = week_start - dt.timedelta(weeks=HISTORY_WEEKS)
+    arrivals = list(
+        Contact.objects.filter(offered_at__date__gte=history_start, offered_at__date__lt=week_start)
+        .exclude(state="closed")
+        .values_list("offered_at", flat=True)
+    )
+    if settings.calls_per_year == 0 and arrivals:
+        first_day = min(arrivals).date()
+        if (week_start - first_day).days >= MIN_HISTORY_DAYS:
+            history = history_from_arrivals(arrivals, start=first_day, end=week_start)
+            return forecast(
+                history, hours, 1, start=week_start
+            ), f"{len(arrivals)} henvendelser siden {first_day:%d.%m.%Y}"
+    volume = settings.calls_per_year or round(266_000 * population_share)
+    return forecast_from_volume(volume, hours, week_start, 1), f"{volume:,} opkald om året".replace(",", ".")
+
+
+@transaction.atomic
+def do_build_rota(actor: Any, fellesskab: Fellesskab, day: dt.date, settings: RotaSettings) -> Rota:
+    """Build (or rebuild, while it is a draft) the rota for the week of `day`."""
+    week_start = monday_of(day)
+    existing = Rota.objects.select_for_update().filter(fellesskab=fellesskab, week_start=week_start).first()
+    if existing is not None and existing.status == RotaStatus.PUBLISHED:
+        raise StaffingError("Vagtplanen for den uge er offentliggjort og kan ikke bygges om. Byt vagter i stedet.")
+    queue = Queue.objects.filter(is_default=True).first()
+    try:
+        hours = parse_opening_hours(queue.opening_hours if queue else {})
+        intervals = intervals_from_opening_hours(hours, 30)
+    except (OpeningHoursError, RotaInputError) as exc:
+        raise StaffingError(f"Åbningstiderne giver ingen vagter: {exc}") from None
+    if not intervals:
+        raise StaffingError("Hotlinen har ingen åbningstid i ugen, så der er intet at bemande.")
+    members = _active_members(fellesskab, week_start)
+    if not members:
+        raise StaffingError("Fællesskabet har ingen aktive medlemmer i den uge.")
+    economy = EconomySettings.objects.filter(fellesskab=fellesskab, year=week_start.year).first()
+    params = params_from_settings(economy) if economy else None
+    population = sum(m.municipality.population for m in members)
+    predicted, source = _forecast_for(week_start, hours, settings, population / 5_960_000)
+    volumes = volumes_for(intervals, predicted, week_start)
+    try:
+        requirement = requirement_from_volumes(
+            volumes,
+            30,
+            settings.aht_seconds,
+            settings.target_service_level,
+            settings.target_seconds,
+            settings.shrinkage,
+            settings.max_occupancy,
+        )
+        problem = RotaProblem(
+            intervals=tuple(intervals),
+            requirement=tuple(requirement),
+            members=tuple(
+                RotaMember.from_population(m.municipality.code, m.municipality.name, m.municipality.population, params)
+                for m in members
+            ),
+            rules=ShiftRules.between(settings.min_shift_hours, settings.max_shift_hours),
+        )
+    except (ValueError, RotaInputError) as exc:
+        raise StaffingError(str(exc)) from None
+    result = solve_rota(problem, time_limit_seconds=settings.time_limit_seconds)
+    report = {
+        "status": result.status,
+        "solve_seconds": round(result.solve_seconds, 1),
+        "coverage_met": result.coverage_met,
+        "bands_held": result.bands_held,
+        "shortfall": result.shortfall,
+        "over": result.over,
+        "problems": list(result.problems),
+        "notes": list(result.notes),
+        "members": [
+            {
+                "kommunekode": m.kommunekode,
+                "name": m.name,
+                "target": m.target,
+                "band_min": m.band_min,
+                "band_max": m.band_max,
+                "unpopular_share": m.unpopular_share,
+                "obligation_share": m.obligation_share,
+            }
+            for m in result.members
+        ],
+    }
+    fields = {
+        "forecast_source": source,
+        "aht_seconds": settings.aht_seconds,
+        "target_service_level": settings.target_service_level,
+        "target_seconds": settings.target_seconds,
+        "shrinkage": settings.shrinkage,
+        "max_occupancy": settings.max_occupancy,
+        "intervals": [[i.weekday, f"{i.start:%H:%M}", i.minutes] for i in intervals],
+        "volumes": [round(v, 2) for v in volumes],
+        "requirement": list(requirement),
+        "report": report,
+        "created_by": actor if getattr(actor, "is_authenticated", False) else None,
+    }
+    if existing is None:
+        rota = Rota.objects.create(fellesskab=fellesskab, week_start=week_start, **fields)
+    else:
+        rota = existing
+        for name, value in fields.items():
+            setattr(rota, name, value)
+        rota.save()
+        rota.shifts.all().delete()
+    municipalities = {m.municipality.code: m.municipality for m in members}
+    unpopular = UnpopularRule()
+    Shift.objects.bulk_create(
+        [
+            Shift(
+                rota=rota,
+                municipality=municipalities[shift.kommunekode],
+                starts_at=shift_moments(shift, week_start)[0],
+                ends_at=shift_moments(shift, week_start)[1],
+                evening=any(
+                    unpopular.is_unpopular(intervals[i])
+                    for i in range(shift.first_interval, shift.first_interval + shift.interval_count)
+                ),
+            )
+            for shift in result.shifts
+        ]
+    )
+    record(actor, "staffing.build_rota", rota, {"shifts": len(result.shifts), "status": result.status})
+    return rota
+
+
+@transaction.atomic
+def do_publish_rota(actor: Any, rota: Rota) -> Rota:
+    locked = Rota.objects.select_for_update().get(pk=rota.pk)
+    if locked.status == RotaStatus.PUBLISHED:
+        return locked
+    locked.status = RotaStatus.PUBLISHED
+    locked.save(update_fields=["status"])
+    record(actor, "staffing.publish_rota", locked)
+    return locked
+
+
+@transaction.atomic
+def do_swap_shift(actor: Any, shift_id: int, to: Municipality) -> Shift:
+    """Move a shift to another member (a swap between members); the hour balances follow from the shifts."""
+    shift = Shift.objects.select_for_update().select_related("rota", "municipality").filter(pk=shift_id).first()
+    if shift is None:
+        raise StaffingError("Vagten findes ikke.")
+    if (
+        not Membership.objects.filter(fellesskab=shift.rota.fellesskab, municipality=to)
+        .exclude(status__in=[MembershipStatus.PROSPECTIVE, MembershipStatus.LEFT])
+        .exists()
+    ):
+        raise StaffingError(f"{to.name} er ikke aktivt medlem og kan ikke overtage vagter.")
+    if shift.municipality_id == to.pk:
+        raise StaffingError(f"Vagten er allerede {to.name}s.")
+    giver = shift.municipality
+    shift.municipality = to
+    shift.agent = None
+    shift.save(update_fields=["municipality", "agent"])
+    record(actor, "staffing.swap_shift", shift, {"from": giver.code, "to": to.code})
+    return shift

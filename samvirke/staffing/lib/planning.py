@@ -1,0 +1,59 @@
+"""From a week's forecast to the rota's inputs, and from the rota's shifts back to moments: the glue between
+forecast.py, erlang.py and rota.py, pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from zoneinfo import ZoneInfo
+
+from samvirke.staffing.lib.forecast import Forecast
+from samvirke.staffing.lib.rota import Interval, ScheduledShift
+
+LOCAL = ZoneInfo("Europe/Copenhagen")
+SLOT_MINUTES = 30
+
+
+def monday_of(day: dt.date) -> dt.date:
+    return day - dt.timedelta(days=day.weekday())
+
+
+def volumes_for(intervals: Sequence[Interval], forecast: Forecast, week_start: dt.date) -> list[float]:
+    """Expected contacts in each of the week's intervals (a longer interval sums its half-hours)."""
+    volumes = []
+    for interval in intervals:
+        day = (week_start + dt.timedelta(days=interval.weekday) - forecast.start).days
+        first = (interval.start.hour * 60 + interval.start.minute) // SLOT_MINUTES
+        slots = max(1, interval.minutes // SLOT_MINUTES)
+        if not 0 <= day < forecast.days:
+            volumes.append(0.0)
+            continue
+        volumes.append(float(forecast.counts[day, first : first + slots].sum()))
+    return volumes
+
+
+def shift_moments(shift: ScheduledShift, week_start: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    """A shift's start and end as aware local datetimes in the given week."""
+    start = dt.datetime.combine(week_start + dt.timedelta(days=shift.weekday), shift.start, tzinfo=LOCAL)
+    end_day = week_start + dt.timedelta(days=shift.end_weekday)
+    if shift.end == dt.time(23, 59, 59):
+        end = dt.datetime.combine(end_day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=LOCAL)
+    else:
+        end = dt.datetime.combine(end_day, shift.end, tzinfo=LOCAL)
+    return start, end
+
+
+def interval_moment(interval: Interval, week_start: dt.date) -> dt.datetime:
+    return dt.datetime.combine(week_start + dt.timedelta(days=interval.weekday), interval.start, tzinfo=LOCAL)
+
+
+def scheduled_per_interval(
+    intervals: Sequence[Interval], shifts: Sequence[tuple[dt.datetime, dt.datetime]], week_start: dt.date
+) -> list[int]:
+    """Agents on duty in each interval, counted from the shifts' moments (so a swap is reflected at once)."""
+    counts = []
+    for interval in intervals:
+        begin = interval_moment(interval, week_start)
+        end = begin + dt.timedelta(minutes=interval.minutes)
+        counts.append(sum(1 for start, stop in shifts if start < end and stop > begin))
+    return counts

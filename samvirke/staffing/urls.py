@@ -1,0 +1,14 @@
+from django.urls import path
+
+from samvirke.staffing import views
+
+app_name = "staffing"
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("kalender/<int:code>.ics", views.member_calendar, name="calendar"),
+    path("<str:week>/", views.rota_detail, name="rota"),
+    path("<str:week>/offentliggoer/", views.publish, name="publish"),
+    path("<str:week>/vagtplan.xlsx", views.export_xlsx, name="export"),
+    path("<str:week>/<int:code>/", views.member_shifts, name="member"),
+    path("<str:week>/<int:code>/byt/", views.swap, name="swap"),
+]

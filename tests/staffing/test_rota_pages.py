@@ -1,0 +1,143 @@
+"""The rota pages: building a week (forecast → Erlang → CP-SAT), publishing, swapping, exports, access."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+import pytest
+from django.test import Client
+from openpyxl import load_workbook
+
+from samvirke.audit.models import AuditEntry
+from samvirke.contact.models import Queue
+from samvirke.directory.models import Person
+from samvirke.staffing.models import Rota, Shift
+from tests.conftest import client_for
+
+pytestmark = pytest.mark.django_db
+
+WEEK = "2026-11-30"  # a Monday without holidays
+BUILD = {"week": "2026-12-02", "calls_per_year": "2000", "aht_seconds": "270", "target_service_level": "0.8",
+         "target_seconds": "60", "shrinkage": "0"}  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def short_opening_hours(db: None) -> None:
+    """The test fællesskab has three members owing 22–41 hours a week between them: a 25-hour week they can
+    cover (Mon–Fri 9–14), the hotline's 60 hours they cannot."""
+    Queue.objects.filter(is_default=True).update(opening_hours={str(d): [["09:00", "14:00"]] for d in range(5)})
+
+
+@pytest.fixture
+def rota(secretariat: Person) -> Rota:
+    response = client_for(secretariat).post("/bemanding/", BUILD)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    return Rota.objects.get()
+
+
+def test_building_a_week_covers_it_within_every_band(rota: Rota) -> None:
+    assert rota.week_start == dt.date(2026, 11, 30)  # the Monday of the day chosen
+    assert len(rota.intervals) == 50 and len(rota.requirement) == 50  # Mon–Fri 9–14 in half hours
+    assert rota.report["coverage_met"] is True and rota.report["bands_held"] is True
+    shifts = list(rota.shifts.all())
+    assert shifts and all(2 <= s.hours <= 4 for s in shifts)
+    assert {s.municipality.code for s in shifts} == {316, 253, 259}
+    assert AuditEntry.objects.filter(action="staffing.build_rota").count() == 1
+
+
+def test_the_rota_page_shows_requirement_scheduled_and_members(rota: Rota, holbaek_agent: Person) -> None:
+    html = client_for(holbaek_agent).get(f"/bemanding/{WEEK}/").content.decode()
+    assert "Vagtplan uge 49 2026" in html and 'id="member-hours"' in html and "Holbæk" in html
+    assert 'id="uncovered">0<' in html
+    assert "height: " in html and "%," not in html  # chart heights with a decimal point, whatever the locale
+
+
+def test_bad_input_gets_a_danish_message_and_builds_nothing(secretariat: Person) -> None:
+    response = client_for(secretariat).post("/bemanding/", {**BUILD, "target_service_level": "1.5"})
+    assert response.status_code == 400 and not Rota.objects.exists()
+    Queue.objects.filter(is_default=True).update(opening_hours={})
+    response = client_for(secretariat).post("/bemanding/", BUILD)
+    assert response.status_code == 400
+    assert "ingen åbningstid" in response.content.decode() or "ingen vagter" in response.content.decode()
+    assert not Rota.objects.exists()
+
+
+def test_obligations_too_small_are_reported_with_the_numbers(secretariat: Person) -> None:
+    client_for(secretariat).post("/bemanding/", {**BUILD, "calls_per_year": "200000"})
+    rota = Rota.objects.get()
+    assert rota.report["coverage_met"] is False
+    html = client_for(secretariat).get(f"/bemanding/{WEEK}/").content.decode()
+    assert "Det kan ikke lade sig gøre helt" in html and "mangler" in html
+
+
+def test_publish_then_a_rebuild_is_refused_but_a_swap_works(rota: Rota, secretariat: Person) -> None:
+    client = client_for(secretariat)
+    client.post(f"/bemanding/{WEEK}/offentliggoer/")
+    rota.refresh_from_db()
+    assert rota.status == "published"
+    response = client.post("/bemanding/", BUILD)
+    assert response.status_code == 400 and "offentliggjort" in response.content.decode()
+    shift = rota.shifts.filter(municipality__code=316).first()
+    assert shift is not None
+    holbaek_hours = sum(s.hours for s in rota.shifts.filter(municipality__code=316))
+    client.post(f"/bemanding/{WEEK}/316/byt/", {"shift": shift.pk, "to": "253"})
+    shift.refresh_from_db()
+    assert shift.municipality.code == 253
+    assert sum(s.hours for s in rota.shifts.filter(municipality__code=316)) == pytest.approx(
+        holbaek_hours - shift.hours
+    )
+    assert AuditEntry.objects.filter(action="staffing.swap_shift").exists()
+
+
+def test_only_the_secretariat_plans(rota: Rota, greve_coordinator: Person) -> None:
+    client = client_for(greve_coordinator)
+    assert client.post("/bemanding/", BUILD).status_code == 403
+    assert client.post(f"/bemanding/{WEEK}/offentliggoer/").status_code == 403
+    shift = Shift.objects.filter(municipality__code=253).first()
+    assert shift is not None
+    assert client.post(f"/bemanding/{WEEK}/253/byt/", {"shift": shift.pk, "to": "316"}).status_code == 403
+    assert client.get(f"/bemanding/{WEEK}/316/").status_code == 403  # another municipality's shifts
+    assert client.get(f"/bemanding/{WEEK}/253/").status_code == 200
+
+
+def test_calendar_file_and_excel(rota: Rota, greve_coordinator: Person, secretariat: Person) -> None:
+    client_for(secretariat).post(f"/bemanding/{WEEK}/offentliggoer/")
+    ics = client_for(greve_coordinator).get("/bemanding/kalender/253.ics")
+    text = ics.content.decode()
+    assert ics["Content-Type"].startswith("text/calendar")
+    assert (
+        text.startswith("BEGIN:VCALENDAR\r\n")
+        and text.count("BEGIN:VEVENT") == Shift.objects.filter(municipality__code=253).count()
+    )
+    assert "SUMMARY:Hotlinevagt (Greve)" in text
+    assert client_for(greve_coordinator).get("/bemanding/kalender/316.ics").status_code == 403
+    workbook = load_workbook(io.BytesIO(client_for(secretariat).get(f"/bemanding/{WEEK}/vagtplan.xlsx").content))
+    assert workbook.sheetnames == ["Vagter", "Behov"]
+    assert workbook["Vagter"].max_row - 1 == Shift.objects.count()
+
+
+@pytest.mark.parametrize("url", ["/bemanding/", f"/bemanding/{WEEK}/", "/bemanding/kalender/316.ics"])
+def test_anonymous_goes_to_login_and_an_outsider_is_refused(url: str, outsider: Person) -> None:
+    response = Client().get(url)
+    assert response.status_code == 302 and response["Location"].startswith("/login/")
+    assert client_for(outsider).get(url).status_code in (403, 404)
+    assert client_for(outsider).get("/bemanding/").status_code == 403
+
+
+def test_an_unknown_week_is_a_404(secretariat: Person) -> None:
+    assert client_for(secretariat).get("/bemanding/2026-13-01/").status_code == 404
+    assert client_for(secretariat).get(f"/bemanding/{WEEK}/").status_code == 404
+
+
+def test_the_economy_balance_shows_the_published_hours(rota: Rota, secretariat: Person) -> None:
+    from samvirke.directory.models import Fellesskab
+    from samvirke.economy.demo import load_demo_economy
+
+    load_demo_economy(Fellesskab.objects.get())
+    client = client_for(secretariat)
+    client.post(f"/bemanding/{WEEK}/offentliggoer/")
+    holbaek = sum(s.hours for s in rota.shifts.filter(municipality__code=316))
+    html = client.get("/oekonomi/vagttimer/?aar=2026").content.decode()
+    row = html[html.index('<th scope="row">Holbæk</th>') :].split("</tr>")[0]
+    assert f"{holbaek:.1f}".replace(".", ",") + " (" in row
