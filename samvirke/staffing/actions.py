@@ -15,8 +15,14 @@ from samvirke.contact.models import Contact, Queue
 from samvirke.directory.models import Fellesskab, Membership, MembershipStatus, Municipality
 from samvirke.economy.actions.invoicing import params_from_settings
 from samvirke.economy.models import EconomySettings
-from samvirke.staffing.lib.forecast import forecast, forecast_from_volume, history_from_arrivals
-from samvirke.staffing.lib.planning import monday_of, shift_moments, volumes_for
+from samvirke.staffing.lib.forecast import evaluate_holdout, forecast, forecast_from_volume, history_from_arrivals
+from samvirke.staffing.lib.planning import (
+    interval_moment,
+    monday_of,
+    scheduled_per_interval,
+    shift_moments,
+    volumes_for,
+)
 from samvirke.staffing.lib.rota import (
     RotaInputError,
     RotaMember,
@@ -27,10 +33,12 @@ from samvirke.staffing.lib.rota import (
     requirement_from_volumes,
     solve_rota,
 )
+from samvirke.staffing.lib.simulation import simulate
 from samvirke.staffing.models import Rota, RotaStatus, Shift
 
 HISTORY_WEEKS = 8
 MIN_HISTORY_DAYS = 14
+SIMULATED_PATIENCE_SECONDS = 180
 
 
 class StaffingError(Exception):
@@ -61,7 +69,9 @@ def _active_members(fellesskab: Fellesskab, week_start: dt.date) -> list[Members
     ]
 
 
-def _forecast_for(week_start: dt.date, hours: Any, settings: RotaSettings, population_share: float) -> tuple[Any, str]:
+def _forecast_for(
+    week_start: dt.date, hours: Any, settings: RotaSettings, population_share: float
+) -> tuple[Any, str, dict[str, float] | None]:
     history_start = week_start - dt.timedelta(weeks=HISTORY_WEEKS)
     arrivals = list(
         Contact.objects.filter(offered_at__date__gte=history_start, offered_at__date__lt=week_start)
@@ -72,11 +82,53 @@ def _forecast_for(week_start: dt.date, hours: Any, settings: RotaSettings, popul
         first_day = min(arrivals).date()
         if (week_start - first_day).days >= MIN_HISTORY_DAYS:
             history = history_from_arrivals(arrivals, start=first_day, end=week_start)
-            return forecast(
-                history, hours, 1, start=week_start
-            ), f"{len(arrivals)} henvendelser siden {first_day:%d.%m.%Y}"
+            source = f"{len(arrivals)} henvendelser siden {first_day:%d.%m.%Y}"
+            return forecast(history, hours, 1, start=week_start), source, _holdout_error(history, hours)
     volume = settings.calls_per_year or round(266_000 * population_share)
-    return forecast_from_volume(volume, hours, week_start, 1), f"{volume:,} opkald om året".replace(",", ".")
+    return forecast_from_volume(volume, hours, week_start, 1), f"{volume:,} opkald om året".replace(",", "."), None
+
+
+def _holdout_error(history: Any, hours: Any) -> dict[str, float] | None:
+    """How wrong the same method was on the last week of history, forecast from the weeks before it."""
+    try:
+        evaluation = evaluate_holdout(history, hours, holdout_weeks=1)
+    except ValueError:
+        return None  # too little history to hold a week out
+    return {
+        "wape_interval": round(evaluation.wape_interval, 4),
+        "wape_day": round(evaluation.wape_day, 4),
+        "bias": round(evaluation.bias, 4),
+    }
+
+
+def _simulated(
+    intervals: Any,
+    volumes: list[float],
+    shifts: list[tuple[dt.datetime, dt.datetime]],
+    week_start: dt.date,
+    settings: RotaSettings,
+) -> dict[str, float]:
+    """The week simulated with this rota: scheduled agents less shrinkage answer the forecast's contacts
+    (exponential handle times, callers giving up after 3 minutes on average)."""
+    on_duty = [
+        round(count * (1 - settings.shrinkage)) for count in scheduled_per_interval(intervals, shifts, week_start)
+    ]
+    result = simulate(
+        volumes,
+        on_duty,
+        aht_seconds=settings.aht_seconds,
+        interval_starts=[interval_moment(interval, week_start) for interval in intervals],
+        patience_seconds=SIMULATED_PATIENCE_SECONDS,
+        target_seconds=settings.target_seconds,
+        replications=5,
+        seed=1,
+    )
+    total = result.total
+    return {
+        "service_level": round(total.service_level.mean, 4),
+        "asa_seconds": round(total.asa_seconds.mean, 1),
+        "abandonment_rate": round(total.abandonment_rate.mean, 4),
+    }
 
 
 @transaction.atomic
@@ -100,7 +152,7 @@ def do_build_rota(actor: Any, fellesskab: Fellesskab, day: dt.date, settings: Ro
     economy = EconomySettings.objects.filter(fellesskab=fellesskab, year=week_start.year).first()
     params = params_from_settings(economy) if economy else None
     population = sum(m.municipality.population for m in members)
-    predicted, source = _forecast_for(week_start, hours, settings, population / 5_960_000)
+    predicted, source, forecast_error = _forecast_for(week_start, hours, settings, population / 5_960_000)
     volumes = volumes_for(intervals, predicted, week_start)
     try:
         requirement = requirement_from_volumes(
@@ -124,7 +176,10 @@ def do_build_rota(actor: Any, fellesskab: Fellesskab, day: dt.date, settings: Ro
     except (ValueError, RotaInputError) as exc:
         raise StaffingError(str(exc)) from None
     result = solve_rota(problem, time_limit_seconds=settings.time_limit_seconds)
+    moments = [shift_moments(shift, week_start) for shift in result.shifts]
     report = {
+        "forecast_error": forecast_error,
+        "simulation": _simulated(intervals, volumes, moments, week_start, settings) if sum(volumes) else None,
         "status": result.status,
         "solve_seconds": round(result.solve_seconds, 1),
         "coverage_met": result.coverage_met,

@@ -44,6 +44,9 @@ def test_building_a_week_covers_it_within_every_band(rota: Rota) -> None:
     assert shifts and all(2 <= s.hours <= 4 for s in shifts)
     assert {s.municipality.code for s in shifts} == {316, 253, 259}
     assert AuditEntry.objects.filter(action="staffing.build_rota").count() == 1
+    simulated = rota.report["simulation"]
+    assert 0.5 <= simulated["service_level"] <= 1 and simulated["abandonment_rate"] < 0.2
+    assert rota.report["forecast_error"] is None  # from a yearly volume: no history to measure it on
 
 
 def test_the_rota_page_shows_requirement_scheduled_and_members(rota: Rota, holbaek_agent: Person) -> None:
@@ -141,3 +144,33 @@ def test_the_economy_balance_shows_the_published_hours(rota: Rota, secretariat: 
     html = client.get("/oekonomi/vagttimer/?aar=2026").content.decode()
     row = html[html.index('<th scope="row">Holbæk</th>') :].split("</tr>")[0]
     assert f"{holbaek:.1f}".replace(".", ",") + " (" in row
+
+
+def test_with_history_the_forecast_comes_from_it_and_reports_its_error(secretariat: Person) -> None:
+    """Five weeks of calls in the contact centre: the rota's forecast uses them and is measured on the last."""
+    from django.utils import timezone as tz
+
+    from samvirke.contact.models import Contact
+
+    hotline = Queue.objects.get(is_default=True)
+    start = dt.datetime(2026, 10, 26, 9, 0, tzinfo=tz.get_current_timezone())
+    contacts = [
+        Contact(
+            channel="phone",
+            external_id=f"h{day}-{n}",
+            queue=hotline,
+            state="ended",
+            municipality_source="unknown",
+            offered_at=start + dt.timedelta(days=day, minutes=7 * n),
+        )
+        for day in range(35)
+        if (start + dt.timedelta(days=day)).weekday() < 5
+        for n in range(30)
+    ]
+    Contact.objects.bulk_create(contacts)
+    client_for(secretariat).post("/bemanding/", {**BUILD, "calls_per_year": ""})
+    rota = Rota.objects.get()
+    assert rota.forecast_source.startswith(f"{len(contacts)} henvendelser siden 26.10.2026")
+    assert rota.report["forecast_error"]["wape_day"] < 0.05  # the same 30 calls every weekday: easy to forecast
+    html = client_for(secretariat).get(f"/bemanding/{WEEK}/").content.decode()
+    assert "Prognosens fejl" in html and 'id="simulation"' in html
