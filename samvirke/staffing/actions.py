@@ -12,11 +12,12 @@ from django.db import transaction
 from samvirke.audit.actions import record
 from samvirke.contact.lib.opening import OpeningHoursError, parse_opening_hours
 from samvirke.contact.models import Contact, Queue
-from samvirke.directory.models import Fellesskab, Membership, MembershipStatus, Municipality
+from samvirke.directory.models import Fellesskab, Membership, MembershipStatus, Municipality, Person, Role
 from samvirke.economy.actions.invoicing import params_from_settings
 from samvirke.economy.models import EconomySettings
 from samvirke.staffing.lib.forecast import evaluate_holdout, forecast, forecast_from_volume, history_from_arrivals
 from samvirke.staffing.lib.planning import (
+    assign_to_agents,
     interval_moment,
     monday_of,
     scheduled_per_interval,
@@ -239,8 +240,36 @@ def do_build_rota(actor: Any, fellesskab: Fellesskab, day: dt.date, settings: Ro
             for shift in result.shifts
         ]
     )
+    unassigned = _assign_named_agents(rota)
+    if unassigned:
+        rota.report["notes"] = [*rota.report["notes"], *unassigned]
+        rota.save(update_fields=["report"])
     record(actor, "staffing.build_rota", rota, {"shifts": len(result.shifts), "status": result.status})
     return rota
+
+
+def _assign_named_agents(rota: Rota) -> list[str]:
+    """Each member's shifts to its own agents, evenly and without overlaps; says where a member runs short."""
+    notes = []
+    shifts_by_member: dict[int, list[Shift]] = {}
+    for shift in rota.shifts.select_related("municipality"):
+        shifts_by_member.setdefault(shift.municipality_id, []).append(shift)
+    for municipality_id, shifts in shifts_by_member.items():
+        people = {
+            p.username: p
+            for p in Person.objects.filter(municipality_id=municipality_id, role=Role.AGENT, is_active=True)
+        }
+        assigned, missing = assign_to_agents([(s.pk, s.starts_at, s.ends_at) for s in shifts], sorted(people))
+        for shift in shifts:
+            if shift.pk in assigned:
+                shift.agent = people[assigned[shift.pk]]
+        Shift.objects.bulk_update(shifts, ["agent"])
+        if missing:
+            notes.append(
+                f"{shifts[0].municipality.name} har {len(missing)} vagt(er), som ingen af kommunens {len(people)} "
+                "agenter kan tage (de overlapper); kommunen skal finde flere folk til dem."
+            )
+    return notes
 
 
 @transaction.atomic
@@ -270,7 +299,7 @@ def do_swap_shift(actor: Any, shift_id: int, to: Municipality) -> Shift:
         raise StaffingError(f"Vagten er allerede {to.name}s.")
     giver = shift.municipality
     shift.municipality = to
-    shift.agent = None
+    shift.agent = None  # the new member puts one of its own agents on it
     shift.save(update_fields=["municipality", "agent"])
     record(actor, "staffing.swap_shift", shift, {"from": giver.code, "to": to.code})
     return shift

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 from collections import defaultdict
+from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
@@ -20,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from samvirke.directory.models import Municipality
+from samvirke.directory.models import Municipality, Person
 from samvirke.directory.selectors import the_fellesskab
 from samvirke.staffing import access, actions
 from samvirke.staffing.lib.planning import LOCAL, interval_moment, monday_of, scheduled_per_interval
@@ -288,19 +289,38 @@ def member_calendar(request: HttpRequest, code: int) -> HttpResponse:
     municipality = _member(code)
     if not access.can_view_member_shifts(request.user, municipality):
         access.require_plan(request.user)
+    shifts = Shift.objects.filter(municipality=municipality)
+    return _calendar(shifts, f"Hotlinevagter {municipality.name}", f"vagter-{municipality.code}.ics")
+
+
+@login_required
+@require_GET
+def my_calendar(request: HttpRequest) -> HttpResponse:
+    """The logged-in agent's own published shifts as an iCalendar file."""
+    access.require_view_rota(request.user)
+    name = request.user.get_username()
+    return _calendar(
+        Shift.objects.filter(agent=request.user), f"Mine hotlinevagter ({name})", f"mine-vagter-{name}.ics"
+    )
+
+
+def _calendar(shifts: Any, title: str, filename: str) -> HttpResponse:
     since = timezone.now() - dt.timedelta(weeks=4)
-    shifts = Shift.objects.filter(
-        municipality=municipality, rota__status=RotaStatus.PUBLISHED, ends_at__gte=since
-    ).order_by("starts_at")
+    shifts = (
+        shifts.filter(rota__status=RotaStatus.PUBLISHED, ends_at__gte=since)
+        .select_related("municipality")
+        .order_by("starts_at")
+    )
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",
         "PRODID:-//Samvirke//Vagtplan//DA",
         "CALSCALE:GREGORIAN",
-        f"X-WR-CALNAME:{_ics_text(f'Hotlinevagter {municipality.name}')}",
+        f"X-WR-CALNAME:{_ics_text(title)}",
     ]
     for shift in shifts:
+        municipality = shift.municipality
         lines += [
             "BEGIN:VEVENT",
             f"UID:samvirke-shift-{shift.pk}@samvirke",
@@ -312,5 +332,5 @@ def member_calendar(request: HttpRequest, code: int) -> HttpResponse:
         ]
     lines.append("END:VCALENDAR")
     response = HttpResponse("\r\n".join(lines) + "\r\n", content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="vagter-{municipality.code}.ics"'
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

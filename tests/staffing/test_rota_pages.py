@@ -174,3 +174,32 @@ def test_with_history_the_forecast_comes_from_it_and_reports_its_error(secretari
     assert rota.report["forecast_error"]["wape_day"] < 0.05  # the same 30 calls every weekday: easy to forecast
     html = client_for(secretariat).get(f"/bemanding/{WEEK}/").content.decode()
     assert "Prognosens fejl" in html and 'id="simulation"' in html
+
+
+def test_shifts_go_to_the_members_own_agents_without_overlaps(secretariat: Person, holbaek_agent: Person) -> None:
+    from samvirke.directory.models import Municipality, Role
+
+    second = Person.objects.create(
+        username="agent-holbaek-2", role=Role.AGENT, municipality=Municipality.objects.get(code=316)
+    )
+    client_for(secretariat).post("/bemanding/", BUILD)
+    rota = Rota.objects.get()
+    holbaek = list(rota.shifts.filter(municipality__code=316).order_by("starts_at"))
+    assert holbaek and all(s.agent in (holbaek_agent, second) for s in holbaek if s.agent)
+    for agent in (holbaek_agent, second):
+        mine = [s for s in holbaek if s.agent == agent]
+        assert all(a.ends_at <= b.starts_at for a, b in zip(mine, mine[1:], strict=False))
+    client_for(secretariat).post(f"/bemanding/{WEEK}/offentliggoer/")
+    ics = client_for(holbaek_agent).get("/bemanding/mine-vagter.ics").content.decode()
+    assert ics.count("BEGIN:VEVENT") == sum(1 for s in holbaek if s.agent == holbaek_agent) > 0
+
+
+def test_assign_to_agents_balances_and_reports_what_nobody_can_take() -> None:
+    from samvirke.staffing.lib.planning import LOCAL, assign_to_agents
+
+    def at(hour: int) -> dt.datetime:
+        return dt.datetime(2026, 11, 30, hour, tzinfo=LOCAL)
+
+    shifts = [(1, at(8), at(11)), (2, at(9), at(12)), (3, at(10), at(13)), (4, at(12), at(14))]
+    assigned, missing = assign_to_agents(shifts, ["a", "b"])
+    assert assigned == {1: "a", 2: "b", 4: "a"} and missing == [3]  # three overlap at 10–11; two agents

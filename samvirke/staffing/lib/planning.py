@@ -57,3 +57,25 @@ def scheduled_per_interval(
         end = begin + dt.timedelta(minutes=interval.minutes)
         counts.append(sum(1 for start, stop in shifts if start < end and stop > begin))
     return counts
+
+
+def assign_to_agents(
+    shifts: Sequence[tuple[int, dt.datetime, dt.datetime]], agents: Sequence[str]
+) -> tuple[dict[int, str], list[int]]:
+    """Hand a member's shifts to its named agents: each shift to the free agent with the fewest hours so far
+    (ties by name), never two overlapping shifts to one agent. Returns {shift id: agent} and the shift ids
+    nobody was free for (the member needs more agents on the rota that week)."""
+    hours: dict[str, float] = {agent: 0.0 for agent in agents}
+    busy: dict[str, list[tuple[dt.datetime, dt.datetime]]] = {agent: [] for agent in agents}
+    assigned: dict[int, str] = {}
+    unassigned: list[int] = []
+    for shift_id, start, end in sorted(shifts, key=lambda s: (s[1], s[2], s[0])):
+        free = [a for a in agents if all(end <= b or start >= e for b, e in busy[a])]
+        if not free:
+            unassigned.append(shift_id)
+            continue
+        agent = min(free, key=lambda a: (hours[a], a))
+        assigned[shift_id] = agent
+        busy[agent].append((start, end))
+        hours[agent] += (end - start).total_seconds() / 3600
+    return assigned, unassigned
