@@ -298,10 +298,9 @@ def member_calendar(request: HttpRequest, code: int) -> HttpResponse:
 def my_calendar(request: HttpRequest) -> HttpResponse:
     """The logged-in agent's own published shifts as an iCalendar file."""
     access.require_view_rota(request.user)
-    name = request.user.get_username()
-    return _calendar(
-        Shift.objects.filter(agent=request.user), f"Mine hotlinevagter ({name})", f"mine-vagter-{name}.ics"
-    )
+    person = cast(Person, request.user)
+    name = person.get_username()
+    return _calendar(Shift.objects.filter(agent=person), f"Mine hotlinevagter ({name})", f"mine-vagter-{name}.ics")
 
 
 def _calendar(shifts: Any, title: str, filename: str) -> HttpResponse:
