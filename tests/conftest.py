@@ -27,6 +27,14 @@ PASSWORD = "test-password-123"
 
 @pytest.fixture
 def fellesskab(db: None) -> Fellesskab:
+    if not Region.objects.exists():
+        # A transactional test before this one flushed what the migrations loaded.
+        from samvirke.contact.models import Queue, Skill
+        from samvirke.contact.reference_data import ensure_queues
+        from samvirke.directory.reference_data import ensure_reference_data
+
+        ensure_reference_data(Region, Municipality)
+        ensure_queues(Skill, Queue)
     fellesskab = Fellesskab.objects.create(name="Testfællesskabet", slug="test")
     sjaelland = Region.objects.get(code=1085)
     for code, line_digits in ((HOLBAEK, "316"), (GREVE, "253"), (KOEGE, "259")):

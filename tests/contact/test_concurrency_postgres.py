@@ -42,7 +42,7 @@ def client_poster() -> Any:
     return post
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_concurrent_duplicated_and_reordered_events_keep_routing_consistent(fellesskab: Fellesskab) -> None:
     codes = (HOLBAEK, GREVE, KOEGE)
     names = []
