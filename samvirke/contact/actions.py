@@ -235,10 +235,11 @@ def _serving_filter(queue: Queue) -> Q:
     return Q(skills=queue.skill_id) if queue.skill_id else Q()
 
 
-def _take_ready_agent(queue: Queue) -> AgentState | None:
-    """The longest-idle ready agent with the queue's skill, locked; agents another worker holds are skipped."""
+def _take_ready_agent(queue: Queue | None = None) -> AgentState | None:
+    """The longest-idle ready agent (with the queue's skill, if a queue is given), locked; agents another worker
+    holds are skipped."""
     return (
-        AgentState.objects.filter(_serving_filter(queue), status=AgentStatus.READY)
+        AgentState.objects.filter(_serving_filter(queue) if queue else Q(), status=AgentStatus.READY)
         .select_related("person")
         .order_by("ready_since", "person_id")
         .select_for_update(skip_locked=True, of=("self",))
@@ -257,8 +258,10 @@ def _eligible_contacts(agent: AgentState, at: dt.datetime) -> Q:
     return eligible
 
 
-def _route_overflowed(at: dt.datetime) -> None:
-    """Contacts that have waited past their queue's overflow go to any ready agent, before newer contacts do."""
+def _route_overflowed(at: dt.datetime) -> int:
+    """Contacts that have waited past their queue's overflow go to any ready agent, before newer contacts do.
+    Returns how many were handed over."""
+    handed = 0
     for queue in _overflow_queues():
         cutoff = at - dt.timedelta(seconds=queue.overflow_after_seconds or 0)
         waiting = (
@@ -269,15 +272,11 @@ def _route_overflowed(at: dt.datetime) -> None:
         )
         if waiting is None:
             continue
-        agent = (
-            AgentState.objects.filter(status=AgentStatus.READY)
-            .select_related("person")
-            .order_by("ready_since", "person_id")
-            .select_for_update(skip_locked=True, of=("self",))
-            .first()
-        )
+        agent = _take_ready_agent()  # any agent: that is what overflow means
         if agent is not None:
             _assign(waiting, agent, at)
+            handed += 1
+    return handed
 
 
 _QUEUE_CACHE_SECONDS = 10.0
@@ -318,14 +317,8 @@ def dispatch_waiting(at: dt.datetime, limit: int = 20) -> int:
     paired = 0
     for _ in range(limit):
         with transaction.atomic():
-            _route_overflowed(at)
-            agent = (
-                AgentState.objects.filter(status=AgentStatus.READY)
-                .select_related("person")
-                .order_by("ready_since", "person_id")
-                .select_for_update(skip_locked=True, of=("self",))
-                .first()
-            )
+            paired += _route_overflowed(at)
+            agent = _take_ready_agent()
             if agent is None or _take_next_contact(agent, at) is None:
                 return paired
             paired += 1
@@ -463,11 +456,16 @@ def _satisfaction(contact: Contact, event: Event) -> bool:
     return True
 
 
+def queue_position(contact: Contact) -> int:
+    """Where a queued contact stands in its queue (1 = next)."""
+    return Contact.objects.filter(
+        queue_id=contact.queue_id, state=ContactState.QUEUED, offered_at__lte=contact.offered_at, id__lte=contact.pk
+    ).count()
+
+
 def estimate_wait(contact: Contact) -> float:
     queue = contact.queue
-    position = Contact.objects.filter(
-        queue=queue, state=ContactState.QUEUED, offered_at__lte=contact.offered_at, id__lte=contact.pk
-    ).count()
+    position = queue_position(contact)
     serving = (
         AgentState.objects.filter(_serving_filter(queue))
         .exclude(status__in=[AgentStatus.OFFLINE, AgentStatus.PAUSE])

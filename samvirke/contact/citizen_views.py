@@ -51,11 +51,7 @@ def start(request: HttpRequest, code: int) -> HttpResponse:
 
 
 def _context(contact: Contact) -> dict[str, object]:
-    position = None
-    if contact.state == ContactState.QUEUED:
-        position = Contact.objects.filter(
-            queue=contact.queue, state=ContactState.QUEUED, offered_at__lte=contact.offered_at, id__lte=contact.pk
-        ).count()
+    position = actions.queue_position(contact) if contact.state == ContactState.QUEUED else None
     return {
         "contact": contact,
         "municipality": contact.citizen_municipality,

@@ -153,6 +153,13 @@ class ForwardedTo(models.TextChoices):
     OTHER = "other", "Andet"
 
 
+# A topic's forward target (knowledge's Topic.forward_target) → where a contact about it is forwarded.
+TOPIC_FORWARD_TARGETS = {
+    "municipality": ForwardedTo.CITIZEN_MUNICIPALITY,
+    "region-minsp-support": ForwardedTo.MINSP_SUPPORT,
+}
+
+
 class Contact(models.Model):
     """One call or chat. Timestamps are the telephony platform's (the event's `occurred_at`), so KPIs measure
     what the citizen experienced, not when an event happened to arrive."""

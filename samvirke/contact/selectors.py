@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Min, QuerySet
+from django.db.models import Count, Min, OuterRef, QuerySet, Subquery
 
 from samvirke.assistant.models import ChatbotConversation
 from samvirke.contact.lib.kpi import CHATBOT_SHARE_FORMULA, ContactRecord, compute_kpis, period_key
@@ -112,11 +112,19 @@ def staffed_hours_by_municipality(start: dt.datetime, end: dt.datetime) -> dict[
         .order_by("at", "id")
         .values_list("person_id", "status", "at")
     ]
-    before: dict[str, str] = {}
-    for person_id, status in (
-        PresenceChange.objects.filter(at__lt=start).order_by("person_id", "at", "id").values_list("person_id", "status")
-    ):
-        before[str(person_id)] = status  # the last change before the window wins
+    # Each agent's status when the window opens: its last change before it (one row per agent, not the history).
+    last_before = (
+        PresenceChange.objects.filter(person_id=OuterRef("person_id"), at__lt=start)
+        .order_by("-at", "-id")
+        .values("status")[:1]
+    )
+    before = {
+        str(person_id): status
+        for person_id, status in AgentState.objects.annotate(before=Subquery(last_before)).values_list(
+            "person_id", "before"
+        )
+        if status
+    }
     seconds = staffed_seconds(changes, start, end, before)
     codes = dict(
         Person.objects.filter(pk__in=[int(p) for p in seconds], municipality__isnull=False).values_list(

@@ -29,6 +29,7 @@ from samvirke.contact.lib.kpi import (
     who_carries_whom,
 )
 from samvirke.contact.models import (
+    TOPIC_FORWARD_TARGETS,
     AgentState,
     AgentStatus,
     Contact,
@@ -85,9 +86,9 @@ class RegistrationForm(forms.Form):
         self.fields["topic_id"].error_messages["required"] = "Vælg emnet for henvendelsen."
 
 
-def _desk_context(request: HttpRequest, person: Person) -> dict[str, Any]:
+def _desk_context(request: HttpRequest, person: Person, state: AgentState | None = None) -> dict[str, Any]:
     now = timezone.now()
-    state = actions.agent_state_for(person, now)
+    state = state or actions.agent_state_for(person, now)
     contact = state.current_contact
     if contact is not None:
         contact = Contact.objects.select_related("citizen_municipality", "queue").get(pk=contact.pk)
@@ -133,11 +134,12 @@ def desk(request: HttpRequest) -> HttpResponse:
 def desk_panel(request: HttpRequest) -> HttpResponse:
     """Polled every two seconds. 204 when nothing changed, so a half-written registration is never replaced."""
     person = _desk_user(request)
-    state = AgentState.objects.filter(person=person).first()
-    if state is not None and state.status == AgentStatus.READY and state.current_contact_id is None:
-        # A ready agent's poll is also the clock that lets an overflowed contact reach it between events.
-        actions.dispatch_waiting(timezone.now())
-    context = _desk_context(request, person)
+    state = actions.agent_state_for(person, timezone.now())
+    # A ready agent's poll is also the clock that lets an overflowed contact reach it between events.
+    idle = state.status == AgentStatus.READY and state.current_contact_id is None
+    if idle and actions.dispatch_waiting(timezone.now()):
+        state = actions.agent_state_for(person, timezone.now())
+    context = _desk_context(request, person, state)
     if request.GET.get("seen") == context["desk_key"]:
         return HttpResponse(status=204)
     return render(request, "contact/_desk_panel.html", context)
@@ -203,9 +205,6 @@ def register(request: HttpRequest) -> HttpResponse:
     return redirect("contact:desk")
 
 
-TRANSFER_TARGETS = {"region-minsp-support": ForwardedTo.MINSP_SUPPORT, "municipality": ForwardedTo.CITIZEN_MUNICIPALITY}
-
-
 @login_required
 @require_POST
 def transfer(request: HttpRequest) -> HttpResponse:
@@ -216,7 +215,7 @@ def transfer(request: HttpRequest) -> HttpResponse:
     if topic is None:
         messages.error(request, "Vælg emnet, så Samvirke ved, hvor opkaldet skal viderestilles til.")
         return redirect("contact:desk")
-    target = TRANSFER_TARGETS.get(topic.forward_target or "", ForwardedTo.OTHER)
+    target = TOPIC_FORWARD_TARGETS.get(topic.forward_target or "", ForwardedTo.OTHER)
     try:
         actions.do_transfer_contact(person, _own_contact_id(request), target, timezone.now())
     except actions.ContactError as exc:

@@ -230,14 +230,14 @@ def do_build_rota(actor: Any, fellesskab: Fellesskab, day: dt.date, settings: Ro
             Shift(
                 rota=rota,
                 municipality=municipalities[shift.kommunekode],
-                starts_at=shift_moments(shift, week_start)[0],
-                ends_at=shift_moments(shift, week_start)[1],
+                starts_at=starts_at,
+                ends_at=ends_at,
                 evening=any(
                     unpopular.is_unpopular(intervals[i])
                     for i in range(shift.first_interval, shift.first_interval + shift.interval_count)
                 ),
             )
-            for shift in result.shifts
+            for shift, (starts_at, ends_at) in zip(result.shifts, moments, strict=True)
         ]
     )
     unassigned = _assign_named_agents(rota)

@@ -23,7 +23,6 @@ The default volume is Den Digitale Hotline's 266,000 calls a year scaled by the 
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import http.client
 import json
@@ -31,7 +30,6 @@ import secrets
 import time
 import urllib.parse
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 from django.conf import settings
@@ -56,19 +54,18 @@ from samvirke.contact.lib.traffic import (
     plan_traffic,
     trim_plan,
 )
-from samvirke.contact.models import AgentState, Contact, Queue, Skill
+from samvirke.contact.models import TOPIC_FORWARD_TARGETS, AgentState, Contact, Queue, Skill
 from samvirke.directory.models import HotlineNumber, Line, Municipality, Person, Role
+from samvirke.directory.templatetags.humanize_da import percent_da
+from samvirke.knowledge import content
 
 EVENTS_PATH = "/api/telephony/events"
-# Read directly, not through samvirke.knowledge.content, which loads the assistant's engine (seconds).
-TOPICS_CSV = Path(__file__).resolve().parents[3] / "knowledge" / "data" / "topics.csv"
-FORWARDS = {"forward:municipality": "citizen_municipality", "forward:region-minsp-support": "minsp_support"}
 HEALTH_SKILL = "health_apps"
 MAX_DAYS = 260
 
 
 def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.1f} %".replace(".", ",")
+    return "–" if value is None else percent_da(value)
 
 
 class Transport:
@@ -246,15 +243,14 @@ class Command(BaseCommand):
         if calls_per_year is None:
             total = Municipality.objects.filter(code__in=[m.code for m in members]).aggregate(s=Sum("population"))
             calls_per_year = default_calls_per_year(total["s"] or 0)
-        with TOPICS_CSV.open(encoding="utf-8") as handle:
-            topics = [
-                Topic(
-                    row["topic_id"],
-                    health_app=row["category"] == "Sundhedsapps",
-                    forward_to=FORWARDS.get(row["handled_by"], ""),
-                )
-                for row in csv.DictReader(handle)
-            ]
+        topics = [
+            Topic(
+                record.topic_id,
+                health_app=record.category == "Sundhedsapps",
+                forward_to=TOPIC_FORWARD_TARGETS.get(record.handled_by.removeprefix("forward:"), ""),
+            )
+            for record in content.read_topics()
+        ]
         queues = {queue.line: queue for queue in Queue.objects.all()}
         hotline = queues.get(Line.CITIZEN_SERVICE) or Queue.objects.filter(is_default=True).first()
         if hotline is None:
