@@ -12,9 +12,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from samvirke.contact.lib.signature import HEADER, sign
-from samvirke.contact.models import Contact, Queue
+from samvirke.contact.models import Contact
 from tests.browser.conftest import screenshot
 from tests.browser.test_member_list_in_browser import demo, log_in  # noqa: F401 (fixture)
+from tests.contact.conftest import open_all_hours
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -35,8 +36,7 @@ def post_event(base_url: str, payload: dict[str, Any]) -> dict[str, Any]:
 
 @pytest.fixture
 def open_around_the_clock(demo: None) -> None:  # noqa: F811
-    # The test runs on the real clock; the hotline's 8–20 would make it fail at night.
-    Queue.objects.update(opening_hours={str(day): [["00:00", "24:00"]] for day in range(7)})
+    open_all_hours()  # the test runs on the real clock; the hotline's 8–20 would make it fail at night
 
 
 def test_an_agent_takes_a_holbaek_call_and_the_wallboard_counts_it(

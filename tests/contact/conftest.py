@@ -15,7 +15,7 @@ from django.conf import settings
 from django.test import Client
 
 from samvirke.contact.lib.signature import HEADER, sign
-from samvirke.contact.models import AgentState, Skill
+from samvirke.contact.models import AgentState, Queue, Skill
 from samvirke.directory.models import Fellesskab, Person, Role
 from tests.conftest import GREVE, HOLBAEK, KOEGE, _person
 
@@ -54,6 +54,16 @@ class Telephony:
 
     def agent(self, username: str, status: str, when: dt.datetime, **fields: Any) -> Any:
         return self.event("agent_status", when, agent=username, status=status, **fields)
+
+
+def open_all_hours() -> None:
+    """Open every queue around the clock: tests on the real clock must not fail at night or at weekends."""
+    Queue.objects.update(opening_hours={str(day): [["00:00", "24:00"]] for day in range(7)})
+
+
+@pytest.fixture
+def open_hotline(db: None) -> None:
+    open_all_hours()
 
 
 @pytest.fixture

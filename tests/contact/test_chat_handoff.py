@@ -13,13 +13,6 @@ from tests.conftest import client_for
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def open_hotline(db: None) -> None:
-    from samvirke.contact.models import Queue
-
-    Queue.objects.update(opening_hours={str(day): [["00:00", "24:00"]] for day in range(7)})
-
-
 def _start_chat(citizen: Client) -> Contact:
     citizen.post("/chat/316/", {"question": "Min mor har fået et brev om noget hun ikke forstår, CPR 010203-1234"})
     response = citizen.post("/chat/316/medarbejder/")

@@ -76,34 +76,14 @@ def test_posts_to_the_desk_are_refused_for_outsiders(outsider: Person, secretari
 # --- the desk's work ----------------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def telephony_now(db: None) -> Telephony:
-    return Telephony()
-
-
 def _now_offer(telephony: Telephony, call_id: str, called: str = "70200316") -> dict[str, object]:
     moment = timezone.now()
     response = telephony.offer(call_id, moment, called=called)
     return dict(response.json())
 
 
-def _open_now() -> bool:
-    from samvirke.contact.actions import queue_is_open
-    from samvirke.contact.models import Queue
-
-    return queue_is_open(Queue.objects.get(is_default=True), timezone.now())
-
-
-@pytest.fixture
-def open_hotline(db: None) -> None:
-    """The desk tests use the real clock; open the hotline around the clock so they run at any hour."""
-    from samvirke.contact.models import Queue
-
-    Queue.objects.update(opening_hours={str(day): [["00:00", "24:00"]] for day in range(7)})
-
-
 def test_an_agent_goes_ready_gets_a_call_and_registers_it(
-    holbaek_agent: Person, telephony_now: Telephony, open_hotline: None
+    holbaek_agent: Person, telephony: Telephony, open_hotline: None
 ) -> None:
     from samvirke.knowledge.actions import do_load_knowledge
 
@@ -114,7 +94,7 @@ def test_an_agent_goes_ready_gets_a_call_and_registers_it(
     assert client.post("/kontaktcenter/status/", {"status": "ready"}).status_code == 302
     assert AgentState.objects.get(person=holbaek_agent).status == AgentStatus.READY
 
-    reply = _now_offer(telephony_now, "call-1", called=GREVE_NUMBER)
+    reply = _now_offer(telephony, "call-1", called=GREVE_NUMBER)
     assert reply["agent"] == "agent-holbaek"
     panel = client.get("/kontaktcenter/skrivebord/?seen=ready:idle")
     assert panel.status_code == 200
@@ -136,7 +116,7 @@ def test_an_agent_goes_ready_gets_a_call_and_registers_it(
     assert ServiceInfo.objects.get(municipality__code=253).opening_hours.split(",")[0] in hits
 
     # The call ends; the registration masks the CPR number in the note.
-    telephony_now.event("call_ended", timezone.now(), call_id="call-1")
+    telephony.event("call_ended", timezone.now(), call_id="call-1")
     response = client.post(
         "/kontaktcenter/registrer/",
         {
@@ -160,11 +140,11 @@ def test_an_agent_goes_ready_gets_a_call_and_registers_it(
 
 
 def test_a_registration_without_the_required_answers_is_refused_in_danish(
-    holbaek_agent: Person, telephony_now: Telephony, open_hotline: None
+    holbaek_agent: Person, telephony: Telephony, open_hotline: None
 ) -> None:
     client = client_for(holbaek_agent)
     client.post("/kontaktcenter/status/", {"status": "ready"})
-    _now_offer(telephony_now, "call-1")
+    _now_offer(telephony, "call-1")
     contact = Contact.objects.get()
     client.post("/kontaktcenter/besvar/", {"contact_id": contact.pk})
     response = client.post("/kontaktcenter/registrer/", {"contact_id": contact.pk, "topic_id": "", "note": "x"})
@@ -176,13 +156,13 @@ def test_a_registration_without_the_required_answers_is_refused_in_danish(
 
 
 def test_an_agent_cannot_register_anothers_contact(
-    holbaek_agent: Person, greve_coordinator: Person, telephony_now: Telephony, open_hotline: None
+    holbaek_agent: Person, greve_coordinator: Person, telephony: Telephony, open_hotline: None
 ) -> None:
     from samvirke.knowledge.actions import do_load_knowledge
 
     do_load_knowledge(None)
     client_for(holbaek_agent).post("/kontaktcenter/status/", {"status": "ready"})
-    _now_offer(telephony_now, "call-1")
+    _now_offer(telephony, "call-1")
     contact = Contact.objects.get()
     intruder = client_for(greve_coordinator)
     response = intruder.post(
@@ -194,15 +174,13 @@ def test_an_agent_cannot_register_anothers_contact(
     assert intruder.get(f"/kontaktcenter/chat/{contact.pk}/beskeder/").status_code == 403
 
 
-def test_transfer_goes_to_the_topics_target(
-    holbaek_agent: Person, telephony_now: Telephony, open_hotline: None
-) -> None:
+def test_transfer_goes_to_the_topics_target(holbaek_agent: Person, telephony: Telephony, open_hotline: None) -> None:
     from samvirke.knowledge.actions import do_load_knowledge
 
     do_load_knowledge(None)
     client = client_for(holbaek_agent)
     client.post("/kontaktcenter/status/", {"status": "ready"})
-    _now_offer(telephony_now, "call-1")
+    _now_offer(telephony, "call-1")
     contact = Contact.objects.get()
     client.post("/kontaktcenter/besvar/", {"contact_id": contact.pk})
     client.post("/kontaktcenter/viderestil/", {"contact_id": contact.pk, "topic_id": "minsp-technical"})
@@ -210,7 +188,7 @@ def test_transfer_goes_to_the_topics_target(
     assert contact.state == ContactState.TRANSFERRED and contact.forwarded_to == "minsp_support"
     assert AgentState.objects.get(person=holbaek_agent).status == AgentStatus.WRAP_UP
     # The platform's confirmation later changes nothing.
-    telephony_now.event("call_transferred", timezone.now(), call_id="call-1", transfer_target="MinSP")
+    telephony.event("call_transferred", timezone.now(), call_id="call-1", transfer_target="MinSP")
     contact.refresh_from_db()
     assert contact.state == ContactState.TRANSFERRED
 
