@@ -45,6 +45,30 @@ RESULTS = ROOT / "bench" / "results" / "contact_throughput.json"
 TARGET_EVENTS_PER_SECOND, TARGET_P99_MS = 300, 100
 
 
+def cpu_seconds(pids: list[int]) -> float:
+    """User + system CPU of these processes so far (Linux /proc; 0 for a process that has gone)."""
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+def server_pids(server: Any, database_url: str) -> dict[str, list[int]]:
+    """The processes that do the work: gunicorn's master and workers, and the bench database's PostgreSQL backends."""
+    import psycopg
+
+    children = Path(f"/proc/{server.pid}/task/{server.pid}/children")
+    gunicorn = [server.pid, *(int(pid) for pid in children.read_text().split())] if children.exists() else []
+    others = "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+    with psycopg.connect(database_url, autocommit=True) as connection:
+        backends = [row[0] for row in connection.execute(others)]
+    return {"gunicorn": gunicorn, "postgresql": backends}
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -108,6 +132,7 @@ def main() -> None:
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         sys.exit('DATABASE_URL must point at PostgreSQL: eval "$(tools/postgres)"')
+    load_average = os.getloadavg()[0]  # another job on the machine takes cores from the benchmark
     secret = secrets.token_urlsafe(32)
     database_url = bench_database(url)
     names = prepare(database_url, secret, arguments.agents)
@@ -130,11 +155,16 @@ def main() -> None:
         for thread in threads:
             thread.start()
         time.sleep(arguments.warmup)
+        pids = server_pids(server, database_url)
+        cpu_before = {name: cpu_seconds(group) for name, group in pids.items()}
+        client_before = time.process_time()
         load.measuring.set()
         begin = time.perf_counter()
         time.sleep(arguments.seconds)
         load.measuring.clear()
         elapsed = time.perf_counter() - begin
+        cpu = {name: cpu_seconds(group) - cpu_before[name] for name, group in pids.items()}
+        cpu["client"] = time.process_time() - client_before
         load.stopping.set()
         for thread in threads:
             thread.join()
@@ -158,6 +188,9 @@ def main() -> None:
             "mean": round(statistics.mean(latencies), 1),
             "max": round(max(latencies), 1),
         },
+        # Where the two cores went, per event: this process (the load), gunicorn (HTTP + Django), PostgreSQL.
+        "cpu_ms_per_event": {name: round(seconds / len(latencies) * 1000, 2) for name, seconds in cpu.items()},
+        "load_average_before": round(load_average, 2),
         "mix": dict(load.kinds),
         "errors": dict(load.errors),
         "target": f">= {TARGET_EVENTS_PER_SECOND} events/s at p99 <= {TARGET_P99_MS} ms",
