@@ -12,19 +12,23 @@ SQLite has no row locks; it serialises writers instead, which gives the same gua
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 import secrets
 import time
 from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 
 from samvirke.assistant.lib.hours import is_open
 from samvirke.assistant.lib.masking import mask_personal_data
 from samvirke.assistant.models import UnansweredQuestion
 from samvirke.audit.actions import record
+from samvirke.contact import rows
 from samvirke.contact.lib.events import Event
 from samvirke.contact.lib.opening import parse_opening_hours
 from samvirke.contact.lib.retention import RetentionPolicy, cutoffs, mask_number
@@ -43,7 +47,7 @@ from samvirke.contact.models import (
     Queue,
     TelephonyEvent,
 )
-from samvirke.directory.models import HotlineNumber, Line, Municipality, Person
+from samvirke.directory.models import Line, Municipality, Person
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
 LIVE_STATES = (ContactState.QUEUED, ContactState.ASSIGNED, ContactState.ANSWERED)
@@ -63,6 +67,67 @@ class EventResult:
 
 # ---------------------------------------------------------------------------------------------------------------
 # Telephony events
+#
+# Every event is a transaction of a few statements, so the event path reads and writes its rows with the plain SQL
+# of rows.py (why: see there). Row locks are as described at the top; SQL names the tables as Django does.
+
+
+@dataclass
+class LockedAgent:
+    """An agent's presence row, locked by this transaction, with what routing needs of the person and of the
+    contact the agent holds (read, not locked: see _change_status)."""
+
+    person_id: int
+    username: str
+    municipality_id: int | None
+    status: str
+    ready_since: dt.datetime | None
+    current_contact_id: int | None
+    current_call_id: str | None
+    current_state: str | None
+
+
+_AGENT_SELECT = (
+    "SELECT a.person_id, p.username, p.municipality_id, a.status, a.ready_since, a.current_contact_id, "
+    "c.external_id, c.state "
+    "FROM contact_agentstate a JOIN directory_person p ON p.id = a.person_id "
+    "LEFT JOIN contact_contact c ON c.id = a.current_contact_id"
+)
+_AGENT_COLUMNS = (
+    (AgentState, "person"),
+    (Person, "username"),
+    (Person, "municipality"),
+    (AgentState, "status"),
+    (AgentState, "ready_since"),
+    (AgentState, "current_contact"),
+    (Contact, "external_id"),
+    (Contact, "state"),
+)
+# What the call events' handlers read of a contact (the rest is deferred).
+_CONTACT_FIELDS = (
+    "id",
+    "external_id",
+    "channel",
+    "queue",
+    "state",
+    "agent",
+    "answered_at",
+    "registered_at",
+    "transferred_to",
+    "callback_requested",
+)
+_CONTACT_SELECT = (
+    "SELECT id, external_id, channel, queue_id, state, agent_id, answered_at, registered_at, transferred_to, "
+    "callback_requested FROM contact_contact"
+)
+
+
+@dataclass(frozen=True)
+class Handover:
+    """A contact given to an agent at once; the reply tells the telephony platform where to ring."""
+
+    contact: Contact
+    agent: str  # username
 
 
 def process_event(event: Event, payload: dict[str, Any]) -> EventResult:
@@ -73,47 +138,58 @@ def process_event(event: Event, payload: dict[str, Any]) -> EventResult:
         # The event log keeps no citizen's number; the contact keeps it for a callback, for a limited time.
         payload = {**payload, "caller_number": mask_number(payload["caller_number"])}
     with transaction.atomic():
-        try:
-            with transaction.atomic():
-                logged = TelephonyEvent.objects.create(
-                    event_id=event.event_id,
-                    type=event.type,
-                    call_id=event.call_id,
-                    occurred_at=event.occurred_at,
-                    payload=payload,
-                    outcome=EventOutcome.APPLIED,
-                )
-        except IntegrityError:
-            # Another delivery of this event got there first; on PostgreSQL we waited here until it committed.
-            logged = TelephonyEvent.objects.select_for_update().get(event_id=event.event_id)
-            TelephonyEvent.objects.filter(pk=logged.pk).update(deliveries=F("deliveries") + 1)
-            if logged.outcome != EventOutcome.UNKNOWN_CALL:
-                return EventResult(200, {**logged.response, "duplicate": True})
+        logged_id = rows.insert(
+            TelephonyEvent,
+            {
+                "event_id": event.event_id,
+                "type": event.type,
+                "call_id": event.call_id,
+                "occurred_at": event.occurred_at,
+                "received_at": timezone.now(),
+                "payload": payload,
+                "outcome": EventOutcome.APPLIED,
+                "response": {},
+                "deliveries": 1,
+            },
+            unless_exists="event_id",
+        )
+        if logged_id is None:
+            # Another delivery of this event got there first; on PostgreSQL the insert waited until it committed.
+            logged_id, outcome, response = rows.convert(
+                ((TelephonyEvent, "id"), (TelephonyEvent, "outcome"), (TelephonyEvent, "response")),
+                rows.execute(
+                    "UPDATE contact_telephonyevent SET deliveries = deliveries + 1 WHERE event_id = %s "
+                    "RETURNING id, outcome, response",
+                    [event.event_id],
+                )[0],
+            )
+            if outcome != EventOutcome.UNKNOWN_CALL:
+                return EventResult(200, {**response, "duplicate": True})
         result = _apply(event)
-        logged.outcome = result.body.pop("_outcome", EventOutcome.APPLIED)
-        logged.response = result.body
-        logged.save(update_fields=["outcome", "response"])
+        outcome = result.body.pop("_outcome", EventOutcome.APPLIED)
+        rows.update(TelephonyEvent, logged_id, {"outcome": outcome, "response": result.body})
         return result
 
 
 def _apply(event: Event) -> EventResult:
     at = event.occurred_at
     if event.type == "agent_status":
-        person = Person.objects.filter(username=event.agent).first()
-        if person is None:
+        agent = _lock_agent(username=event.agent, at=at)
+        if agent is None:
             return EventResult(
                 404, {"detail": f"Ukendt medarbejder: {event.agent}.", "_outcome": EventOutcome.UNKNOWN_CALL}
             )
         try:
-            contact = do_set_agent_status(person, event.status, at, event.pause_reason)
+            contact = _change_status(agent, event.status, at, event.pause_reason)
         except ContactError as exc:
             return EventResult(409, {"detail": str(exc), "_outcome": EventOutcome.IGNORED})
-        return EventResult(200, {"agent": person.username, "status": event.status, **_assignment(contact)})
+        return EventResult(200, {"agent": agent.username, "status": event.status, **_assignment(contact)})
     if event.type == "call_offered":
         return _offer_call(event)
-    contact = Contact.objects.select_for_update().filter(external_id=event.call_id).first()
-    if contact is None:
+    found = rows.execute(f"{_CONTACT_SELECT} WHERE external_id = %s{rows.locking()}", [event.call_id])
+    if not found:
         return EventResult(404, {"detail": f"Ukendt opkald: {event.call_id}.", "_outcome": EventOutcome.UNKNOWN_CALL})
+    contact = rows.instance(Contact, _CONTACT_FIELDS, found[0])
     handler = {
         "call_answered": _answered,
         "call_ended": _ended,
@@ -124,12 +200,9 @@ def _apply(event: Event) -> EventResult:
     }[event.type]
     applied = handler(contact, event)
     body: dict[str, Any] = {"contact_id": contact.pk, "call_id": contact.external_id, "state": contact.state}
-    following: Contact | None = getattr(contact, "_next_assignment", None)
+    following: Handover | None = getattr(contact, "_next_assignment", None)
     if following is not None:
-        body["next_assignment"] = {
-            "call_id": following.external_id,
-            "agent": following.agent.username if following.agent else None,
-        }
+        body["next_assignment"] = {"call_id": following.contact.external_id, "agent": following.agent}
     if not applied:
         body["_outcome"] = EventOutcome.IGNORED
         body["ignored"] = True
@@ -143,28 +216,44 @@ def _assignment(contact: Contact | None) -> dict[str, Any]:
 
 
 def queue_is_open(queue: Queue, at: dt.datetime) -> bool:
-    return is_open(parse_opening_hours(queue.opening_hours), at.astimezone(LOCAL))
+    # Whole seconds give the same answer (opening hours are whole minutes) and let the answer be cached.
+    return _is_open(json.dumps(queue.opening_hours, sort_keys=True), at.astimezone(LOCAL).replace(microsecond=0))
+
+
+@functools.lru_cache(maxsize=256)
+def _is_open(opening_hours: str, moment: dt.datetime) -> bool:
+    """Cached: every offered call asks, and the answer costs half a millisecond (the year's holiday calendar)."""
+    return is_open(parse_opening_hours(json.loads(opening_hours)), moment)
+
+
+def _already_offered(call_id: str) -> EventResult:
+    """The same call offered under another event id (at the same moment, or earlier): nothing changes."""
+    contact_id, state = rows.execute("SELECT id, state FROM contact_contact WHERE external_id = %s", [call_id])[0]
+    return EventResult(
+        200, {"contact_id": contact_id, "state": state, "ignored": True, "_outcome": EventOutcome.IGNORED}
+    )
 
 
 def _offer_call(event: Event) -> EventResult:
-    existing = Contact.objects.filter(external_id=event.call_id).first()
-    if existing is not None:
-        return EventResult(
-            200,
-            {"contact_id": existing.pk, "state": existing.state, "ignored": True, "_outcome": EventOutcome.IGNORED},
-        )
-    number = HotlineNumber.objects.select_related("membership__municipality").filter(number=event.called_number).first()
-    municipality: Municipality | None = None
-    if number is not None:
-        queue = _queue_for_line(number.line)
-        municipality = number.membership.municipality
+    number = rows.execute(
+        "SELECT n.line, mu.id, mu.code, mu.name FROM directory_hotlinenumber n "
+        "JOIN directory_membership m ON m.id = n.membership_id "
+        "JOIN directory_municipality mu ON mu.id = m.municipality_id WHERE n.number = %s",
+        [event.called_number],
+    )
+    municipality: tuple[int, int, str] | None = None  # id, code, name
+    if number:
+        line, *found = number[0]
+        queue = _queue_for_line(line)
+        municipality = (found[0], found[1], found[2])
         source = MunicipalitySource.CALLED_NUMBER
     else:
         queue = _default_queue()
         source = MunicipalitySource.UNKNOWN
         if event.ivr_municipality_code is not None:
-            municipality = Municipality.objects.filter(code=event.ivr_municipality_code).first()
-            if municipality is not None:
+            chosen = Municipality.objects.filter(code=event.ivr_municipality_code).first()
+            if chosen is not None:
+                municipality = (chosen.pk, chosen.code, chosen.name)
                 source = MunicipalitySource.IVR
     contact = Contact(
         channel=Channel.PHONE,
@@ -173,20 +262,21 @@ def _offer_call(event: Event) -> EventResult:
         priority=queue.priority,
         called_number=event.called_number,
         caller_number=event.caller_number,
-        unknown_number=number is None,
-        citizen_municipality=municipality,
+        unknown_number=not number,
+        citizen_municipality_id=municipality[0] if municipality else None,
         municipality_source=source,
         offered_at=event.occurred_at,
     )
     body: dict[str, Any] = {
         "queue": queue.slug,
-        "municipality": {"code": municipality.code, "name": municipality.name} if municipality else None,
-        "unknown_number": number is None,
+        "municipality": {"code": municipality[1], "name": municipality[2]} if municipality else None,
+        "unknown_number": not number,
     }
     if not queue_is_open(queue, event.occurred_at):
         contact.state = ContactState.CLOSED
-        contact.save()
-        assistant = f"/chat/{municipality.code}/" if municipality else None
+        if not rows.insert_instance(contact, unless_exists="external_id"):
+            return _already_offered(event.call_id)
+        assistant = f"/chat/{municipality[1]}/" if municipality else None
         return EventResult(
             200,
             {
@@ -197,23 +287,16 @@ def _offer_call(event: Event) -> EventResult:
                 "assistant_url": assistant,
             },
         )
-    try:
-        with transaction.atomic():
-            contact.save()
-    except IntegrityError:
-        # The same call offered under two event ids at the same moment: the other delivery created it.
-        existing = Contact.objects.get(external_id=event.call_id)
-        return EventResult(
-            200,
-            {"contact_id": existing.pk, "state": existing.state, "ignored": True, "_outcome": EventOutcome.IGNORED},
-        )
     _route_overflowed(event.occurred_at)
+    # The agent is taken before the contact is written, so the contact is written once, already assigned.
     agent = _take_ready_agent(queue)
     if agent is not None:
-        _assign(contact, agent, event.occurred_at)
-        return EventResult(
-            200, {**body, "contact_id": contact.pk, "state": contact.state, "agent": agent.person.username}
-        )
+        _assign_fields(contact, agent, event.occurred_at)
+    if not rows.insert_instance(contact, unless_exists="external_id"):
+        return _already_offered(event.call_id)  # the agent stays ready: nothing was written to it
+    if agent is not None:
+        _set_status(agent, AgentStatus.BUSY, event.occurred_at, current=contact.pk)
+        return EventResult(200, {**body, "contact_id": contact.pk, "state": contact.state, "agent": agent.username})
     # An agent whose "ready" is being committed right now was skipped (SKIP LOCKED) and could not see this
     # contact either: look again once this transaction has committed, so neither waits for the next event.
     transaction.on_commit(lambda: dispatch_waiting(event.occurred_at))
@@ -235,27 +318,44 @@ def _serving_filter(queue: Queue) -> Q:
     return Q(skills=queue.skill_id) if queue.skill_id else Q()
 
 
-def _take_ready_agent(queue: Queue | None = None) -> AgentState | None:
+def _lock_agent(
+    person_id: int | None = None, *, username: str = "", at: dt.datetime | None = None
+) -> LockedAgent | None:
+    """The agent's presence row, locked; by person or by username. With `at`, a person who has never had a status
+    gets one (offline since `at`) first. None if there is no such agent (or person)."""
+    key: int | str
+    if person_id is not None:
+        where, key, person = "a.person_id = %s", person_id, Q(pk=person_id)
+    else:
+        where, key, person = "p.username = %s", username, Q(username=username)
+    sql = f"{_AGENT_SELECT} WHERE {where}{rows.locking(of='a')}"
+    found = rows.execute(sql, [key])
+    if not found and at is not None:
+        new = Person.objects.filter(person).first()
+        if new is None:
+            return None
+        agent_state_for(new, at)
+        found = rows.execute(sql, [key])
+    return LockedAgent(*rows.convert(_AGENT_COLUMNS, found[0])) if found else None
+
+
+def _take_ready_agent(queue: Queue | None = None) -> LockedAgent | None:
     """The longest-idle ready agent (with the queue's skill, if a queue is given), locked; agents another worker
     holds are skipped."""
-    return (
-        AgentState.objects.filter(_serving_filter(queue) if queue else Q(), status=AgentStatus.READY)
-        .select_related("person")
-        .order_by("ready_since", "person_id")
-        .select_for_update(skip_locked=True, of=("self",))
-        .first()
+    skill = ""
+    params: list[Any] = [AgentStatus.READY]
+    if queue is not None and queue.skill_id:
+        skill = (
+            " AND EXISTS (SELECT 1 FROM contact_agentstate_skills s "
+            "WHERE s.agentstate_id = a.person_id AND s.skill_id = %s)"
+        )
+        params.append(queue.skill_id)
+    found = rows.execute(
+        f"{_AGENT_SELECT} WHERE a.status = %s{skill} ORDER BY a.ready_since, a.person_id LIMIT 1"
+        f"{rows.locking(skip_locked=True, of='a')}",
+        params,
     )
-
-
-def _eligible_contacts(agent: AgentState, at: dt.datetime) -> Q:
-    skills = set(agent.skills.values_list("slug", flat=True))
-    eligible = Q(queue__skill__isnull=True) | Q(queue__skill__in=skills)
-    for queue in _overflow_queues():
-        if queue.skill_id in skills:
-            continue
-        # Overflow: after waiting long enough, a contact may go to any agent.
-        eligible |= Q(queue=queue, offered_at__lte=at - dt.timedelta(seconds=queue.overflow_after_seconds or 0))
-    return eligible
+    return LockedAgent(*rows.convert(_AGENT_COLUMNS, found[0])) if found else None
 
 
 def _route_overflowed(at: dt.datetime) -> int:
@@ -264,17 +364,16 @@ def _route_overflowed(at: dt.datetime) -> int:
     handed = 0
     for queue in _overflow_queues():
         cutoff = at - dt.timedelta(seconds=queue.overflow_after_seconds or 0)
-        waiting = (
-            Contact.objects.filter(queue_id=queue.pk, state=ContactState.QUEUED, offered_at__lte=cutoff)
-            .order_by("offered_at", "id")
-            .select_for_update(skip_locked=True)
-            .first()
+        waiting = rows.execute(
+            "SELECT id, external_id, state FROM contact_contact WHERE queue_id = %s AND state = %s "  # noqa: S608
+            f"AND offered_at <= %s ORDER BY offered_at, id LIMIT 1{rows.locking(skip_locked=True)}",
+            [queue.pk, ContactState.QUEUED, rows.db_datetime(cutoff)],
         )
-        if waiting is None:
+        if not waiting:
             continue
         agent = _take_ready_agent()  # any agent: that is what overflow means
         if agent is not None:
-            _assign(waiting, agent, at)
+            _assign(rows.instance(Contact, ("id", "external_id", "state"), waiting[0]), agent, at)
             handed += 1
     return handed
 
@@ -314,6 +413,15 @@ def _default_queue() -> Queue:
 def dispatch_waiting(at: dt.datetime, limit: int = 20) -> int:
     """Pair ready agents with waiting contacts they may take, in their own transactions. Run after a commit that
     found no partner (see _offer_call) and by the desk's poll, so an overflow never waits for the next event."""
+    # Usually nobody waits, or nobody is ready: one cheap look instead of a transaction. This still sees a partner
+    # committed concurrently: of two transactions that missed each other, the one that commits last looks after
+    # both have committed.
+    if not rows.execute(
+        "SELECT 1 WHERE EXISTS (SELECT 1 FROM contact_contact WHERE state = %s) "
+        "AND EXISTS (SELECT 1 FROM contact_agentstate WHERE status = %s)",
+        [ContactState.QUEUED, AgentStatus.READY],
+    ):
+        return 0
     paired = 0
     for _ in range(limit):
         with transaction.atomic():
@@ -325,70 +433,91 @@ def dispatch_waiting(at: dt.datetime, limit: int = 20) -> int:
     return paired
 
 
-def _take_next_contact(agent: AgentState, at: dt.datetime) -> Contact | None:
-    """Give a ready agent the longest-waiting contact it may take (highest priority first)."""
-    contact = (
-        Contact.objects.filter(_eligible_contacts(agent, at), state=ContactState.QUEUED)
-        .order_by("-priority", "offered_at", "id")
-        .select_for_update(skip_locked=True, of=("self",))
-        .first()
+def _take_next_contact(agent: LockedAgent, at: dt.datetime) -> Contact | None:
+    """Give a ready agent the longest-waiting contact it may take (highest priority first): one in a queue that
+    needs no skill or one the agent has, or one that has waited past its queue's overflow."""
+    eligible = [
+        "c.queue_id IN (SELECT q.id FROM contact_queue q WHERE q.skill_id IS NULL OR q.skill_id IN "
+        "(SELECT s.skill_id FROM contact_agentstate_skills s WHERE s.agentstate_id = %s))"
+    ]
+    params: list[Any] = [ContactState.QUEUED, agent.person_id]
+    for queue in _overflow_queues():
+        eligible.append("(c.queue_id = %s AND c.offered_at <= %s)")
+        params += [queue.pk, rows.db_datetime(at - dt.timedelta(seconds=queue.overflow_after_seconds or 0))]
+    found = rows.execute(
+        f"SELECT c.id, c.external_id, c.state FROM contact_contact c WHERE c.state = %s AND ({' OR '.join(eligible)}) "  # noqa: S608
+        f"ORDER BY c.priority DESC, c.offered_at, c.id LIMIT 1{rows.locking(skip_locked=True, of='c')}",
+        params,
     )
-    if contact is not None:
-        _assign(contact, agent, at)
+    if not found:
+        return None
+    contact = rows.instance(Contact, ("id", "external_id", "state"), found[0])
+    _assign(contact, agent, at)
     return contact
 
 
-def _assign(contact: Contact, agent: AgentState, at: dt.datetime) -> None:
+def _assign_fields(contact: Contact, agent: LockedAgent, at: dt.datetime) -> None:
     contact.state = ContactState.ASSIGNED
-    contact.agent = agent.person
-    contact.agent_municipality_id = agent.person.municipality_id
+    contact.agent_id = agent.person_id
+    contact.agent_municipality_id = agent.municipality_id
     contact.assigned_at = at
-    contact.save(update_fields=["state", "agent", "agent_municipality", "assigned_at"])
-    _set_status(agent, AgentStatus.BUSY, at, current=contact)
 
 
-def _set_status(
-    agent: AgentState, status: str, at: dt.datetime, current: Contact | None = None, reason: str = ""
-) -> None:
+def _assign(contact: Contact, agent: LockedAgent, at: dt.datetime) -> None:
+    _assign_fields(contact, agent, at)
+    rows.save_fields(contact, ["state", "agent", "agent_municipality", "assigned_at"])
+    _set_status(agent, AgentStatus.BUSY, at, current=contact.pk)
+
+
+def _set_status(agent: LockedAgent, status: str, at: dt.datetime, current: int | None = None, reason: str = "") -> None:
+    """Write the agent's new status (and the contact it holds); a change of status goes to the presence log."""
     changed = agent.status != status
-    agent.status = status
-    agent.pause_reason = reason if status == AgentStatus.PAUSE else ""
-    agent.current_contact = current
+    values: dict[str, Any] = {
+        "status": status,
+        "pause_reason": reason if status == AgentStatus.PAUSE else "",
+        "current_contact": current,
+    }
     if changed:
-        agent.status_since = at
+        values["status_since"] = at
     if status != AgentStatus.READY:
-        agent.ready_since = None
+        values["ready_since"] = None
     elif changed or agent.ready_since is None:
-        agent.ready_since = at  # pressing "ready" again must not send the agent to the back of the line
-    agent.save(update_fields=["status", "pause_reason", "current_contact", "status_since", "ready_since"])
+        values["ready_since"] = at  # pressing "ready" again must not send the agent to the back of the line
+    rows.update(AgentState, agent.person_id, values)
     if changed:
-        PresenceChange.objects.create(
-            person_id=agent.person_id,
-            municipality_id=agent.person.municipality_id,
-            status=status,
-            pause_reason=agent.pause_reason,
-            at=at,
+        rows.insert(
+            PresenceChange,
+            {
+                "person": agent.person_id,
+                "municipality": agent.municipality_id,
+                "status": status,
+                "pause_reason": values["pause_reason"],
+                "at": at,
+            },
         )
+    agent.status, agent.current_contact_id = status, current
+    agent.ready_since = values.get("ready_since", agent.ready_since)
 
 
-def _release_agent(contact: Contact, at: dt.datetime) -> Contact | None:
+def _release_agent(contact: Contact, at: dt.datetime) -> Handover | None:
     """The contact is over for its agent: wrap-up if it still has to be registered, else ready for the next.
     Returns the contact the agent was given at once, if any (the reply tells the platform where it goes)."""
     if contact.agent_id is None:
         return None
-    agent = AgentState.objects.select_for_update().select_related("person").filter(person_id=contact.agent_id).first()
+    agent = _lock_agent(contact.agent_id)
     if agent is None or agent.current_contact_id != contact.pk:
         return None
     # "Answered" is the state, not answered_at: an end that overtook its answer event still needs a wrap-up.
     was_answered = contact.state in (ContactState.ENDED, ContactState.TRANSFERRED, ContactState.ANSWERED)
     if was_answered and contact.registered_at is None:
-        _set_status(agent, AgentStatus.WRAP_UP, at, current=contact)
+        _set_status(agent, AgentStatus.WRAP_UP, at, current=contact.pk)
         return None
     _set_status(agent, AgentStatus.READY, at)
-    return _take_next_contact(agent, at)
+    following = _take_next_contact(agent, at)
+    return Handover(following, agent.username) if following is not None else None
 
 
-def _note_next(contact: Contact, following: Contact | None) -> None:
+def _note_next(contact: Contact, following: Handover | None) -> None:
     # Carried to the reply: the freed agent's next call, so the platform can ring it at once.
     contact._next_assignment = following  # type: ignore[attr-defined]
 
@@ -397,11 +526,11 @@ def _answered(contact: Contact, event: Event) -> bool:
     if contact.state in (ContactState.QUEUED, ContactState.ASSIGNED):
         contact.state = ContactState.ANSWERED
         contact.answered_at = event.occurred_at
-        contact.save(update_fields=["state", "answered_at"])
+        rows.save_fields(contact, ["state", "answered_at"])
         return True
     if contact.state in (ContactState.ENDED, ContactState.TRANSFERRED) and contact.answered_at is None:
         contact.answered_at = event.occurred_at  # arrived after the end: fill in the answer time
-        contact.save(update_fields=["answered_at"])
+        rows.save_fields(contact, ["answered_at"])
         return True
     return False
 
@@ -418,14 +547,14 @@ def _ended(contact: Contact, event: Event) -> bool:
             and not contact.transferred_to
         ):
             contact.transferred_to = event.transfer_target
-            contact.save(update_fields=["transferred_to"])
+            rows.save_fields(contact, ["transferred_to"])
             return True
         return False
     contact.state = ContactState.TRANSFERRED if event.type == "call_transferred" else ContactState.ENDED
     contact.ended_at = event.occurred_at
     if event.type == "call_transferred":
         contact.transferred_to = event.transfer_target
-    contact.save(update_fields=["state", "ended_at", "transferred_to"])
+    rows.save_fields(contact, ["state", "ended_at", "transferred_to"])
     _note_next(contact, _release_agent(contact, event.occurred_at))
     return True
 
@@ -435,7 +564,7 @@ def _abandoned(contact: Contact, event: Event) -> bool:
         return False
     contact.state = ContactState.ABANDONED
     contact.abandoned_at = event.occurred_at
-    contact.save(update_fields=["state", "abandoned_at"])
+    rows.save_fields(contact, ["state", "abandoned_at"])
     _note_next(contact, _release_agent(contact, event.occurred_at))
     return True
 
@@ -444,7 +573,7 @@ def _callback_requested(contact: Contact, event: Event) -> bool:
     if contact.state != ContactState.QUEUED or contact.callback_requested:
         return False
     contact.callback_requested = True  # keeps its place; the agent who gets it calls the citizen back
-    contact.save(update_fields=["callback_requested"])
+    rows.save_fields(contact, ["callback_requested"])
     return True
 
 
@@ -452,7 +581,7 @@ def _satisfaction(contact: Contact, event: Event) -> bool:
     if contact.state not in (ContactState.ANSWERED, ContactState.ENDED, ContactState.TRANSFERRED):
         return False
     contact.satisfaction = event.rating
-    contact.save(update_fields=["satisfaction"])
+    rows.save_fields(contact, ["satisfaction"])
     return True
 
 
@@ -492,30 +621,40 @@ def agent_state_for(person: Person, at: dt.datetime) -> AgentState:
 
 def do_set_agent_status(person: Person, status: str, at: dt.datetime, pause_reason: str = "") -> Contact | None:
     """Change presence. Becoming ready takes the longest-waiting contact at once (returned, if any)."""
+    with transaction.atomic():
+        agent = _lock_agent(person.pk, at=at)
+        assert agent is not None  # created above if it was missing
+        return _change_status(agent, status, at, pause_reason)
+
+
+def _change_status(agent: LockedAgent, status: str, at: dt.datetime, pause_reason: str = "") -> Contact | None:
+    """The agent (locked) asks for a status. Refuses (ContactError, before writing anything) during a
+    conversation. The contact the agent holds was read without a lock: a change to it since is caught by the
+    conditional update below."""
     if status not in (AgentStatus.READY, AgentStatus.PAUSE, AgentStatus.OFFLINE):
         raise ContactError("Ugyldig status.")
-    with transaction.atomic():
-        agent_state_for(person, at)
-        agent = AgentState.objects.select_for_update().select_related("person").get(person=person)
-        current = agent.current_contact
-        if current is not None and current.state == ContactState.ANSWERED:
-            raise ContactError("Du er i en samtale. Afslut den, før du skifter status.")
-        if current is not None and current.state == ContactState.ASSIGNED:
-            if status == AgentStatus.READY:
-                return current  # already offered this contact
-            # The agent declines a ringing contact: it goes back to the queue in its old place.
-            Contact.objects.filter(pk=current.pk, state=ContactState.ASSIGNED).update(
-                state=ContactState.QUEUED, agent=None, agent_municipality=None, assigned_at=None
+    if agent.current_contact_id is not None and agent.current_state == ContactState.ANSWERED:
+        raise ContactError("Du er i en samtale. Afslut den, før du skifter status.")
+    if agent.current_contact_id is not None and agent.current_state == ContactState.ASSIGNED:
+        if status == AgentStatus.READY:  # already offered this contact
+            return rows.instance(
+                Contact,
+                ("id", "external_id", "state"),
+                (agent.current_contact_id, agent.current_call_id, agent.current_state),
             )
-        if status == AgentStatus.READY:
-            _set_status(agent, AgentStatus.READY, at)
-            taken = _take_next_contact(agent, at)
-            if taken is None:
-                transaction.on_commit(lambda: dispatch_waiting(at))  # see _offer_call
-            return taken
-        reason = pause_reason if pause_reason else ("other" if status == AgentStatus.PAUSE else "")
-        _set_status(agent, status, at, reason=reason)
-        return None
+        # The agent declines a ringing contact: it goes back to the queue in its old place.
+        Contact.objects.filter(pk=agent.current_contact_id, state=ContactState.ASSIGNED).update(
+            state=ContactState.QUEUED, agent=None, agent_municipality=None, assigned_at=None
+        )
+    if status == AgentStatus.READY:
+        _set_status(agent, AgentStatus.READY, at)
+        taken = _take_next_contact(agent, at)
+        if taken is None:
+            transaction.on_commit(lambda: dispatch_waiting(at))  # see _offer_call
+        return taken
+    reason = pause_reason if pause_reason else ("other" if status == AgentStatus.PAUSE else "")
+    _set_status(agent, status, at, reason=reason)
+    return None
 
 
 def do_answer_contact(person: Person, contact_id: int, at: dt.datetime) -> Contact:
