@@ -383,8 +383,8 @@ def prepare(database_url: str, secret: str, agent_count: int) -> list[str]:
 
 def start_gunicorn(database_url: str, secret: str, port: int, workers: int = 4) -> subprocess.Popen[bytes]:
     process = subprocess.Popen(
-        [str(ROOT / ".venv/bin/gunicorn"), "samvirke.wsgi", "-w", str(workers), "-b", f"127.0.0.1:{port}",
-         "--log-level", "warning"],
+        [str(ROOT / ".venv/bin/gunicorn"), "samvirke.wsgi", "-c", str(ROOT / "bench/gunicorn_conf.py"),
+         "-w", str(workers), "-b", f"127.0.0.1:{port}", "--log-level", "warning"],
         env=server_environment(database_url, secret),
         cwd=ROOT,
         start_new_session=True,
