@@ -23,15 +23,22 @@ from collections.abc import Sequence
 from functools import lru_cache
 from typing import Any, TypeVar
 
-from django.db import connection, models
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 M = TypeVar("M", bound=models.Model)
 Column = tuple[type[models.Model], str]  # (model, field name): how to read a column a query returns
 
 
+def _db() -> BaseDatabaseWrapper:
+    # The connection itself: `django.db.connection` is a proxy that looks the thread's connection up again on
+    # every attribute, and these helpers read several attributes per statement.
+    return connections[DEFAULT_DB_ALIAS]
+
+
 def locking(*, skip_locked: bool = False, of: str = "") -> str:
     """` FOR UPDATE [OF table] [SKIP LOCKED]` where the database has row locks, else nothing."""
-    features = connection.features
+    features = _db().features
     if not features.has_select_for_update:
         return ""
     clause = " FOR UPDATE"
@@ -42,27 +49,33 @@ def locking(*, skip_locked: bool = False, of: str = "") -> str:
     return clause
 
 
-def _cursor() -> Any:
-    """A cursor in the current transaction; on PostgreSQL one that binds on the server and prepares statements."""
-    if connection.vendor != "postgresql":
-        return connection.cursor()
-    from django.db.backends.postgresql.base import ServerBindingCursor  # type: ignore[attr-defined]
+_server_binding_cursor: Any = None
 
-    connection.close_if_health_check_failed()
-    connection.ensure_connection()
-    driver_connection = connection.connection
+
+def _cursor(db: BaseDatabaseWrapper) -> Any:
+    """A cursor in the current transaction; on PostgreSQL one that binds on the server and prepares statements."""
+    global _server_binding_cursor
+    if db.vendor != "postgresql":
+        return db.cursor()
+    if _server_binding_cursor is None:
+        from django.db.backends.postgresql.base import ServerBindingCursor  # type: ignore[attr-defined]
+
+        _server_binding_cursor = ServerBindingCursor
+    db.close_if_health_check_failed()
+    db.ensure_connection()
+    driver_connection = db.connection
     # Django leaves psycopg's automatic preparing off (its cursors bind on the client, so they never prepare);
     # 0 prepares a statement of ours the first time it runs.
     if driver_connection.prepare_threshold != 0:
         driver_connection.prepare_threshold = 0
-    with connection.wrap_database_errors:
+    with db.wrap_database_errors:
         # Wrapped as connection.cursor() wraps its cursors (query logging, error translation).
-        return connection._prepare_cursor(ServerBindingCursor(driver_connection))  # type: ignore[attr-defined]
+        return db._prepare_cursor(_server_binding_cursor(driver_connection))  # type: ignore[attr-defined]
 
 
 def execute(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
     """Run one statement; the rows it returns (SELECT or RETURNING), as the driver gives them (see `convert`)."""
-    with _cursor() as cursor:
+    with _cursor(_db()) as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall() if cursor.description else []
 
@@ -76,57 +89,77 @@ def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
 @lru_cache(maxsize=64)
 def _converters(vendor: str, columns: tuple[Column, ...]) -> tuple[tuple[Any, list[Any]], ...]:
     """What the ORM's compiler applies to each column it reads (SQLite: text → datetime, 0/1 → bool; JSON text)."""
+    db = _db()
     result = []
     for model, name in columns:
-        field = _field(model, name)
-        expression = field.get_col(model._meta.db_table)
-        converters = connection.ops.get_db_converters(expression) + expression.get_db_converters(connection)
-        result.append((expression, converters))
+        expression = _field(model, name).get_col(model._meta.db_table)
+        result.append((expression, db.ops.get_db_converters(expression) + expression.get_db_converters(db)))
     return tuple(result)
 
 
 def convert(columns: tuple[Column, ...], row: Sequence[Any]) -> list[Any]:
     """A row's values as Python values, as the ORM would return them."""
+    db = _db()
     values = []
-    for value, (expression, converters) in zip(row, _converters(connection.vendor, columns), strict=True):
+    for value, (expression, converters) in zip(row, _converters(db.vendor, columns), strict=True):
         for converter in converters:
-            value = converter(value, expression, connection)
+            value = converter(value, expression, db)
         values.append(value)
     return values
 
 
+@lru_cache(maxsize=64)
+def _instance_layout(
+    model: type[models.Model], names: tuple[str, ...]
+) -> tuple[tuple[Column, ...], list[str], list[int]]:
+    """For `instance`: the columns to convert, and the attnames with their places in the row in the model's field
+    order (the order `from_db` takes them in)."""
+    attnames = [_field(model, name).attname for name in names]
+    ordered = [field.attname for field in model._meta.concrete_fields if field.attname in attnames]
+    return tuple((model, name) for name in names), ordered, [attnames.index(attname) for attname in ordered]
+
+
 def instance(model: type[M], names: tuple[str, ...], row: Sequence[Any]) -> M:
     """A model instance from a row holding `names` (other fields are deferred: reading one queries the database)."""
-    by_attname = {
-        _field(model, name).attname: value
-        for name, value in zip(names, convert(tuple((model, name) for name in names), row), strict=True)
-    }
-    # from_db takes the values in the model's field order.
-    attnames = [field.attname for field in model._meta.concrete_fields if field.attname in by_attname]
-    return model.from_db(connection.alias, attnames, [by_attname[attname] for attname in attnames])
+    columns, attnames, places = _instance_layout(model, names)
+    values = convert(columns, row)
+    return model.from_db(DEFAULT_DB_ALIAS, attnames, [values[place] for place in places])
 
 
 def db_datetime(value: Any) -> Any:
     """A datetime as a query parameter, as a DateTimeField stores it (SQLite: text in UTC)."""
-    return connection.ops.adapt_datetimefield_value(value)
+    return _db().ops.adapt_datetimefield_value(value)
 
 
-def _columns_and_params(model: type[models.Model], values: dict[str, Any]) -> tuple[list[str], list[Any]]:
-    fields = [_field(model, name) for name in values]
-    quote = connection.ops.quote_name
-    columns = [quote(str(field.column)) for field in fields]
-    params = [field.get_db_prep_save(value, connection) for field, value in zip(fields, values.values(), strict=True)]
-    return columns, params
+@lru_cache(maxsize=64)
+def _update_sql(vendor: str, model: type[models.Model], names: tuple[str, ...]) -> tuple[str, list[Any]]:
+    quote = _db().ops.quote_name
+    fields = [_field(model, name) for name in names]
+    assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in fields)
+    table, pk = quote(model._meta.db_table), quote(str(model._meta.pk.column))
+    return f"UPDATE {table} SET {assignments} WHERE {pk} = %s", fields  # noqa: S608  (names from the model)
+
+
+@lru_cache(maxsize=64)
+def _insert_sql(
+    vendor: str, model: type[models.Model], names: tuple[str, ...], unless_exists: str
+) -> tuple[str, list[Any]]:
+    quote = _db().ops.quote_name
+    fields = [_field(model, name) for name in names]
+    columns = ", ".join(quote(str(field.column)) for field in fields)
+    conflict = f" ON CONFLICT ({quote(unless_exists)}) DO NOTHING" if unless_exists else ""
+    table, pk = quote(model._meta.db_table), quote(str(model._meta.pk.column))
+    placeholders = ", ".join(["%s"] * len(fields))
+    return f"INSERT INTO {table} ({columns}) VALUES ({placeholders}){conflict} RETURNING {pk}", fields  # noqa: S608
 
 
 def update(model: type[models.Model], pk: Any, values: dict[str, Any]) -> int:
     """UPDATE one row by primary key, as `save(update_fields=…)` writes it (no signals are connected to the contact
     centre's models). Returns the number of rows changed (0 or 1)."""
-    columns, params = _columns_and_params(model, values)
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{column} = %s" for column in columns)
-    sql = f"UPDATE {quote(model._meta.db_table)} SET {assignments} WHERE {quote(str(model._meta.pk.column))} = %s"  # noqa: S608
-    with _cursor() as cursor:
+    db = _db()
+    sql, fields = _update_sql(db.vendor, model, tuple(values))
+    params = [field.get_db_prep_save(value, db) for field, value in zip(fields, values.values(), strict=True)]
+    with _cursor(db) as cursor:
         cursor.execute(sql, [*params, pk])
         return int(cursor.rowcount)
 
@@ -140,14 +173,12 @@ def insert(model: type[models.Model], values: dict[str, Any], *, unless_exists: 
     """INSERT one row; returns its primary key. With `unless_exists` (a unique column), a row that already has that
     value is left alone and None returned: on PostgreSQL this waits for a concurrent insert of the same value to
     commit or roll back, so exactly one of two concurrent inserts wins, with no savepoint to recover from."""
-    columns, params = _columns_and_params(model, values)
-    quote = connection.ops.quote_name
-    conflict = f" ON CONFLICT ({quote(unless_exists)}) DO NOTHING" if unless_exists else ""
-    sql = (
-        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(columns)}) "  # noqa: S608
-        f"VALUES ({', '.join(['%s'] * len(columns))}){conflict} RETURNING {quote(str(model._meta.pk.column))}"
-    )
-    found = execute(sql, params)
+    db = _db()
+    sql, fields = _insert_sql(db.vendor, model, tuple(values), unless_exists)
+    params = [field.get_db_prep_save(value, db) for field, value in zip(fields, values.values(), strict=True)]
+    with _cursor(db) as cursor:
+        cursor.execute(sql, params)
+        found = cursor.fetchall()
     return found[0][0] if found else None
 
 
@@ -160,5 +191,5 @@ def insert_instance(obj: models.Model, *, unless_exists: str = "") -> bool:
         return False
     obj.pk = pk
     obj._state.adding = False
-    obj._state.db = connection.alias
+    obj._state.db = DEFAULT_DB_ALIAS
     return True
