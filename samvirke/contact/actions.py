@@ -74,8 +74,7 @@ class EventResult:
 
 @dataclass
 class LockedAgent:
-    """An agent's presence row, locked by this transaction, with what routing needs of the person and of the
-    contact the agent holds (read, not locked: see _change_status)."""
+    """An agent's presence row, locked by this transaction, with what routing needs of the person."""
 
     person_id: int
     username: str
@@ -83,15 +82,14 @@ class LockedAgent:
     status: str
     ready_since: dt.datetime | None
     current_contact_id: int | None
-    current_call_id: str | None
-    current_state: str | None
 
 
+# Only the agent's own row is read with the lock. PostgreSQL returns the latest version of a row it had to wait
+# for, but the other tables of the same statement as they were when it started: a contact joined in here could be
+# older than the agent row (see _change_status, which reads the contact after the lock).
 _AGENT_SELECT = (
-    "SELECT a.person_id, p.username, p.municipality_id, a.status, a.ready_since, a.current_contact_id, "
-    "c.external_id, c.state "
-    "FROM contact_agentstate a JOIN directory_person p ON p.id = a.person_id "
-    "LEFT JOIN contact_contact c ON c.id = a.current_contact_id"
+    "SELECT a.person_id, p.username, p.municipality_id, a.status, a.ready_since, a.current_contact_id "
+    "FROM contact_agentstate a JOIN directory_person p ON p.id = a.person_id"
 )
 _AGENT_COLUMNS = (
     (AgentState, "person"),
@@ -100,8 +98,6 @@ _AGENT_COLUMNS = (
     (AgentState, "status"),
     (AgentState, "ready_since"),
     (AgentState, "current_contact"),
-    (Contact, "external_id"),
-    (Contact, "state"),
 )
 # What the call events' handlers read of a contact (the rest is deferred).
 _CONTACT_FIELDS = (
@@ -629,23 +625,29 @@ def do_set_agent_status(person: Person, status: str, at: dt.datetime, pause_reas
 
 def _change_status(agent: LockedAgent, status: str, at: dt.datetime, pause_reason: str = "") -> Contact | None:
     """The agent (locked) asks for a status. Refuses (ContactError, before writing anything) during a
-    conversation. The contact the agent holds was read without a lock: a change to it since is caught by the
-    conditional update below."""
+    conversation."""
     if status not in (AgentStatus.READY, AgentStatus.PAUSE, AgentStatus.OFFLINE):
         raise ContactError("Ugyldig status.")
-    if agent.current_contact_id is not None and agent.current_state == ContactState.ANSWERED:
-        raise ContactError("Du er i en samtale. Afslut den, før du skifter status.")
-    if agent.current_contact_id is not None and agent.current_state == ContactState.ASSIGNED:
-        if status == AgentStatus.READY:  # already offered this contact
-            return rows.instance(
-                Contact,
-                ("id", "external_id", "state"),
-                (agent.current_contact_id, agent.current_call_id, agent.current_state),
-            )
-        # The agent declines a ringing contact: it goes back to the queue in its old place.
-        Contact.objects.filter(pk=agent.current_contact_id, state=ContactState.ASSIGNED).update(
-            state=ContactState.QUEUED, agent=None, agent_municipality=None, assigned_at=None
+    # A busy agent's contact rings (assigned) or is a conversation (answered). It is read now, after the agent's
+    # lock, and not locked: a change to it since is caught by the conditional update below. (In wrap-up the
+    # contact the agent holds is over: ended or transferred.)
+    if agent.status == AgentStatus.BUSY and agent.current_contact_id is not None:
+        current = rows.instance(
+            Contact,
+            ("id", "external_id", "state"),
+            rows.execute(
+                "SELECT id, external_id, state FROM contact_contact WHERE id = %s", [agent.current_contact_id]
+            )[0],
         )
+        if current.state == ContactState.ANSWERED:
+            raise ContactError("Du er i en samtale. Afslut den, før du skifter status.")
+        if current.state == ContactState.ASSIGNED:
+            if status == AgentStatus.READY:
+                return current  # already offered this contact
+            # The agent declines a ringing contact: it goes back to the queue in its old place.
+            Contact.objects.filter(pk=current.pk, state=ContactState.ASSIGNED).update(
+                state=ContactState.QUEUED, agent=None, agent_municipality=None, assigned_at=None
+            )
     if status == AgentStatus.READY:
         _set_status(agent, AgentStatus.READY, at)
         taken = _take_next_contact(agent, at)

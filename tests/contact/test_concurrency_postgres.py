@@ -10,11 +10,12 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, transaction
 from django.test import Client
 
 from bench.contact_concurrency import NUMBERS, Driver, verify
 from samvirke.contact.lib.signature import HEADER, sign
+from samvirke.contact.models import AgentState, AgentStatus, Contact
 from samvirke.directory.models import Fellesskab, Person, Role
 from tests.conftest import GREVE, HOLBAEK, KOEGE
 
@@ -93,3 +94,47 @@ def test_concurrent_duplicated_and_reordered_events_keep_routing_consistent(fell
     states = report["states"]
     assert states.get("ended", 0) > 0 and states.get("abandoned", 0) > 0  # agents were busy: some gave up
     assert report["reconcile"]["call_offered applied = contacts"] == {"events": CALLS, "contacts": CALLS}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_ready_that_waited_for_the_agent_sees_the_call_given_meanwhile(agents: list[Person]) -> None:
+    """The agent's "ready" waits for its row while another transaction gives the agent a queued call. When it gets
+    the row it must see that call (it rings: "ready" returns it), not the agent as it was when it started waiting."""
+    from samvirke.contact.actions import do_set_agent_status
+    from tests.contact.conftest import Telephony, at
+
+    telephony = Telephony()
+    greve = agents[1]
+    telephony.agent(greve.username, "ready", at(0))
+    telephony.offer("c1", at(1))
+    telephony.event("call_answered", at(2), call_id="c1")
+    telephony.event("call_ended", at(30), call_id="c1")  # wrap-up, holding c1
+    telephony.offer("c2", at(31))  # nobody ready: queued
+    locked, failures = threading.Event(), []
+
+    def another_worker() -> None:
+        try:
+            with transaction.atomic():
+                assert do_set_agent_status(greve, "ready", at(32)).external_id == "c2"  # type: ignore[union-attr]
+                locked.set()
+                deadline = time.monotonic() + 20
+                while time.monotonic() < deadline:  # commit once the event below waits for the agent's row
+                    with connection.cursor() as cursor:
+                        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'")
+                        if cursor.fetchone()[0]:
+                            break
+                    time.sleep(0.05)
+        except BaseException as exc:  # reported in the main thread
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=another_worker)
+    thread.start()
+    assert locked.wait(20)
+    reply = telephony.agent(greve.username, "ready", at(33)).json()
+    thread.join()
+    assert failures == []
+    assert reply["assigned_call_id"] == "c2"
+    state = AgentState.objects.get(person=greve)
+    assert (state.status, state.current_contact_id) == (AgentStatus.BUSY, Contact.objects.get(external_id="c2").pk)
