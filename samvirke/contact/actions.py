@@ -231,17 +231,11 @@ def _already_offered(call_id: str) -> EventResult:
 
 
 def _offer_call(event: Event) -> EventResult:
-    number = rows.execute(
-        "SELECT n.line, mu.id, mu.code, mu.name FROM directory_hotlinenumber n "
-        "JOIN directory_membership m ON m.id = n.membership_id "
-        "JOIN directory_municipality mu ON mu.id = m.municipality_id WHERE n.number = %s",
-        [event.called_number],
-    )
+    number = _hotline_number(event.called_number)
     municipality: tuple[int, int, str] | None = None  # id, code, name
-    if number:
-        line, *found = number[0]
-        queue = _queue_for_line(line)
-        municipality = (found[0], found[1], found[2])
+    if number is not None:
+        queue = _queue_for_line(number[0])
+        municipality = number[1:]
         source = MunicipalitySource.CALLED_NUMBER
     else:
         queue = _default_queue()
@@ -258,7 +252,7 @@ def _offer_call(event: Event) -> EventResult:
         priority=queue.priority,
         called_number=event.called_number,
         caller_number=event.caller_number,
-        unknown_number=not number,
+        unknown_number=number is None,
         citizen_municipality_id=municipality[0] if municipality else None,
         municipality_source=source,
         offered_at=event.occurred_at,
@@ -266,7 +260,7 @@ def _offer_call(event: Event) -> EventResult:
     body: dict[str, Any] = {
         "queue": queue.slug,
         "municipality": {"code": municipality[1], "name": municipality[2]} if municipality else None,
-        "unknown_number": not number,
+        "unknown_number": number is None,
     }
     if not queue_is_open(queue, event.occurred_at):
         contact.state = ContactState.CLOSED
@@ -374,23 +368,46 @@ def _route_overflowed(at: dt.datetime) -> int:
     return handed
 
 
-_QUEUE_CACHE_SECONDS = 10.0
-_queue_cache: tuple[float, list[Queue]] = (0.0, [])
+_CACHE_SECONDS = 10.0
+# (when read, the queues, and each member's hotline number → (line, municipality id, code, name))
+_routing_cache: tuple[float, list[Queue], dict[str, tuple[str, int, int, str]]] = (0.0, [], {})
+_NUMBERS_SQL = (
+    "SELECT n.number, n.line, mu.id, mu.code, mu.name FROM directory_hotlinenumber n "
+    "JOIN directory_membership m ON m.id = n.membership_id "
+    "JOIN directory_municipality mu ON mu.id = m.municipality_id"
+)
+
+
+def _routing_data() -> tuple[float, list[Queue], dict[str, tuple[str, int, int, str]]]:
+    """The queues and the hotline numbers, read at most every ten seconds per process: every event needs them, and
+    they change only when the secretariat edits a queue or a member's numbers (which then takes effect within ten
+    seconds in every worker)."""
+    global _routing_cache
+    now = time.monotonic()
+    if now - _routing_cache[0] > _CACHE_SECONDS or not _routing_cache[1]:
+        numbers = {number: (line, *municipality) for number, line, *municipality in rows.execute(_NUMBERS_SQL)}
+        _routing_cache = (now, list(Queue.objects.select_related("skill")), numbers)
+    return _routing_cache
 
 
 def _queues() -> list[Queue]:
-    """All queues, read at most every ten seconds per process: every event needs them, and they change only
-    when the secretariat edits a queue (which then takes effect within ten seconds in every worker)."""
-    global _queue_cache
-    now = time.monotonic()
-    if now - _queue_cache[0] > _QUEUE_CACHE_SECONDS or not _queue_cache[1]:
-        _queue_cache = (now, list(Queue.objects.select_related("skill")))
-    return _queue_cache[1]
+    return _routing_data()[1]
+
+
+def _hotline_number(number: str) -> tuple[str, int, int, str] | None:
+    """(line, municipality id, code, name) of a member's hotline number, or None for a number that is not one.
+    A number the cache does not know is looked up at once, so a new number works from its first call."""
+    known = _routing_data()[2].get(number)
+    if known is not None:
+        return known
+    found = rows.execute(f"{_NUMBERS_SQL} WHERE n.number = %s", [number])
+    return (found[0][1], found[0][2], found[0][3], found[0][4]) if found else None
 
 
 def forget_cached_queues() -> None:
-    global _queue_cache
-    _queue_cache = (0.0, [])
+    """Forget the cached queues and hotline numbers (tests; a new database)."""
+    global _routing_cache
+    _routing_cache = (0.0, [], {})
 
 
 def _overflow_queues() -> list[Queue]:

@@ -52,11 +52,10 @@ def locking(*, skip_locked: bool = False, of: str = "") -> str:
 _server_binding_cursor: Any = None
 
 
-def _cursor(db: BaseDatabaseWrapper) -> Any:
-    """A cursor in the current transaction; on PostgreSQL one that binds on the server and prepares statements."""
+def _prepared_cursor(db: BaseDatabaseWrapper) -> Any:
+    """PostgreSQL: the driver's cursor that binds on the server, so psycopg can prepare its statements. It is kept for
+    the connection's life: creating one per statement was a tenth of this module's cost."""
     global _server_binding_cursor
-    if db.vendor != "postgresql":
-        return db.cursor()
     if _server_binding_cursor is None:
         from django.db.backends.postgresql.base import ServerBindingCursor  # type: ignore[attr-defined]
 
@@ -64,20 +63,40 @@ def _cursor(db: BaseDatabaseWrapper) -> Any:
     db.close_if_health_check_failed()
     db.ensure_connection()
     driver_connection = db.connection
-    # Django leaves psycopg's automatic preparing off (its cursors bind on the client, so they never prepare);
-    # 0 prepares a statement of ours the first time it runs.
-    if driver_connection.prepare_threshold != 0:
+    cursor = getattr(db, "_contact_rows_cursor", None)
+    if cursor is None or cursor.connection is not driver_connection or cursor.closed:
+        # Django leaves psycopg's automatic preparing off (its own cursors bind on the client and never prepare);
+        # 0 prepares a statement of ours the first time it runs.
         driver_connection.prepare_threshold = 0
-    with db.wrap_database_errors:
-        # Wrapped as connection.cursor() wraps its cursors (query logging, error translation).
-        return db._prepare_cursor(_server_binding_cursor(driver_connection))  # type: ignore[attr-defined]
+        cursor = _server_binding_cursor(driver_connection)
+        db._contact_rows_cursor = cursor  # type: ignore[attr-defined]
+    return cursor
+
+
+def _run(sql: str, params: Sequence[Any], *, fetch: bool) -> tuple[list[tuple[Any, ...]], int]:
+    """Run one statement: its rows (if `fetch`: a SELECT or RETURNING) and the number of rows it changed."""
+    db = _db()
+    if db.vendor != "postgresql":
+        with db.cursor() as cursor:
+            cursor.execute(sql, params)
+            return (cursor.fetchall() if fetch else []), cursor.rowcount
+    cursor = _prepared_cursor(db)  # not closed: it is reused
+    if db.queries_logged or db.execute_wrappers:
+        # DEBUG, a test counting queries, or an execute wrapper: through Django's cursor wrapper, which serves them.
+        cursor = db._prepare_cursor(cursor)  # type: ignore[attr-defined]
+        cursor.execute(sql, params)
+    else:
+        # What Django's wrapper does otherwise, without its layers of calls.
+        db.validate_thread_sharing()
+        db.validate_no_broken_transaction()
+        with db.wrap_database_errors:
+            cursor.execute(sql, params)
+    return (cursor.fetchall() if fetch else []), cursor.rowcount
 
 
 def execute(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-    """Run one statement; the rows it returns (SELECT or RETURNING), as the driver gives them (see `convert`)."""
-    with _cursor(_db()) as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall() if cursor.description else []
+    """Run a SELECT (or a statement with RETURNING); its rows as the driver gives them (see `convert`)."""
+    return _run(sql, params, fetch=True)[0]
 
 
 def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
@@ -131,13 +150,47 @@ def db_datetime(value: Any) -> Any:
     return _db().ops.adapt_datetimefield_value(value)
 
 
+# Values of these types go to the driver as they are (the field would return them unchanged); anything else, e.g. a
+# datetime (SQLite stores text) or a dict for a JSON column, goes through the field.
+_PLAIN_TYPES: dict[str, type] = {
+    "CharField": str,
+    "TextField": str,
+    "SlugField": str,
+    "BooleanField": bool,
+    "IntegerField": int,
+    "SmallIntegerField": int,
+    "BigIntegerField": int,
+    "PositiveIntegerField": int,
+    "PositiveSmallIntegerField": int,
+    "AutoField": int,
+    "BigAutoField": int,
+}
+
+
+def _plain_type(field: models.Field[Any, Any]) -> type | None:
+    target = getattr(field, "target_field", field)  # a foreign key stores its target's value
+    return _PLAIN_TYPES.get(target.get_internal_type())
+
+
+def _params(db: BaseDatabaseWrapper, fields: list[tuple[Any, type | None]], values: Sequence[Any]) -> list[Any]:
+    params = []
+    for (field, plain), value in zip(fields, values, strict=True):
+        # (a bool is an int to Python, not to an integer column)
+        if value is None or (plain and isinstance(value, plain) and (plain is bool or not isinstance(value, bool))):
+            params.append(value)
+        else:
+            params.append(field.get_db_prep_save(value, db))
+    return params
+
+
 @lru_cache(maxsize=64)
 def _update_sql(vendor: str, model: type[models.Model], names: tuple[str, ...]) -> tuple[str, list[Any]]:
     quote = _db().ops.quote_name
     fields = [_field(model, name) for name in names]
     assignments = ", ".join(f"{quote(str(field.column))} = %s" for field in fields)
     table, pk = quote(model._meta.db_table), quote(str(model._meta.pk.column))
-    return f"UPDATE {table} SET {assignments} WHERE {pk} = %s", fields  # noqa: S608  (names from the model)
+    sql = f"UPDATE {table} SET {assignments} WHERE {pk} = %s"  # noqa: S608  (names from the model)
+    return sql, [(field, _plain_type(field)) for field in fields]
 
 
 @lru_cache(maxsize=64)
@@ -150,7 +203,8 @@ def _insert_sql(
     conflict = f" ON CONFLICT ({quote(unless_exists)}) DO NOTHING" if unless_exists else ""
     table, pk = quote(model._meta.db_table), quote(str(model._meta.pk.column))
     placeholders = ", ".join(["%s"] * len(fields))
-    return f"INSERT INTO {table} ({columns}) VALUES ({placeholders}){conflict} RETURNING {pk}", fields  # noqa: S608
+    sql = f"INSERT INTO {table} ({columns}) VALUES ({placeholders}){conflict} RETURNING {pk}"  # noqa: S608
+    return sql, [(field, _plain_type(field)) for field in fields]
 
 
 def update(model: type[models.Model], pk: Any, values: dict[str, Any]) -> int:
@@ -158,10 +212,7 @@ def update(model: type[models.Model], pk: Any, values: dict[str, Any]) -> int:
     centre's models). Returns the number of rows changed (0 or 1)."""
     db = _db()
     sql, fields = _update_sql(db.vendor, model, tuple(values))
-    params = [field.get_db_prep_save(value, db) for field, value in zip(fields, values.values(), strict=True)]
-    with _cursor(db) as cursor:
-        cursor.execute(sql, [*params, pk])
-        return int(cursor.rowcount)
+    return _run(sql, [*_params(db, fields, list(values.values())), pk], fetch=False)[1]
 
 
 def save_fields(obj: models.Model, names: list[str]) -> None:
@@ -175,10 +226,7 @@ def insert(model: type[models.Model], values: dict[str, Any], *, unless_exists: 
     commit or roll back, so exactly one of two concurrent inserts wins, with no savepoint to recover from."""
     db = _db()
     sql, fields = _insert_sql(db.vendor, model, tuple(values), unless_exists)
-    params = [field.get_db_prep_save(value, db) for field, value in zip(fields, values.values(), strict=True)]
-    with _cursor(db) as cursor:
-        cursor.execute(sql, params)
-        found = cursor.fetchall()
+    found = _run(sql, _params(db, fields, list(values.values())), fetch=True)[0]
     return found[0][0] if found else None
 
 
