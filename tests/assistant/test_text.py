@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from samvirke.assistant.lib.text import analyse, build_synonyms, clean, folded_text, split_compound, stem
+import random
+
+from samvirke.assistant.lib.text import analyse, build_synonyms, clean, folded_text, misspell, split_compound, stem
 
 
 def test_case_and_danish_letters_are_folded_so_ae_and_ae_meet() -> None:
@@ -39,3 +41,17 @@ def test_stopwords_go_but_negation_stays() -> None:
 
 def test_folded_text_for_character_ngrams() -> None:
     assert folded_text("Søg om BØRNEHAVE") == "soeg boernehave"
+
+
+def test_misspellings_are_repeatable_plausible_and_keep_the_words() -> None:
+    question = "Hvordan får jeg et nyt sundhedskort, når mit er blevet væk?"
+    first = [misspell(question, random.Random(3)) for _ in range(2)]
+    assert first[0] == first[1]  # the same seed gives the same training set
+    spellings = {misspell(question, random.Random(seed)) for seed in range(40)}
+    assert len(spellings) > 10
+    for spelling in spellings:
+        assert len(spelling.split()) == len(question.split())  # letters change, words are not lost
+        assert spelling == spelling.lower()
+    assert any("faar" in s and "vaek" in s for s in spellings)  # æøå typed as ae/oe/aa …
+    assert any(" far " in s for s in spellings)  # … or as a/o
+    assert any(not any(c in s for c in ",?") for s in spellings)  # punctuation dropped

@@ -6,6 +6,7 @@ Folding maps æ→ae, ø→oe, å→aa (and ä/ö/ü the same way) after stemmin
 from __future__ import annotations
 
 import html
+import random
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -118,3 +119,36 @@ def build_synonyms(pairs: Iterable[tuple[str, str]]) -> dict[str, tuple[str, ...
         for y in b_stems:
             table.setdefault(y, set()).update(s for s in a_stems if s != y)
     return {key: tuple(sorted(values)) for key, values in table.items() if values}
+
+
+# How citizens without a Danish keyboard (or in a hurry) write æ, ø and å.
+_KEYBOARD_FOLDS = (
+    str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"}),
+    str.maketrans({"æ": "a", "ø": "o", "å": "a"}),
+)
+
+
+def misspell(text: str, rng: random.Random) -> str:
+    """A plausible hurried spelling of `text`: æøå typed as ae/oe/aa or a/o (often), and in about a third of
+    the longer words one dropped, swapped or doubled letter; punctuation dropped half the time.
+
+    Used to show the classifier how questions look when typed on a phone, so a typo in the one word that
+    matters does not lose the topic. `rng` makes it repeatable (the same training set every build).
+    """
+    text = text.lower()
+    if rng.random() < 0.6:
+        text = text.translate(rng.choice(_KEYBOARD_FOLDS))
+    typed = []
+    for word in text.split():
+        if len(word) >= 5 and rng.random() < 0.3:
+            i = rng.randrange(1, len(word) - 1)
+            kind = rng.random()
+            if kind < 0.4:
+                word = word[:i] + word[i + 1 :]  # dropped
+            elif kind < 0.7:
+                word = word[:i] + word[i + 1] + word[i] + word[i + 2 :]  # swapped with the next
+            else:
+                word = word[:i] + word[i] + word[i:]  # doubled
+        typed.append(word)
+    text = " ".join(typed)
+    return re.sub(r"[,.?!]", "", text) if rng.random() < 0.5 else text
