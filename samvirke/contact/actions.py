@@ -112,10 +112,8 @@ _CONTACT_FIELDS = (
     "transferred_to",
     "callback_requested",
 )
-_CONTACT_SELECT = (
-    "SELECT id, external_id, channel, queue_id, state, agent_id, answered_at, registered_at, transferred_to, "
-    "callback_requested FROM contact_contact"
-)
+_CONTACT_COLUMNS = rows.column_list(Contact, _CONTACT_FIELDS)
+_CONTACT_SELECT = f"SELECT {_CONTACT_COLUMNS} FROM contact_contact"  # noqa: S608
 
 
 @dataclass(frozen=True)
@@ -182,19 +180,27 @@ def _apply(event: Event) -> EventResult:
         return EventResult(200, {"agent": agent.username, "status": event.status, **_assignment(contact)})
     if event.type == "call_offered":
         return _offer_call(event)
-    found = rows.execute(f"{_CONTACT_SELECT} WHERE external_id = %s{rows.locking()}", [event.call_id])
-    if not found:
-        return EventResult(404, {"detail": f"Ukendt opkald: {event.call_id}.", "_outcome": EventOutcome.UNKNOWN_CALL})
-    contact = rows.instance(Contact, _CONTACT_FIELDS, found[0])
-    handler = {
-        "call_answered": _answered,
-        "call_ended": _ended,
-        "call_transferred": _ended,
-        "call_abandoned": _abandoned,
-        "callback_requested": _callback_requested,
-        "satisfaction": _satisfaction,
-    }[event.type]
-    applied = handler(contact, event)
+    contact = _usual_course(event)
+    if contact is not None:
+        applied = True
+        if contact.state != ContactState.ANSWERED:  # over: the agent is free (or in wrap-up)
+            _note_next(contact, _release_agent(contact, at))
+    else:
+        found = rows.execute(f"{_CONTACT_SELECT} WHERE external_id = %s{rows.locking()}", [event.call_id])
+        if not found:
+            return EventResult(
+                404, {"detail": f"Ukendt opkald: {event.call_id}.", "_outcome": EventOutcome.UNKNOWN_CALL}
+            )
+        contact = rows.instance(Contact, _CONTACT_FIELDS, found[0])
+        handler = {
+            "call_answered": _answered,
+            "call_ended": _ended,
+            "call_transferred": _ended,
+            "call_abandoned": _abandoned,
+            "callback_requested": _callback_requested,
+            "satisfaction": _satisfaction,
+        }[event.type]
+        applied = handler(contact, event)
     body: dict[str, Any] = {"contact_id": contact.pk, "call_id": contact.external_id, "state": contact.state}
     following: Handover | None = getattr(contact, "_next_assignment", None)
     if following is not None:
@@ -203,6 +209,33 @@ def _apply(event: Event) -> EventResult:
         body["_outcome"] = EventOutcome.IGNORED
         body["ignored"] = True
     return EventResult(200, body)
+
+
+# The usual course of a call event: (from states, to state, the time it sets). It is the first case of the event's
+# handler below (_answered, _ended, _abandoned), done as one conditional UPDATE … RETURNING, which locks the row as
+# SELECT … FOR UPDATE does. In any other state (an event out of order, a repeat) it changes nothing and the handler,
+# which knows every case, takes the row.
+_USUAL_COURSE = {
+    "call_answered": ((ContactState.QUEUED, ContactState.ASSIGNED), ContactState.ANSWERED, "answered_at"),
+    "call_ended": ((ContactState.ASSIGNED, ContactState.ANSWERED), ContactState.ENDED, "ended_at"),
+    "call_transferred": ((ContactState.ASSIGNED, ContactState.ANSWERED), ContactState.TRANSFERRED, "ended_at"),
+    "call_abandoned": ((ContactState.QUEUED, ContactState.ASSIGNED), ContactState.ABANDONED, "abandoned_at"),
+}
+
+
+def _usual_course(event: Event) -> Contact | None:
+    """The contact after the event's usual course, or None if it was in another state (or is unknown)."""
+    if event.type not in _USUAL_COURSE:
+        return None
+    (first, second), to, moment = _USUAL_COURSE[event.type]
+    transferred = ", transferred_to = %s" if event.type == "call_transferred" else ""
+    params = [to, rows.db_datetime(event.occurred_at), *([event.transfer_target] if transferred else [])]
+    found = rows.execute(
+        f"UPDATE contact_contact SET state = %s, {moment} = %s{transferred} "  # noqa: S608  (names from this module)
+        f"WHERE external_id = %s AND state IN (%s, %s) RETURNING {_CONTACT_COLUMNS}",
+        [*params, event.call_id, first, second],
+    )
+    return rows.instance(Contact, _CONTACT_FIELDS, found[0]) if found else None
 
 
 def _assignment(contact: Contact | None) -> dict[str, Any]:

@@ -102,7 +102,10 @@ class AgentState(models.Model):
     class Meta:
         verbose_name = "medarbejderstatus"
         verbose_name_plural = "medarbejderstatus"
-        indexes = [models.Index(fields=["status", "ready_since"])]
+        indexes = [
+            # the longest-idle ready agent: read in index order, no sort (person breaks ties)
+            models.Index(fields=["status", "ready_since", "person"], name="agent_longest_idle"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.person}: {self.get_status_display()}"

@@ -105,6 +105,11 @@ def _field(model: type[models.Model], name: str) -> models.Field[Any, Any]:
     return field
 
 
+def column_list(model: type[models.Model], names: tuple[str, ...]) -> str:
+    """The fields' columns, for a SELECT or RETURNING list: "id, external_id, queue_id, …"."""
+    return ", ".join(str(_field(model, name).column) for name in names)
+
+
 @lru_cache(maxsize=64)
 def _converters(vendor: str, columns: tuple[Column, ...]) -> tuple[tuple[Any, list[Any]], ...]:
     """What the ORM's compiler applies to each column it reads (SQLite: text → datetime, 0/1 → bool; JSON text)."""
