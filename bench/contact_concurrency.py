@@ -3,7 +3,8 @@
 Run:  eval "$(tools/postgres)"; .venv/bin/python bench/contact_concurrency.py [--calls 10000] [--agents 50]
 
 Creates (drops first) the database `samvirke_bench` next to DATABASE_URL's, migrates it, adds a fællesskab
-of three members and the agents, starts gunicorn (4 sync workers, DEBUG off) and offers the calls from
+of three members and the agents, starts gunicorn (4 sync workers, DEBUG off, bench/gunicorn_conf.py: the app
+loaded before the workers fork) and offers the calls from
 several client processes × threads over HTTP. Every event is delivered twice (a fifth of them both copies at
 once, on two connections) and some out of order (call_ended before call_answered). Agents go ready, get
 calls, are busy and become ready again; some queued callers hang up. Whoever reads an assignment in a reply
@@ -489,7 +490,7 @@ def main() -> None:
     statuses = Counter(status for *_rest, status, _body in log)
     result = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-        "server": "gunicorn 4 sync workers, DEBUG off, PostgreSQL (samvirke_bench)",
+        "server": "gunicorn 4 sync workers (bench/gunicorn_conf.py), DEBUG off, PostgreSQL (samvirke_bench)",
         "clients": f"{arguments.processes} processes × {arguments.threads} threads, keep-alive HTTP",
         "calls": arguments.calls,
         "agents": arguments.agents,

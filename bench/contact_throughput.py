@@ -3,12 +3,20 @@
 Run:  eval "$(tools/postgres)"; .venv/bin/python bench/contact_throughput.py [--seconds 30] [--connections 8]
 
 Same set-up as bench/contact_concurrency.py (database `samvirke_bench`, a fællesskab of three members, agents,
-gunicorn 4 sync workers with DEBUG off). This process is the load: `--connections` threads, each with its own
-keep-alive HTTP connection, run the realistic mix of a call's life: call_offered → (assigned) call_answered →
-call_ended → agent_status ready, which also hands the agent the next queued call; calls that find every agent
-busy wait in the queue for a "ready". After a warm-up, it counts events per second and the latency of each
-request (p50/p95/p99) for `--seconds`. Target on the 2-core machine: ≥ 300 events/s at p99 ≤ 100 ms.
-Writes bench/results/contact_throughput.json.
+gunicorn 4 sync workers with DEBUG off, started with bench/gunicorn_conf.py: the app and its URL modules are
+loaded once before the workers fork, so no worker imports during the measurement). This process is the load:
+`--connections` threads, each with its own HTTP connection (gunicorn's sync workers close a connection after each
+reply, so the client reconnects), run the realistic mix of a call's life: call_offered → (assigned)
+call_answered → call_ended → agent_status ready, which also hands the agent the next queued call; calls that find
+every agent busy wait in the queue for a "ready". After a warm-up, it counts events per second and the latency of
+each request (p50/p95/p99) for `--seconds`, and the CPU per event of this process, the gunicorn processes and the
+database's PostgreSQL backends (from /proc): all three share the machine's cores. Target on the 2-core machine:
+≥ 300 events/s at p99 ≤ 100 ms. Writes bench/results/contact_throughput.json.
+
+History: 88.7 events/s, p99 155 ms with the event path in the ORM (12.8-14 statements per event, ~14 ms of worker CPU
+per event). The event path now runs 7.75 prepared statements per event (samvirke/contact/rows.py) and skips the
+browser middleware (samvirke/contact/middleware.py); tests/contact/test_event_statements.py holds the count.
+Another job on the machine takes cores from all three parts: compare runs with `load_average_before`.
 """
 
 from __future__ import annotations
@@ -175,8 +183,9 @@ def main() -> None:
     p99 = percentile(latencies, 0.99)
     result = {
         "machine": f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
-        "server": f"gunicorn {arguments.workers} sync workers, DEBUG off, PostgreSQL (samvirke_bench), same machine",
-        "load": f"{arguments.connections} keep-alive connections from one client process (threads)",
+        "server": f"gunicorn {arguments.workers} sync workers (bench/gunicorn_conf.py), DEBUG off, "
+        "PostgreSQL (samvirke_bench), same machine",
+        "load": f"{arguments.connections} connections from one client process (threads), one request each at a time",
         "agents": arguments.agents,
         "measured_seconds": round(elapsed, 1),
         "events": len(latencies),
