@@ -2,6 +2,8 @@
 
 - `POST /api/telephony/events`: the telephony platform's events, signed with HMAC-SHA256 over the raw body
   in the header `X-Samvirke-Signature: sha256=<hex>`; idempotent by `event_id`.
+- `GET /api/telephony/assignments`: the phone calls given to an agent and not yet answered, which the platform
+  polls for assignments no reply told it of; signed the same way over the path with its query.
 - `/api/contact/…`: for logged-in agents and the secretariat (session), e.g. the wallboard figures.
 """
 
@@ -110,6 +112,50 @@ def receive_event(request: HttpRequest) -> HttpResponse:
     if result.status == 404:
         log.warning("telephony event %s for an unknown call %s", event.event_id, event.call_id)
     return JsonResponse(result.body, status=result.status)
+
+
+ASSIGNMENTS_DOC = """Opkald, der er givet til en medarbejder og endnu ikke besvaret (ældste først): dem skal platformen
+ringe ud til. De fleste tildelinger står allerede i svaret på den hændelse, der gav dem (`call_offered`,
+`agent_status`); en tildeling, der sker lige efter en anden hændelse (et opkald og en medarbejder, der blev ledige
+samtidig), står kun her, så platformen spørger jævnligt, fx hvert sekund.
+
+Signeres som hændelserne, men over stien med forespørgsel (`/api/telephony/assignments`): 401 uden signatur,
+403 med forkert signatur."""
+
+
+class AssignmentOut(Schema):
+    call_id: str
+    agent: str | None
+    municipality_code: int | None
+    assigned_at: str
+
+
+@telephony_router.get(
+    "/assignments",
+    auth=None,
+    response={200: list[AssignmentOut], 401: dict[str, str], 403: dict[str, str]},
+    summary="Tildelte opkald, der venter på at blive besvaret",
+    description=ASSIGNMENTS_DOC,
+    openapi_extra={
+        "parameters": [
+            {
+                "in": "header",
+                "name": HEADER,
+                "required": True,
+                "schema": {"type": "string"},
+                "description": "sha256=<hex> af HMAC-SHA256(hemmelighed, sti med forespørgsel)",
+            }
+        ]
+    },
+)
+def calls_awaiting_answer(request: HttpRequest) -> HttpResponse:
+    signature = request.headers.get(HEADER, "")
+    if not signature:
+        return JsonResponse({"detail": f"Forespørgslen er ikke signeret ({HEADER} mangler)."}, status=401)
+    if not is_valid(request.get_full_path().encode(), settings.TELEPHONY_SECRET, signature):
+        log.warning("telephony assignments request with a wrong signature refused")
+        return JsonResponse({"detail": "Forkert signatur."}, status=403)
+    return JsonResponse(selectors.phone_calls_awaiting_answer(), safe=False)
 
 
 class KpisOut(Schema):

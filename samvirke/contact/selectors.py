@@ -12,7 +12,7 @@ from django.db.models import Count, Min, OuterRef, QuerySet, Subquery
 from samvirke.assistant.models import ChatbotConversation
 from samvirke.contact.lib.kpi import CHATBOT_SHARE_FORMULA, ContactRecord, compute_kpis, period_key
 from samvirke.contact.lib.presence import StatusChange, staffed_seconds
-from samvirke.contact.models import AgentState, AgentStatus, Contact, ContactState, PresenceChange, Queue
+from samvirke.contact.models import AgentState, AgentStatus, Channel, Contact, ContactState, PresenceChange, Queue
 from samvirke.directory.models import Person
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
@@ -137,3 +137,22 @@ def staffed_hours_by_municipality(start: dt.datetime, end: dt.datetime) -> dict[
         if code is not None:
             hours[code] = hours.get(code, Decimal(0)) + Decimal(total) / 3600
     return {code: value.quantize(Decimal("0.1")) for code, value in hours.items()}
+
+
+def phone_calls_awaiting_answer(limit: int = 500) -> list[dict[str, Any]]:
+    """Phone calls given to an agent and not yet answered, oldest first: what the telephony platform must be ringing.
+
+    Most assignments reach the platform in the reply to the event that made them (the offer, the agent's "ready");
+    one made after a commit (dispatch_waiting: a call and an agent that became free at the same moment) reaches it
+    only through this list, which it polls.
+    """
+    calls = (
+        Contact.objects.filter(channel=Channel.PHONE, state=ContactState.ASSIGNED)
+        .order_by("assigned_at", "pk")
+        .values_list("external_id", "agent__username", "citizen_municipality__code", "assigned_at")[:limit]
+    )
+    return [
+        {"call_id": call_id, "agent": agent, "municipality_code": code, "assigned_at": assigned_at.isoformat()}
+        for call_id, agent, code, assigned_at in calls
+        if assigned_at is not None  # always set with the state; the check is for the type
+    ]

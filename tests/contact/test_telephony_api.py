@@ -4,11 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from typing import Any
 
 import pytest
 
+from samvirke.contact import actions
+from samvirke.contact.lib.signature import HEADER, sign
 from samvirke.contact.models import AgentState, AgentStatus, Contact, ContactState, PresenceChange, TelephonyEvent
 from samvirke.directory.models import Municipality, Person
+from tests.conftest import HOLBAEK
 from tests.contact.conftest import GREVE_NUMBER, LOCAL, Telephony, at
 
 pytestmark = pytest.mark.django_db
@@ -351,3 +355,34 @@ def test_the_same_call_offered_under_two_event_ids_is_created_once(telephony: Te
     assert first.status_code == second.status_code == 200
     assert second.json()["ignored"] is True
     assert Contact.objects.count() == 1
+
+
+def _assignments(telephony: Telephony, signature: str | None = None) -> Any:
+    path = "/api/telephony/assignments"
+    headers = {HEADER: signature if signature is not None else sign(path.encode(), telephony.secret)}
+    return telephony.client.get(path, headers=headers)
+
+
+def test_the_platform_polls_for_assigned_calls_no_reply_told_it_of(telephony: Telephony, agents: list[Person]) -> None:
+    telephony.agent("agent-holbaek-1", "ready", at(0))
+    assert telephony.offer("c1", at(10)).json()["agent"] == "agent-holbaek-1"
+    telephony.offer("c2", at(11))  # nobody free: queued
+    # An agent who became free at the same moment as the call was queued (two transactions that missed each other):
+    # the pairing after the commit is in no reply, only in the list the platform polls.
+    AgentState.objects.filter(person__username="agent-koege-1").update(status=AgentStatus.READY, ready_since=at(11))
+    assert actions.dispatch_waiting(at(12)) == 1
+    listed = _assignments(telephony).json()
+    assert [(a["call_id"], a["agent"], a["municipality_code"]) for a in listed] == [
+        ("c1", "agent-holbaek-1", HOLBAEK),
+        ("c2", "agent-koege-1", HOLBAEK),
+    ]
+    telephony.event("call_answered", at(13), call_id="c1")
+    assert [a["call_id"] for a in _assignments(telephony).json()] == ["c2"]
+
+
+def test_polling_for_assignments_needs_the_signature(telephony: Telephony, agents: list[Person]) -> None:
+    telephony.agent("agent-holbaek-1", "ready", at(0))
+    telephony.offer("c1", at(10))
+    assert _assignments(telephony, signature="").status_code == 401
+    wrong = _assignments(telephony, signature=sign(b"/api/telephony/assignments", "another secret"))
+    assert wrong.status_code == 403 and "c1" not in wrong.content.decode()
