@@ -18,7 +18,9 @@ Then it checks, from the database and from every reply:
   "busy" follows "ready", and the number of "busy" entries equals the contacts the agent was given;
 - each delivery pair gave exactly one first reply and one `duplicate` with the same body; deliveries = 2;
 - the event log reconciles with the contacts (applied events per type vs contacts per state);
-- stranded contacts: queued while an agent stood ready (found by a final "ready" sweep).
+- assignments the platform learnt only by polling `GET /api/telephony/assignments` (made after a commit, in no
+  reply): after the load the platform polls once and plays those agents;
+- stranded contacts: queued while an agent stood ready (found by a final "ready" sweep, after the poll).
 Writes bench/results/contact_concurrency.json.
 
 The pieces (`Driver`, `verify`) are reused by tests/contact/test_concurrency_postgres.py with django.test.Client.
@@ -44,6 +46,7 @@ import sys
 import threading
 import time
 import urllib.parse
+import urllib.request
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
@@ -409,6 +412,14 @@ def stop(process: subprocess.Popen[bytes]) -> None:
         os.killpg(process.pid, signal.SIGKILL)
 
 
+def poll_assignments(url: str, secret: str) -> list[dict[str, Any]]:
+    """What the platform polls: the assigned, unanswered phone calls (signed over the path)."""
+    path = "/api/telephony/assignments"
+    request = urllib.request.Request(url + path, headers={HEADER: sign(path.encode(), secret)})  # noqa: S310
+    with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310  (our own local server)
+        return list(json.loads(response.read()))
+
+
 def client_process(args: tuple[str, str, str, list[str], int, int, float, tuple[float, float]]) -> list[Reply]:
     url, secret, prefix, call_ids, threads, seed, started, talk = args
     logs: list[list[Reply]] = []
@@ -474,8 +485,13 @@ def main() -> None:
             results = pool.map(client_process, jobs)
         load_seconds = time.perf_counter() - load_started
         log = opener.log + [reply for replies in results for reply in replies]
-        # Sweep: every agent says "ready" once more; a call it gets now was stranded in the queue.
+        # The platform polls for assignments no reply announced (see the API) and rings those agents.
         sweeper = Driver(post, None, prefix=f"{prefix}-sweep", seed=1, started=started)
+        announced_by_poll = poll_assignments(base_url, secret)
+        for assignment in announced_by_poll:
+            if assignment["agent"]:
+                sweeper.serve(str(assignment["agent"]), str(assignment["call_id"]))
+        # Sweep: every agent says "ready" once more; a call it gets now was stranded in the queue.
         stranded = 0
         for name in names:
             call = sweeper.agent_ready(name)
@@ -498,6 +514,7 @@ def main() -> None:
         "http_statuses": dict(statuses),
         "load_seconds": round(load_seconds, 1),
         "deliveries_per_second": round(len(log) / load_seconds, 1),
+        "assigned_after_a_commit_found_by_polling": len(announced_by_poll),
         "stranded_in_queue_while_an_agent_stood_ready": stranded,
         **report,
     }
