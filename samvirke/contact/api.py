@@ -30,6 +30,29 @@ telephony_router = Router(tags=["telefoni"])
 contact_router = Router(tags=["kontaktcenter"])
 
 
+def _signature_header(signed: str) -> dict[str, Any]:
+    """The OpenAPI description of the signature header; `signed`: what the HMAC is computed over."""
+    return {
+        "in": "header",
+        "name": HEADER,
+        "required": True,
+        "schema": {"type": "string"},
+        "description": f"sha256=<hex> af HMAC-SHA256(hemmelighed, {signed})",
+    }
+
+
+def _refuse_unsigned(request: HttpRequest, signed: bytes, what: str) -> JsonResponse | None:
+    """401 without a signature, 403 with a wrong one (logged), None when `signed` carries the platform's signature.
+    `what`: the Danish name of what was sent, for the message."""
+    signature = request.headers.get(HEADER, "")
+    if not signature:
+        return JsonResponse({"detail": f"{what} er ikke signeret ({HEADER} mangler)."}, status=401)
+    if not is_valid(signed, settings.TELEPHONY_SECRET, signature):
+        log.warning("telephony request to %s with a wrong signature refused", request.path)
+        return JsonResponse({"detail": "Forkert signatur."}, status=403)
+    return None
+
+
 class TelephonyEventIn(Schema):
     """One event. Fields beyond `event_id`, `type`, `occurred_at` and `call_id` depend on the type."""
 
@@ -81,25 +104,14 @@ Svar: 401 uden signatur, 403 med forkert signatur, 400 ved ugyldig JSON eller fe
             "required": True,
             "content": {"application/json": {"schema": TelephonyEventIn.model_json_schema()}},
         },
-        "parameters": [
-            {
-                "in": "header",
-                "name": HEADER,
-                "required": True,
-                "schema": {"type": "string"},
-                "description": "sha256=<hex> af HMAC-SHA256(hemmelighed, krop)",
-            }
-        ],
+        "parameters": [_signature_header("krop")],
     },
 )
 def receive_event(request: HttpRequest) -> HttpResponse:
     body = request.body
-    signature = request.headers.get(HEADER, "")
-    if not signature:
-        return JsonResponse({"detail": f"Hændelsen er ikke signeret ({HEADER} mangler)."}, status=401)
-    if not is_valid(body, settings.TELEPHONY_SECRET, signature):
-        log.warning("telephony event with a wrong signature refused")
-        return JsonResponse({"detail": "Forkert signatur."}, status=403)
+    refused = _refuse_unsigned(request, body, "Hændelsen")
+    if refused is not None:
+        return refused
     try:
         payload = json.loads(body)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -136,25 +148,12 @@ class AssignmentOut(Schema):
     response={200: list[AssignmentOut], 401: dict[str, str], 403: dict[str, str]},
     summary="Tildelte opkald, der venter på at blive besvaret",
     description=ASSIGNMENTS_DOC,
-    openapi_extra={
-        "parameters": [
-            {
-                "in": "header",
-                "name": HEADER,
-                "required": True,
-                "schema": {"type": "string"},
-                "description": "sha256=<hex> af HMAC-SHA256(hemmelighed, sti med forespørgsel)",
-            }
-        ]
-    },
+    openapi_extra={"parameters": [_signature_header("sti med forespørgsel")]},
 )
 def calls_awaiting_answer(request: HttpRequest) -> HttpResponse:
-    signature = request.headers.get(HEADER, "")
-    if not signature:
-        return JsonResponse({"detail": f"Forespørgslen er ikke signeret ({HEADER} mangler)."}, status=401)
-    if not is_valid(request.get_full_path().encode(), settings.TELEPHONY_SECRET, signature):
-        log.warning("telephony assignments request with a wrong signature refused")
-        return JsonResponse({"detail": "Forkert signatur."}, status=403)
+    refused = _refuse_unsigned(request, request.get_full_path().encode(), "Forespørgslen")
+    if refused is not None:
+        return refused
     return JsonResponse(selectors.phone_calls_awaiting_answer(), safe=False)
 
 

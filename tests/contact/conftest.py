@@ -42,6 +42,12 @@ class Telephony:
         headers = {HEADER: signature if signature is not None else sign(body, self.secret)}
         return self.client.post("/api/telephony/events", body, content_type="application/json", headers=headers)
 
+    def assignments(self, *, signature: str | None = None) -> Any:
+        """The platform's poll for assigned, unanswered calls, signed over the path."""
+        path = "/api/telephony/assignments"
+        headers = {HEADER: signature if signature is not None else sign(path.encode(), self.secret)}
+        return self.client.get(path, headers=headers)
+
     def event(self, kind: str, when: dt.datetime, event_id: str | None = None, **fields: Any) -> Any:
         payload = {"event_id": event_id or f"ev-{next(self._ids)}", "type": kind, "occurred_at": when.isoformat()}
         payload.update(fields)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
 
 import pytest
 
@@ -45,7 +44,7 @@ def test_wrongly_signed_event_is_refused_with_403(telephony: Telephony, agents: 
 
 
 def test_malformed_json_is_a_400_with_a_message(telephony: Telephony) -> None:
-    from samvirke.contact.lib.signature import HEADER, sign
+    from samvirke.contact.lib.signature import sign
 
     body = b'{"event_id": "e1", "type": '
     response = telephony.client.post(
@@ -357,12 +356,6 @@ def test_the_same_call_offered_under_two_event_ids_is_created_once(telephony: Te
     assert Contact.objects.count() == 1
 
 
-def _assignments(telephony: Telephony, signature: str | None = None) -> Any:
-    path = "/api/telephony/assignments"
-    headers = {HEADER: signature if signature is not None else sign(path.encode(), telephony.secret)}
-    return telephony.client.get(path, headers=headers)
-
-
 def test_the_platform_polls_for_assigned_calls_no_reply_told_it_of(telephony: Telephony, agents: list[Person]) -> None:
     telephony.agent("agent-holbaek-1", "ready", at(0))
     assert telephony.offer("c1", at(10)).json()["agent"] == "agent-holbaek-1"
@@ -371,18 +364,18 @@ def test_the_platform_polls_for_assigned_calls_no_reply_told_it_of(telephony: Te
     # the pairing after the commit is in no reply, only in the list the platform polls.
     AgentState.objects.filter(person__username="agent-koege-1").update(status=AgentStatus.READY, ready_since=at(11))
     assert actions.dispatch_waiting(at(12)) == 1
-    listed = _assignments(telephony).json()
+    listed = telephony.assignments().json()
     assert [(a["call_id"], a["agent"], a["municipality_code"]) for a in listed] == [
         ("c1", "agent-holbaek-1", HOLBAEK),
         ("c2", "agent-koege-1", HOLBAEK),
     ]
     telephony.event("call_answered", at(13), call_id="c1")
-    assert [a["call_id"] for a in _assignments(telephony).json()] == ["c2"]
+    assert [a["call_id"] for a in telephony.assignments().json()] == ["c2"]
 
 
 def test_polling_for_assignments_needs_the_signature(telephony: Telephony, agents: list[Person]) -> None:
     telephony.agent("agent-holbaek-1", "ready", at(0))
     telephony.offer("c1", at(10))
-    assert _assignments(telephony, signature="").status_code == 401
-    wrong = _assignments(telephony, signature=sign(b"/api/telephony/assignments", "another secret"))
+    assert telephony.assignments(signature="").status_code == 401
+    wrong = telephony.assignments(signature=sign(b"/api/telephony/assignments", "another secret"))
     assert wrong.status_code == 403 and "c1" not in wrong.content.decode()
