@@ -50,7 +50,7 @@ import urllib.request
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -404,6 +404,30 @@ def start_gunicorn(database_url: str, secret: str, port: int, workers: int = 4) 
     raise RuntimeError("gunicorn did not start")
 
 
+class BenchServer(NamedTuple):
+    process: subprocess.Popen[bytes]
+    base_url: str
+    database_url: str
+    secret: str  # the telephony secret the server checks signatures with
+    agents: list[str]  # usernames
+
+
+def start_bench_server(agents: int, workers: int = 4) -> BenchServer:
+    """The benchmark database next to DATABASE_URL's (fresh, with `agents` agents) and gunicorn serving it."""
+    url = os.environ.get("DATABASE_URL", "")
+    if not url.startswith("postgres"):
+        sys.exit('DATABASE_URL must point at PostgreSQL: eval "$(tools/postgres)"')
+    secret = secrets.token_urlsafe(32)
+    database_url = bench_database(url)
+    names = prepare(database_url, secret, agents)
+    from django.db import connections
+
+    connections.close_all()  # the server's workers must not share this process's connection
+    port = _free_port()
+    process = start_gunicorn(database_url, secret, port, workers)
+    return BenchServer(process, f"http://127.0.0.1:{port}", database_url, secret, names)
+
+
 def stop(process: subprocess.Popen[bytes]) -> None:
     try:
         os.killpg(process.pid, signal.SIGTERM)
@@ -455,19 +479,8 @@ def main() -> None:
     parser.add_argument("--talk-ms", type=float, default=20.0, help="max talk time between answer and end")
     parser.add_argument("--label", default=None, help="name of this run in the results file (default: calls×agents)")
     arguments = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit('DATABASE_URL must point at PostgreSQL: eval "$(tools/postgres)"')
-    secret = secrets.token_urlsafe(32)
-    database_url = bench_database(url)
-    names = prepare(database_url, secret, arguments.agents)
-    from django.db import connections
-
-    connections.close_all()
-    port = _free_port()
-    server = start_gunicorn(database_url, secret, port)
+    server, base_url, _database_url, secret, names = start_bench_server(arguments.agents)
     prefix = f"cc{secrets.token_hex(2)}"
-    base_url = f"http://127.0.0.1:{port}"
     try:
         started = time.monotonic()
         post, close = http_poster(base_url, secret)

@@ -41,11 +41,8 @@ if str(ROOT) not in sys.path:
 from bench.contact_concurrency import (  # noqa: E402
     NUMBERS,
     Driver,
-    _free_port,
-    bench_database,
     http_poster,
-    prepare,
-    start_gunicorn,
+    start_bench_server,
     stop,
 )
 
@@ -137,19 +134,8 @@ def main() -> None:
     parser.add_argument("--agents", type=int, default=50)
     parser.add_argument("--workers", type=int, default=4)
     arguments = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit('DATABASE_URL must point at PostgreSQL: eval "$(tools/postgres)"')
     load_average = os.getloadavg()[0]  # another job on the machine takes cores from the benchmark
-    secret = secrets.token_urlsafe(32)
-    database_url = bench_database(url)
-    names = prepare(database_url, secret, arguments.agents)
-    from django.db import connections
-
-    connections.close_all()
-    port = _free_port()
-    server = start_gunicorn(database_url, secret, port, arguments.workers)
-    base_url = f"http://127.0.0.1:{port}"
+    server, base_url, database_url, secret, names = start_bench_server(arguments.agents, arguments.workers)
     prefix = f"tp{secrets.token_hex(2)}"
     try:
         started = time.monotonic()
