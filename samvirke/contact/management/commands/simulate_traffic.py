@@ -23,6 +23,7 @@ The default volume is Den Digitale Hotline's 266,000 calls a year scaled by the 
 
 from __future__ import annotations
 
+import abc
 import datetime as dt
 import http.client
 import json
@@ -68,14 +69,14 @@ def _percent(value: float | None) -> str:
     return "–" if value is None else percent_da(value)
 
 
-class Transport:
+class Transport(abc.ABC):
     """Posts one signed event and returns (status, JSON body)."""
 
     def __init__(self, secret: str) -> None:
         self.secret = secret
 
-    def post(self, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        raise NotImplementedError
+    @abc.abstractmethod
+    def post(self, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]: ...
 
     def close(self) -> None:
         return None
