@@ -62,6 +62,16 @@ def test_an_impossible_status_change_says_why_and_changes_nothing(secretariat: P
     assert not AuditEntry.objects.exists()
 
 
+def test_the_status_form_starts_with_no_choice_and_an_empty_choice_changes_nothing(secretariat: Person) -> None:
+    client = client_for(secretariat)
+    page = client.get("/kommuner/316/").content.decode()
+    assert '<option value="" selected disabled>Vælg ny status</option>' in page
+    response = client.post("/kommuner/316/status/", {"status": ""}, follow=True)
+    assert "status ændret" not in response.content.decode()
+    assert Membership.objects.get(municipality__code=316).status == MembershipStatus.ACTIVE
+    assert not AuditEntry.objects.exists()
+
+
 def test_a_coordinator_cannot_change_the_membership(greve_coordinator: Person) -> None:
     response = client_for(greve_coordinator).post("/kommuner/253/status/", {"status": "left"})
     assert response.status_code == 403
