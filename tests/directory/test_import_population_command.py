@@ -7,8 +7,10 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connections
 
 from samvirke.audit.models import AuditEntry
+from samvirke.directory.management.commands.import_population import Command as ImportPopulation
 from samvirke.directory.models import Municipality
 
 
@@ -53,6 +55,14 @@ def test_running_the_same_file_twice_changes_nothing_the_second_time(db: None, t
             "Linje 3: indbyggertallet skal være større end 0, ikke -4.",
         ),
         ("316,74100,2025,DST\n253,mange,2025,DST\n", "Linje 3: indbyggertallet 'mange' er ikke et helt tal."),
+        ("316,74100,2025,DST\n253,52157.5,2025,DST\n", "Linje 3: indbyggertallet '52157.5' er ikke et helt tal."),
+        ("316,74100,2025,DST\n253,1.5,2025,DST\n", "Linje 3: indbyggertallet '1.5' er ikke et helt tal."),
+        ("316,74100,2025,DST\n3.16,74100,2025,DST\n", "Linje 3: kommunekoden '3.16' er ikke et tal."),
+        ("316,74100,2025,DST\n253,52157,2.025,DST\n", "Linje 3: året '2.025' er ikke et tal."),
+        (
+            "316,74100,2025,DST\n253,5215700,2025,DST\n",
+            "Linje 3: indbyggertallet 5.215.700 er større end 2.000.000 – ingen dansk kommune er så stor.",
+        ),
     ],
 )
 def test_a_bad_line_writes_nothing_and_names_the_line(db: None, tmp_path: Path, body: str, problem: str) -> None:
@@ -64,6 +74,23 @@ def test_a_bad_line_writes_nothing_and_names_the_line(db: None, tmp_path: Path, 
     assert problem in err.getvalue()
     assert Municipality.objects.get(code=316).population == 73767  # the good first line was not written
     assert not AuditEntry.objects.exists()
+
+
+def test_a_bad_line_exits_with_code_1_and_no_traceback(
+    db: None, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What a shell sees: run_from_argv turns the CommandError into a message on stderr and exit status 1.
+    # It closes the database connections when it ends, which would end the test's transaction on PostgreSQL.
+    monkeypatch.setattr(connections, "close_all", lambda: None)
+    path = tmp_path / "pop.csv"
+    path.write_text("kommunekode,population,year,source\n253,52157.5,2025,DST\n")
+    with pytest.raises(SystemExit) as exit_:
+        ImportPopulation().run_from_argv(["samvirke", "import-population", str(path)])
+    assert exit_.value.code == 1
+    err = capsys.readouterr().err
+    assert "Linje 2: indbyggertallet '52157.5' er ikke et helt tal." in err
+    assert "intet er ændret" in err and "Traceback" not in err
+    assert Municipality.objects.get(code=253).population != 521575
 
 
 def test_the_wrong_columns_are_refused(db: None, tmp_path: Path) -> None:

@@ -48,6 +48,15 @@ def test_a_duplicate_row_is_named_with_both_lines() -> None:
         ("mange", "indbyggertallet 'mange' er ikke et helt tal"),
         ("12,5", "indbyggertallet '12,5' er ikke et helt tal"),
         ("", "indbyggertallet '' er ikke et helt tal"),
+        ("52157.5", "indbyggertallet '52157.5' er ikke et helt tal"),
+        ("1.5", "indbyggertallet '1.5' er ikke et helt tal"),
+        ("74.00", "indbyggertallet '74.00' er ikke et helt tal"),
+        ("7.4000", "indbyggertallet '7.4000' er ikke et helt tal"),
+        (".740", "indbyggertallet '.740' er ikke et helt tal"),
+        ("74.000.", "indbyggertallet '74.000.' er ikke et helt tal"),
+        ("74 000.5", "indbyggertallet '74 000.5' er ikke et helt tal"),
+        ("2000001", "indbyggertallet 2.000.001 er større end 2.000.000 – ingen dansk kommune er så stor"),
+        ("5.900.000", "indbyggertallet 5.900.000 er større end 2.000.000 – ingen dansk kommune er så stor"),
     ],
 )
 def test_a_bad_population_is_refused(population: str, message: str) -> None:
@@ -73,3 +82,29 @@ def test_every_problem_in_a_file_is_reported_at_once() -> None:
 def test_an_empty_file_and_a_header_only_file_are_refused() -> None:
     assert "Filen er tom" in problems_of("")[0]
     assert problems_of(HEADER) == ["Filen har ingen rækker under overskriften."]
+
+
+@pytest.mark.parametrize(
+    ("written", "population"),
+    [
+        ("73767", 73767),
+        ("73.767", 73767),
+        ("1.234", 1234),
+        ("644.431", 644431),
+        ("73 767", 73767),
+        ("2000000", 2000000),
+    ],
+)
+def test_a_population_may_use_the_danish_thousands_separator(written: str, population: int) -> None:
+    [update] = parse_population_file(HEADER + f'316,"{written}",2025,DST\n', KNOWN)
+    assert update.population == population
+
+
+@pytest.mark.parametrize("code", ["3.16", "31.6", "316.0", "-316", "3 16", "316a"])
+def test_a_kommunekode_must_be_plain_digits(code: str) -> None:
+    assert problems_of(HEADER + f'"{code}",74000,2025,DST\n') == [f"Linje 2: kommunekoden '{code}' er ikke et tal."]
+
+
+@pytest.mark.parametrize("year", ["2.025", "2025.0", "20.25", "2 025"])
+def test_a_year_must_be_plain_digits(year: str) -> None:
+    assert problems_of(HEADER + f'316,74000,"{year}",DST\n') == [f"Linje 2: året '{year}' er ikke et tal."]

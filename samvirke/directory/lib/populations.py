@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from samvirke.directory.lib.csvtext import read_rows
@@ -9,6 +10,9 @@ from samvirke.directory.lib.csvtext import read_rows
 POPULATION_COLUMNS = ("kommunekode", "population", "year", "source")
 EARLIEST_YEAR = 1970  # the municipal reform of 1970 created the kommunekoder still partly in use
 LATEST_YEAR = 2100
+# Copenhagen, the largest municipality, has about 670,000 inhabitants and all of Denmark about 6 million;
+# a figure above this is a typo (an extra digit, a decimal read as thousands), not a municipality.
+MAX_POPULATION = 2_000_000
 
 
 @dataclass(frozen=True)
@@ -28,12 +32,30 @@ class PopulationImportError(ValueError):
         super().__init__("\n".join(problems))
 
 
-def _whole_number(value: str) -> int | None:
-    # Accept "73767" and the Danish thousands separator "73.767"; refuse decimals and text.
-    cleaned = value.replace(".", "").replace(" ", "").replace("\u00a0", "")
-    if cleaned.startswith("-") and cleaned[1:].isdigit():
-        return -int(cleaned[1:])
-    return int(cleaned) if cleaned.isdigit() else None
+# A population may use the Danish thousands separator ("73.767", "1.234.567", or a space); a dot in any
+# other place is a decimal point or a typo ("52157.5", "1.5"), and dropping it would misread the figure
+# tenfold, so such values are refused rather than guessed at.
+_PLAIN_DIGITS = re.compile(r"[0-9]+")
+_DANISH_THOUSANDS = re.compile(r"[0-9]{1,3}(\.[0-9]{3})+|[0-9]{1,3}( [0-9]{3})+|[0-9]{1,3}(\u00a0[0-9]{3})+")
+
+
+def _plain_number(value: str) -> int | None:
+    """A kommunekode or a year: digits only ("316", "2025"); anything else ("3.16", "2025.0") is None."""
+    return int(value) if _PLAIN_DIGITS.fullmatch(value) else None
+
+
+def _population_number(value: str) -> int | None:
+    """A head count: "73767" or "73.767" (Danish thousands), optionally negative so the caller can say why
+    it is refused; decimals ("52157.5") and text are None."""
+    digits = value[1:] if value.startswith("-") else value
+    if _PLAIN_DIGITS.fullmatch(digits) or _DANISH_THOUSANDS.fullmatch(digits):
+        number = int(re.sub(r"[^0-9]", "", digits))
+        return -number if value.startswith("-") else number
+    return None
+
+
+def _danish_thousands(number: int) -> str:
+    return f"{number:,}".replace(",", ".")
 
 
 def parse_population_file(text: str, known_codes: set[int]) -> list[PopulationUpdate]:
@@ -56,9 +78,9 @@ def parse_population_file(text: str, known_codes: set[int]) -> list[PopulationUp
         if "__extra__" in row:
             problems.append(f"Linje {line}: der er flere felter end de fire kolonner.")
             continue
-        code = _whole_number(row["kommunekode"])
-        population = _whole_number(row["population"])
-        year = _whole_number(row["year"])
+        code = _plain_number(row["kommunekode"])
+        population = _population_number(row["population"])
+        year = _plain_number(row["year"])
         source = row["source"]
         line_problems: list[str] = []
         if code is None:
@@ -71,6 +93,11 @@ def parse_population_file(text: str, known_codes: set[int]) -> list[PopulationUp
             line_problems.append(f"indbyggertallet '{row['population']}' er ikke et helt tal")
         elif population <= 0:
             line_problems.append(f"indbyggertallet skal være større end 0, ikke {population}")
+        elif population > MAX_POPULATION:
+            line_problems.append(
+                f"indbyggertallet {_danish_thousands(population)} er større end {_danish_thousands(MAX_POPULATION)}"
+                " – ingen dansk kommune er så stor"
+            )
         if year is None:
             line_problems.append(f"året '{row['year']}' er ikke et tal")
         elif not EARLIEST_YEAR <= year <= LATEST_YEAR:
