@@ -7,13 +7,14 @@ Pure: takes a computed `EconomyResult` and returns the bytes of an .xlsx workboo
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from decimal import Decimal
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from samvirke.economy.lib.fees import EconomyResult
+from samvirke.economy.lib.fees import EconomyResult, EconomyRow
 
 MONEY_FORMAT = "#,##0.00"
 INTEGER_FORMAT = "#,##0"
@@ -34,11 +35,19 @@ ECONOMY_COLUMNS: tuple[tuple[str, str | None, int], ...] = (
 )
 
 
-def economy_workbook(result: EconomyResult, title: str) -> bytes:
+def economy_workbook(
+    result: EconomyResult,
+    title: str,
+    *,
+    rows: Sequence[EconomyRow] | None = None,
+    total_label: str = "I alt",
+) -> bytes:
     """The economy as an .xlsx workbook: sheet "Økonomi" and sheet "Parametre".
 
     "Økonomi" has a header row (row 1), one row per member in the members' order, and a totals row
-    ("I alt") as seed 000 prints it (computed from the total population, see fees.EconomyTotal). Numbers
+    (`total_label`) as seed 000 prints it (computed from the total population, see fees.EconomyTotal).
+    `rows` limits the member rows to some of `result.rows` (a coordinator's own) without recomputing
+    them; the totals row stays the whole fællesskab's. Numbers
     are numbers; money has the number format '#,##0.00'. "Parametre" lists the title and the settings
     used, among them the price per citizen and the hourly rate.
     """
@@ -66,7 +75,7 @@ def economy_workbook(result: EconomyResult, title: str) -> bytes:
                 cell.font = font
 
     row_number = 1
-    for row in result.rows:
+    for row in result.rows if rows is None else rows:
         row_number += 1
         write_row(
             row_number,
@@ -86,7 +95,7 @@ def economy_workbook(result: EconomyResult, title: str) -> bytes:
     write_row(
         row_number + 1,
         [
-            "I alt",
+            total_label,
             None,
             total.population,
             total.fee,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from html.parser import HTMLParser
 from io import BytesIO
 
 import pytest
@@ -10,8 +11,8 @@ from django.test import Client
 from openpyxl import load_workbook
 
 from samvirke.audit.models import AuditEntry
-from samvirke.directory.models import Person
-from samvirke.economy.actions.invoicing import do_run_invoicing
+from samvirke.directory.models import Fellesskab, Person
+from samvirke.economy.actions.invoicing import do_run_invoicing, do_save_economy_settings
 from samvirke.economy.models import ContactVolume, EconomySettings, Invoice
 from tests.conftest import client_for
 
@@ -66,13 +67,95 @@ def test_a_year_without_a_model_says_so_and_offers_the_secretariat_to_create_it(
     assert "/oekonomi/model/2031/" in page
 
 
-def test_the_excel_export_has_the_pages_totals(model_2025: EconomySettings, secretariat: Person) -> None:
-    response = client_for(secretariat).get("/oekonomi/2025.xlsx")
-    sheet = load_workbook(BytesIO(response.content))["Økonomi"]
-    rows = list(sheet.iter_rows(values_only=True))
-    total = next(row for row in rows if row[0] == "I alt")
-    assert Decimal(str(total[3])) == Decimal("327515.28")  # 188,498 × 1.7375 = 327,515.275 → half up
-    assert "327.515,28" in client_for(secretariat).get("/oekonomi/?aar=2025").content.decode()
+class _TableCells(HTMLParser):
+    """The text of every row of the table with id `table_id`: [[cell, cell, …], …] (thead, tbody, tfoot)."""
+
+    def __init__(self, table_id: str) -> None:
+        super().__init__()
+        self.table_id = table_id
+        self.inside = False
+        self.rows: list[list[str]] = []
+        self.cell: list[str] | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "table" and ("id", self.table_id) in attrs:
+            self.inside = True
+        elif self.inside and tag == "tr":
+            self.rows.append([])
+        elif self.inside and tag in ("td", "th"):
+            self.cell = []
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "table":
+            self.inside = False
+        elif self.inside and tag in ("td", "th") and self.cell is not None:
+            self.rows[-1].append("".join(self.cell).strip())
+            self.cell = None
+
+    def handle_data(self, data: str) -> None:
+        if self.cell is not None:
+            self.cell.append(data)
+
+
+def _danish_number(text: str) -> Decimal:
+    return Decimal(text.replace(".", "").replace(",", "."))
+
+
+def _page_table(client: Client, year: int) -> list[tuple[str, Decimal, Decimal, Decimal, Decimal]]:
+    """The overview page's rows and total as (name, population, fee, hours per year, hours' value)."""
+    parser = _TableCells("economy-table")
+    parser.feed(client.get(f"/oekonomi/?aar={year}").content.decode())
+    return [
+        (cells[0], *(_danish_number(cells[i]) for i in (1, 2, 3, 6)))  # type: ignore[misc]
+        for cells in parser.rows[1:]
+    ]
+
+
+def _excel_table(client: Client, year: int) -> list[tuple[str, Decimal, Decimal, Decimal, Decimal]]:
+    """The export's rows and total in the same shape as _page_table."""
+    response = client.get(f"/oekonomi/{year}.xlsx")
+    assert response.status_code == 200
+    rows = list(load_workbook(BytesIO(response.content))["Økonomi"].iter_rows(values_only=True))
+    return [(str(row[0]), *(Decimal(str(row[i])) for i in (2, 3, 4, 8))) for row in rows[1:]]  # type: ignore[misc]
+
+
+def test_the_excel_export_has_the_pages_rows_and_totals(model_2025: EconomySettings, secretariat: Person) -> None:
+    client = client_for(secretariat)
+    rows = _excel_table(client, 2025)
+    assert rows == _page_table(client, 2025)
+    # 188,498 × 1.7375 = 327,515.275 → half up; 1,508 h = round(188,498 × 8 / 1000); 1,508 × 343 kr.
+    assert rows[-1] == ("Fællesskabet i alt", 188498, Decimal("327515.28"), 1508, Decimal("517244.00"))
+    holbaek = next(row for row in rows if row[0] == "Holbæk")
+    assert holbaek[2:] == (Decimal("128170.16"), 590, Decimal("202370.00"))  # 590 h × 343 kr.
+    assert "327.515,28" in client.get("/oekonomi/?aar=2025").content.decode()
+
+
+def test_a_coordinators_excel_export_is_its_row_of_the_page_and_the_fellesskabs_total(
+    model_2025: EconomySettings, greve_coordinator: Person
+) -> None:
+    client = client_for(greve_coordinator)
+    rows = _excel_table(client, 2025)
+    assert rows == _page_table(client, 2025)
+    assert [row[0] for row in rows] == ["Greve", "Fællesskabet i alt"]
+    assert rows[0][2:] == (Decimal("90622.79"), 417, Decimal("143031.00"))
+    assert rows[1][1:3] == (188498, Decimal("327515.28"))
+
+
+def test_a_budget_models_excel_export_has_the_pages_largest_remainder_fees(
+    fellesskab: Fellesskab, secretariat: Person, greve_coordinator: Person
+) -> None:
+    # 100,000 kr. over 188,498 inhabitants: Greve's share is 27,669.79 kr. (largest remainder), while the
+    # implied price 0.5305 kr. would give 52,157 × 0.5305 = 27,669.29 kr.
+    do_save_economy_settings(None, fellesskab, 2026, budget=Decimal("100000.00"))
+    for person in (secretariat, greve_coordinator):
+        client = client_for(person)
+        rows = _excel_table(client, 2026)
+        assert rows == _page_table(client, 2026)
+        greve = next(row for row in rows if row[0] == "Greve")
+        assert greve[2] == Decimal("27669.79")
+        assert rows[-1][2] == Decimal("100000.00")
+    secretariat_rows = _excel_table(client_for(secretariat), 2026)
+    assert sum(row[2] for row in secretariat_rows[:-1]) == Decimal("100000.00")
 
 
 def test_a_coordinators_excel_export_holds_only_its_own_row(

@@ -36,6 +36,8 @@ from samvirke.economy.lib.balance import cost_per_contact, hour_balance
 from samvirke.economy.lib.fees import (
     EconomyInputError,
     EconomyParams,
+    EconomyResult,
+    EconomyRow,
     Member,
     compare_scenarios,
     compute_economy,
@@ -47,6 +49,7 @@ from samvirke.staffing.selectors import scheduled_hours_by_municipality
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LOCAL = ZoneInfo("Europe/Copenhagen")
+FELLESSKAB_TOTAL = "Fællesskabet i alt"  # the totals row's label on the page and in its export
 HUMAN_CHANNELS = {Channel.PHONE.value, Channel.CHAT.value}
 
 
@@ -66,6 +69,17 @@ def _year(request: HttpRequest) -> int:
 
 def _visible_codes(user: Any) -> set[int]:
     return set(access.visible_municipalities(user).values_list("code", flat=True))
+
+
+def _visible_rows(user: Any, result: EconomyResult) -> list[EconomyRow]:
+    """The computed rows the user may see: every member's for the secretariat, else the own municipality's.
+
+    The page and its Excel export both show these, so a budget's largest-remainder fees are never recomputed.
+    """
+    if access.sees_all_members(user):
+        return list(result.rows)
+    visible = _visible_codes(user)
+    return [row for row in result.rows if row.kommunekode in visible]
 
 
 def _chart(rows: list[Any]) -> list[dict[str, Any]]:
@@ -91,8 +105,7 @@ def overview(request: HttpRequest) -> HttpResponse:
     fellesskab = _fellesskab()
     year = _year(request)
     economy = economy_for_year(fellesskab, year)
-    visible = _visible_codes(request.user)
-    rows = [row for row in economy.result.rows if row.kommunekode in visible] if economy else []
+    rows = _visible_rows(request.user, economy.result) if economy else []
     chart = _chart(rows)
     return render(
         request,
@@ -112,29 +125,17 @@ def overview(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def economy_xlsx(request: HttpRequest, year: int) -> HttpResponse:
+    """The overview page's table as .xlsx: the same computed rows (a coordinator's own), the fællesskab's total."""
     access.require_economy(request.user)
     from samvirke.economy.exports import economy_workbook
 
     economy = economy_for_year(_fellesskab(), year)
     if economy is None:
         raise Http404(f"Der er ingen økonomimodel med medlemmer for {year}.")
-    result = economy.result
-    if not access.sees_all_members(request.user):
-        visible = _visible_codes(request.user)
-        members = [Member(r.name, r.kommunekode, r.population) for r in result.rows if r.kommunekode in visible]
-        if not members:
-            raise Http404("Din kommune er ikke medlem i det valgte år.")
-        # The own rows, computed with the year's price (a budget is turned into its price per citizen).
-        params = params_from_settings(economy.settings)
-        params = EconomyParams(
-            price_per_citizen=result.price_per_citizen,
-            hours_per_1000=params.hours_per_1000,
-            weeks=params.weeks,
-            band=params.band,
-            hourly_rate=params.hourly_rate,
-        )
-        result = compute_economy(members, params)
-    body = economy_workbook(result, f"Økonomi {year}")
+    rows = _visible_rows(request.user, economy.result)
+    if not rows:
+        raise Http404("Din kommune er ikke medlem i det valgte år.")
+    body = economy_workbook(economy.result, f"Økonomi {year}", rows=rows, total_label=FELLESSKAB_TOTAL)
     response = HttpResponse(body, content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="samvirke-oekonomi-{year}.xlsx"'
     return response
