@@ -4,40 +4,56 @@ member. Each in a transaction, each audited."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
 
 from samvirke.audit.actions import record
 from samvirke.contact.lib.opening import OpeningHoursError, parse_opening_hours
 from samvirke.contact.models import Contact, Queue
 from samvirke.directory.models import Fellesskab, Membership, MembershipStatus, Municipality, Person, Role
 from samvirke.economy.actions.invoicing import params_from_settings
+from samvirke.economy.lib.fees import EconomyParams, hours_for
 from samvirke.economy.models import EconomySettings
-from samvirke.staffing.lib.forecast import evaluate_holdout, forecast, forecast_from_volume, history_from_arrivals
+from samvirke.staffing.lib.forecast import (
+    Forecast,
+    evaluate_holdout,
+    forecast,
+    forecast_from_volume,
+    history_from_arrivals,
+)
 from samvirke.staffing.lib.planning import (
+    LOCAL,
     assign_to_agents,
     interval_moment,
     monday_of,
     scheduled_per_interval,
     shift_moments,
     volumes_for,
+    yearly_balance,
 )
 from samvirke.staffing.lib.rota import (
+    Agent,
+    Interval,
     RotaInputError,
     RotaMember,
     RotaProblem,
     ShiftRules,
     UnpopularRule,
+    Window,
     intervals_from_opening_hours,
     requirement_from_volumes,
     solve_rota,
 )
 from samvirke.staffing.lib.simulation import simulate
-from samvirke.staffing.models import Rota, RotaStatus, Shift
+from samvirke.staffing.models import AgentAvailability, AgentHours, Rota, RotaStatus, Shift
 
-HISTORY_WEEKS = 8
+HISTORY_WEEKS = 26  # half a year: enough weeks for the trend, short enough to follow it
+HOLDOUT_WEEKS = 4
 MIN_HISTORY_DAYS = 14
 SIMULATED_PATIENCE_SECONDS = 180
 
@@ -59,7 +75,8 @@ class RotaSettings:
     time_limit_seconds: float = 30
 
 
-def _active_members(fellesskab: Fellesskab, week_start: dt.date) -> list[Membership]:
+def active_members(fellesskab: Fellesskab, week_start: dt.date) -> list[Membership]:
+    """The memberships that take part in the week of `week_start` (not prospective, not left, joined by its end)."""
     week_end = week_start + dt.timedelta(days=6)
     return [
         m
@@ -70,36 +87,82 @@ def _active_members(fellesskab: Fellesskab, week_start: dt.date) -> list[Members
     ]
 
 
-def _forecast_for(
-    week_start: dt.date, hours: Any, settings: RotaSettings, population_share: float
-) -> tuple[Any, str, dict[str, float] | None]:
-    history_start = week_start - dt.timedelta(weeks=HISTORY_WEEKS)
-    arrivals = list(
-        Contact.objects.filter(offered_at__date__gte=history_start, offered_at__date__lt=week_start)
-        .exclude(state="closed")
-        .values_list("offered_at", flat=True)
+@dataclass(frozen=True)
+class WeekForecast:
+    """A week's forecast (`forecast` covers exactly the seven days from `week_start`), what it came from, and how
+    wrong the same method was on held-out weeks of the history (None without enough history)."""
+
+    week_start: dt.date
+    forecast: Forecast
+    source: str
+    history_end: dt.date | None  # the day after the last day of history used (None: from a yearly volume)
+    error: dict[str, float | int] | None
+
+
+def forecast_week(
+    week_start: dt.date, hours: Any, calls_per_year: int, population_share: float, today: dt.date
+) -> WeekForecast:
+    """The contacts forecast for the week from `week_start`: from the contact history when there are two weeks of
+    it before min(week_start, today) (days that have not happened yet are not history), forecast from the end of
+    the history over the horizon and cut to the week; else from `calls_per_year` (0: 266,000 calls a year ×
+    `population_share`)."""
+    history_end = min(week_start, today)
+    history_start = history_end - dt.timedelta(weeks=HISTORY_WEEKS)
+    arrivals = (
+        list(
+            Contact.objects.filter(offered_at__date__gte=history_start, offered_at__date__lt=history_end)
+            .exclude(state="closed")
+            .values_list("offered_at", flat=True)
+        )
+        if calls_per_year == 0
+        else []
     )
-    if settings.calls_per_year == 0 and arrivals:
-        first_day = min(arrivals).date()
-        if (week_start - first_day).days >= MIN_HISTORY_DAYS:
-            history = history_from_arrivals(arrivals, start=first_day, end=week_start)
+    if arrivals:
+        first_day = min(arrivals).astimezone(LOCAL).date()
+        if (history_end - first_day).days >= MIN_HISTORY_DAYS:
+            history = history_from_arrivals(arrivals, start=first_day, end=history_end)
+            horizon_weeks = math.ceil(((week_start - history_end).days + 7) / 7)
+            ahead = forecast(history, hours, horizon_weeks, start=history_end)
+            offset = (week_start - history_end).days
+            week = Forecast(week_start, ahead.counts[offset : offset + 7], ahead.model)
             source = f"{len(arrivals)} henvendelser siden {first_day:%d.%m.%Y}"
-            return forecast(history, hours, 1, start=week_start), source, _holdout_error(history, hours)
-    volume = settings.calls_per_year or round(266_000 * population_share)
-    return forecast_from_volume(volume, hours, week_start, 1), f"{volume:,} opkald om året".replace(",", "."), None
+            return WeekForecast(week_start, week, source, history_end, _holdout_error(history, hours))
+    volume = calls_per_year or round(266_000 * population_share)
+    source = f"{volume:,} opkald om året".replace(",", ".")
+    return WeekForecast(week_start, forecast_from_volume(volume, hours, week_start, 1), source, None, None)
 
 
-def _holdout_error(history: Any, hours: Any) -> dict[str, float] | None:
-    """How wrong the same method was on the last week of history, forecast from the weeks before it."""
-    try:
-        evaluation = evaluate_holdout(history, hours, holdout_weeks=1)
-    except ValueError:
-        return None  # too little history to hold a week out
-    return {
-        "wape_interval": round(evaluation.wape_interval, 4),
-        "wape_day": round(evaluation.wape_day, 4),
-        "bias": round(evaluation.bias, 4),
-    }
+def _finite(value: Any) -> Any:
+    """The value with every NaN or infinity (in nested dicts and lists too) replaced by None: JSON has no NaN,
+    and a page shows None as "–"."""
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(item) for item in value]
+    return value
+
+
+def _holdout_error(history: Any, hours: Any) -> dict[str, float | int] | None:
+    """How wrong the same method was on the last weeks of history (up to `HOLDOUT_WEEKS`), each forecast from
+    the weeks before them: WAPE per half-hour and per day, and the bias (positive: over-forecast)."""
+    for weeks in range(HOLDOUT_WEEKS, 0, -1):
+        try:
+            evaluation = evaluate_holdout(history, hours, holdout_weeks=weeks)
+        except ValueError:
+            continue  # too little history to hold that many weeks out
+        error = _finite(
+            {
+                "holdout_weeks": weeks,
+                "wape_interval": round(evaluation.wape_interval, 4),
+                "wape_day": round(evaluation.wape_day, 4),
+                "bias": round(evaluation.bias, 4),
+            }
+        )
+        # No contacts in the held-out weeks: there is nothing to measure the error against.
+        return error if error["wape_interval"] is not None else None
+    return None
 
 
 def _simulated(
@@ -108,7 +171,7 @@ def _simulated(
     shifts: list[tuple[dt.datetime, dt.datetime]],
     week_start: dt.date,
     settings: RotaSettings,
-) -> dict[str, float]:
+) -> dict[str, float | None]:
     """The week simulated with this rota: scheduled agents less shrinkage answer the forecast's contacts
     (exponential handle times, callers giving up after 3 minutes on average)."""
     on_duty = [
@@ -125,36 +188,100 @@ def _simulated(
         seed=1,
     )
     total = result.total
-    return {
-        "service_level": round(total.service_level.mean, 4),
-        "asa_seconds": round(total.asa_seconds.mean, 1),
-        "abandonment_rate": round(total.abandonment_rate.mean, 4),
-    }
+    # Nobody on duty (opening hours shorter than the shortest shift, say): nobody answers, so the mean wait of
+    # the answered is NaN; it is stored as None and shown as "–".
+    simulated: dict[str, float | None] = _finite(
+        {
+            "service_level": round(total.service_level.mean, 4),
+            "asa_seconds": round(total.asa_seconds.mean, 1),
+            "abandonment_rate": round(total.abandonment_rate.mean, 4),
+        }
+    )
+    return simulated
+
+
+def _named_agents(members: list[Membership]) -> dict[int, tuple[Agent, ...]]:
+    """Each member's active agents as the solver's `Agent`s (id = username): their weekly availability (no rows:
+    whenever the hotline is open) and their most hours a week (no row: `AgentHours.DEFAULT_MAX_HOURS`)."""
+    people = Person.objects.filter(
+        municipality__in=[m.municipality for m in members], role=Role.AGENT, is_active=True
+    ).order_by("username")
+    windows: dict[int, list[Window]] = {}
+    for row in AgentAvailability.objects.filter(person__in=people):
+        windows.setdefault(row.person_id, []).append(Window(row.weekday, row.starts, row.ends))
+    limits = dict(AgentHours.objects.filter(person__in=people).values_list("person_id", "max_hours_per_week"))
+    agents: dict[int, list[Agent]] = {}
+    for person in people:
+        assert person.municipality_id is not None
+        agents.setdefault(person.municipality_id, []).append(
+            Agent(
+                id=person.username,
+                name=person.get_full_name() or person.username,
+                availability=tuple(windows[person.pk]) if person.pk in windows else None,
+                max_hours=limits.get(person.pk, Decimal(AgentHours.DEFAULT_MAX_HOURS)),
+            )
+        )
+    return {municipality_id: tuple(own) for municipality_id, own in agents.items()}
+
+
+def _balances(fellesskab: Fellesskab, members: list[Membership], week_start: dt.date, params: Any) -> dict[int, float]:
+    """Each member's yearly balance before `week_start` (hours, + above its obligation): the hours of this year's
+    published rotas before the week, less the weekly target for each week since the first of them (or since the
+    member joined, if later). Weeks before the fællesskab published its first rota of the year owe nothing here:
+    they were planned outside Samvirke."""
+    year_start = dt.date(week_start.year, 1, 1)
+    first = (
+        Rota.objects.filter(
+            fellesskab=fellesskab, status=RotaStatus.PUBLISHED, week_start__gte=year_start, week_start__lt=week_start
+        )
+        .order_by("week_start")
+        .values_list("week_start", flat=True)
+        .first()
+    )
+    if first is None:
+        return {}
+    scheduled: dict[int, float] = {}
+    for municipality_id, starts, ends in Shift.objects.filter(
+        rota__fellesskab=fellesskab,
+        rota__status=RotaStatus.PUBLISHED,
+        rota__week_start__gte=first,
+        rota__week_start__lt=week_start,
+    ).values_list("municipality_id", "starts_at", "ends_at"):
+        scheduled[municipality_id] = scheduled.get(municipality_id, 0.0) + (ends - starts).total_seconds() / 3600
+    params = params or EconomyParams(price_per_citizen=Decimal(0))
+    balances = {}
+    for membership in members:
+        since = max(first, monday_of(membership.member_since) if membership.member_since else first)
+        weeks = max(0, (week_start - since).days // 7)
+        _year, weekly, _low, _high = hours_for(membership.municipality.population, params)
+        balances[membership.municipality_id] = yearly_balance(
+            scheduled.get(membership.municipality_id, 0.0), weekly, weeks
+        )
+    return balances
 
 
 @transaction.atomic
-def do_build_rota(actor: Any, fellesskab: Fellesskab, day: dt.date, settings: RotaSettings) -> Rota:
-    """Build (or rebuild, while it is a draft) the rota for the week of `day`."""
+def do_build_rota(
+    actor: Any, fellesskab: Fellesskab, day: dt.date, settings: RotaSettings, today: dt.date | None = None
+) -> Rota:
+    """Build (or rebuild, while it is a draft) the rota for the week of `day`. `today` (default: the local date)
+    ends the contact history the forecast learns from."""
+    today = today or timezone.localdate()
     week_start = monday_of(day)
     existing = Rota.objects.select_for_update().filter(fellesskab=fellesskab, week_start=week_start).first()
     if existing is not None and existing.status == RotaStatus.PUBLISHED:
         raise StaffingError("Vagtplanen for den uge er offentliggjort og kan ikke bygges om. Byt vagter i stedet.")
-    queue = Queue.objects.filter(is_default=True).first()
-    try:
-        hours = parse_opening_hours(queue.opening_hours if queue else {})
-        intervals = intervals_from_opening_hours(hours, 30)
-    except (OpeningHoursError, RotaInputError) as exc:
-        raise StaffingError(f"Åbningstiderne giver ingen vagter: {exc}") from None
-    if not intervals:
-        raise StaffingError("Hotlinen har ingen åbningstid i ugen, så der er intet at bemande.")
-    members = _active_members(fellesskab, week_start)
+    hours, intervals = opening_intervals(week_start)
+    members = active_members(fellesskab, week_start)
     if not members:
         raise StaffingError("Fællesskabet har ingen aktive medlemmer i den uge.")
     economy = EconomySettings.objects.filter(fellesskab=fellesskab, year=week_start.year).first()
     params = params_from_settings(economy) if economy else None
     population = sum(m.municipality.population for m in members)
-    predicted, source, forecast_error = _forecast_for(week_start, hours, settings, population / 5_960_000)
-    volumes = volumes_for(intervals, predicted, week_start)
+    predicted = forecast_week(week_start, hours, settings.calls_per_year, population / 5_960_000, today)
+    volumes = volumes_for(intervals, predicted.forecast, week_start)
+    agents = _named_agents(members)
+    balances = _balances(fellesskab, members, week_start, params)
     try:
         requirement = requirement_from_volumes(
             volumes,
@@ -169,7 +296,14 @@ def do_build_rota(actor: Any, fellesskab: Fellesskab, day: dt.date, settings: Ro
             intervals=tuple(intervals),
             requirement=tuple(requirement),
             members=tuple(
-                RotaMember.from_population(m.municipality.code, m.municipality.name, m.municipality.population, params)
+                RotaMember.from_population(
+                    m.municipality.code,
+                    m.municipality.name,
+                    m.municipality.population,
+                    params,
+                    balance_hours=round(balances.get(m.municipality_id, 0.0), 2),
+                    agents=agents.get(m.municipality_id, ()),
+                )
                 for m in members
             ),
             rules=ShiftRules.between(settings.min_shift_hours, settings.max_shift_hours),
@@ -178,32 +312,37 @@ def do_build_rota(actor: Any, fellesskab: Fellesskab, day: dt.date, settings: Ro
         raise StaffingError(str(exc)) from None
     result = solve_rota(problem, time_limit_seconds=settings.time_limit_seconds)
     moments = [shift_moments(shift, week_start) for shift in result.shifts]
-    report = {
-        "forecast_error": forecast_error,
-        "simulation": _simulated(intervals, volumes, moments, week_start, settings) if sum(volumes) else None,
-        "status": result.status,
-        "solve_seconds": round(result.solve_seconds, 1),
-        "coverage_met": result.coverage_met,
-        "bands_held": result.bands_held,
-        "shortfall": result.shortfall,
-        "over": result.over,
-        "problems": list(result.problems),
-        "notes": list(result.notes),
-        "members": [
-            {
-                "kommunekode": m.kommunekode,
-                "name": m.name,
-                "target": m.target,
-                "band_min": m.band_min,
-                "band_max": m.band_max,
-                "unpopular_share": m.unpopular_share,
-                "obligation_share": m.obligation_share,
-            }
-            for m in result.members
-        ],
-    }
+    report = _finite(
+        {
+            "forecast_error": predicted.error,
+            "simulation": _simulated(intervals, volumes, moments, week_start, settings) if sum(volumes) else None,
+            "status": result.status,
+            "solve_seconds": round(result.solve_seconds, 1),
+            "coverage_met": result.coverage_met,
+            "bands_held": result.bands_held,
+            "shortfall": result.shortfall,
+            "over": result.over,
+            "problems": list(result.problems),
+            "notes": list(result.notes),
+            "members": [
+                {
+                    "kommunekode": m.kommunekode,
+                    "name": m.name,
+                    "target": m.target,
+                    "adjusted_target": m.adjusted_target,
+                    "balance_hours": float(member.balance_hours),
+                    "band_min": m.band_min,
+                    "band_max": m.band_max,
+                    "unpopular_share": m.unpopular_share,
+                    "obligation_share": m.obligation_share,
+                    "named_agents": len(member.agents),
+                }
+                for m, member in zip(result.members, problem.members, strict=True)
+            ],
+        }
+    )
     fields = {
-        "forecast_source": source,
+        "forecast_source": predicted.source,
         "aht_seconds": settings.aht_seconds,
         "target_service_level": settings.target_service_level,
         "target_seconds": settings.target_seconds,
@@ -224,12 +363,17 @@ def do_build_rota(actor: Any, fellesskab: Fellesskab, day: dt.date, settings: Ro
         rota.save()
         rota.shifts.all().delete()
     municipalities = {m.municipality.code: m.municipality for m in members}
+    people = {
+        p.username: p
+        for p in Person.objects.filter(username__in={s.agent_id for s in result.shifts if s.agent_id is not None})
+    }
     unpopular = UnpopularRule()
     Shift.objects.bulk_create(
         [
             Shift(
                 rota=rota,
                 municipality=municipalities[shift.kommunekode],
+                agent=people.get(shift.agent_id) if shift.agent_id else None,
                 starts_at=starts_at,
                 ends_at=ends_at,
                 evening=any(
@@ -248,17 +392,35 @@ def do_build_rota(actor: Any, fellesskab: Fellesskab, day: dt.date, settings: Ro
     return rota
 
 
+def opening_intervals(week_start: dt.date) -> tuple[Any, list[Interval]]:
+    """The default queue's opening hours and the week's half-hour intervals, or a Danish StaffingError."""
+    queue = Queue.objects.filter(is_default=True).first()
+    try:
+        hours = parse_opening_hours(queue.opening_hours if queue else {})
+        intervals = intervals_from_opening_hours(hours, 30)
+    except (OpeningHoursError, RotaInputError) as exc:
+        raise StaffingError(f"Åbningstiderne giver ingen vagter: {exc}") from None
+    if not intervals:
+        raise StaffingError("Hotlinen har ingen åbningstid i ugen, så der er intet at bemande.")
+    return hours, intervals
+
+
 def _assign_named_agents(rota: Rota) -> list[str]:
-    """Each member's shifts to its own agents, evenly and without overlaps; says where a member runs short."""
+    """A safety net after the solver: a member's shifts that have no named agent go to its own agents, evenly and
+    without overlaps (says where a member runs short). The solver plans every member that has agents by agent, so
+    this only acts on a member whose shifts all came out anonymous; members without agents staff them themselves."""
     notes = []
     shifts_by_member: dict[int, list[Shift]] = {}
+    taken: dict[int, list[Shift]] = {}
     for shift in rota.shifts.select_related("municipality"):
-        shifts_by_member.setdefault(shift.municipality_id, []).append(shift)
+        (taken if shift.agent_id else shifts_by_member).setdefault(shift.municipality_id, []).append(shift)
     for municipality_id, shifts in shifts_by_member.items():
         people = {
             p.username: p
             for p in Person.objects.filter(municipality_id=municipality_id, role=Role.AGENT, is_active=True)
         }
+        if not people or taken.get(municipality_id):
+            continue  # no agents (the member staffs them itself), or the solver planned this member's agents
         assigned, missing = assign_to_agents([(s.pk, s.starts_at, s.ends_at) for s in shifts], sorted(people))
         for shift in shifts:
             if shift.pk in assigned:

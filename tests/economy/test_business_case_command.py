@@ -95,7 +95,73 @@ def test_case_2_has_exactly_the_nine_discrepancies_of_the_seed():
     assert found == CASE_2_DISCREPANCIES
 
 
-@pytest.mark.parametrize("number", [1, 3, 4, 5])
+# Seed 004 case 4, Tabel 4 (l.1825–1827): the "I alt" column as (label, printed, computed, kind).
+CASE_4_DISCREPANCIES = [
+    ("Implementering og udvikling (Tabel 4)", 16200, 13000, "error"),  # 6,800 + 6,200
+    ("Investeringer totalt, anlæg (Tabel 4)", 23900, 20700, "error"),  # 14,500 + 6,200
+]
+
+
+def test_case_4_reports_tabel_4s_wrong_row_totals_as_errors():
+    found = [
+        (item["label"], item["printed"], item["computed"], item["kind"])
+        for item in case_json(4)["discrepancies"]
+        if item["row"] == "row_total"
+    ]
+    assert found == CASE_4_DISCREPANCIES
+    assert all(item["year"] is None for item in case_json(4)["discrepancies"])
+
+
+def test_the_five_cases_report_exactly_the_specs_list_of_the_seeds_errors():
+    found = {number: case_json(number)["discrepancies"] for number in (1, 2, 3, 4, 5)}
+    assert found[1] == found[3] == found[5] == []
+    assert [(d["row"], d["year"], d["printed"], d["computed"], d["kind"]) for d in found[2]] == CASE_2_DISCREPANCIES
+    assert [(d["label"], d["printed"], d["computed"], d["kind"]) for d in found[4]] == CASE_4_DISCREPANCIES
+
+
+def test_the_table_names_case_4s_wrong_row_totals():
+    table = run(str(case_path(4)), "--format", "table")
+    assert "Afvigelser mellem trykte og beregnede totaler: 2 (2 fejl, 0 afrunding):" in table
+    assert "I alt: Implementering og udvikling (Tabel 4): trykt 16.200, beregnet 13.000" in table
+    assert "I alt: Investeringer totalt, anlæg (Tabel 4): trykt 23.900, beregnet 20.700" in table
+
+
+def test_a_row_total_within_one_is_rounding_and_a_group_sums_its_block_and_area(tmp_path):
+    case = {
+        **SMALL_CASE,
+        "printed": {
+            "row_totals": [
+                {"label": "Teknologi i alt", "lines": ["Teknologi"], "printed": 301},
+                {"label": "Anlæg i alt", "block": "implementering", "area": "Anlæg", "printed": 300},
+                {"label": "Varigt i alt", "block": "varig", "printed": -250},
+            ]
+        },
+    }
+    found = [
+        (d["label"], d["printed"], d["computed"], d["kind"])
+        for d in json.loads(run(str(write_case(tmp_path, case)), "--format", "json"))["discrepancies"]
+    ]
+    assert found == [("Teknologi i alt", 301, 300, "rounding"), ("Varigt i alt", -250, -300, "error")]
+
+
+@pytest.mark.parametrize(
+    ("row_total", "message"),
+    [
+        ({"label": "X", "lines": ["Ukendt"], "printed": 1}, "casen har ingen linje med teksten 'Ukendt'"),
+        ({"label": "X", "printed": 1}, "angiv enten de linjer, den summerer"),
+        ({"label": "X", "lines": ["Teknologi"], "area": "Anlæg", "printed": 1}, "angiv enten de linjer"),
+        ({"label": "X", "lines": ["Teknologi"]}, "mangler det trykte beløb"),
+        ({"label": "X", "area": "Drift", "printed": 1}, "styringsområdet skal være"),
+        ({"lines": ["Teknologi"], "printed": 1}, "mangler en tekst ('label')"),
+    ],
+)
+def test_a_bad_row_total_is_refused_with_a_danish_message(tmp_path, row_total, message):
+    path = write_case(tmp_path, {**SMALL_CASE, "printed": {"row_totals": [row_total]}})
+    with pytest.raises(CommandError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        run(str(path), "--format", "json")
+
+
+@pytest.mark.parametrize("number", [1, 3, 5])
 def test_cases_whose_printed_totals_add_up_have_no_discrepancies(number):
     assert case_json(number)["discrepancies"] == []
 

@@ -362,3 +362,13 @@ def test_a_word_is_not_an_amount():
 
 def test_empty_form_fields_are_zero():
     assert amounts_from_texts(["", "-100"], [2016, 2017], "Beløbet") == [0, -100]
+
+
+def test_case_4s_row_totals_survive_a_round_trip_and_are_shown_with_their_computed_sums():
+    original = load(4)
+    content = workbook_of(4)
+    sheet = openpyxl.load_workbook(io.BytesIO(content))["Rækketotaler"]
+    rows = {row[0]: row for row in sheet.iter_rows(min_row=5, values_only=True)}
+    assert rows["Implementering og udvikling (Tabel 4)"][4:6] == (16200, 13000)
+    assert rows["Investeringer totalt, anlæg (Tabel 4)"][2:6] == ("implementering", "Anlæg", 23900, 20700)
+    assert read_case_workbook(content)["printed"]["row_totals"] == original["printed"]["row_totals"]

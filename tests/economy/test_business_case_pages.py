@@ -214,6 +214,26 @@ def test_case_2s_page_shows_its_rounding_and_its_error(greve_case: BusinessCase,
     assert "trykt -572" in page
 
 
+def test_case_4s_page_reports_tabel_4s_wrong_row_totals_as_errors(secretariat: Person):
+    holbaek = Municipality.objects.get(code=HOLBAEK)
+    case = actions.do_create_business_case_from_dict(secretariat, holbaek, load(4), portfolio_area="Tværgående")
+    response = client_for(secretariat).get(f"{BASE}{case.pk}/")
+    assert (response.context["error_count"], response.context["rounding_count"]) == (2, 0)
+    found = [(d["row"], d["year"], d["printed"], d["computed"], d["kind"]) for d in response.context["discrepancies"]]
+    assert found == [
+        ("I alt: Implementering og udvikling (Tabel 4)", "2016–2019 i alt", "16.200", "13.000", "error"),
+        ("I alt: Investeringer totalt, anlæg (Tabel 4)", "2016–2019 i alt", "23.900", "20.700", "error"),
+    ]
+    page = response.content.decode()
+    assert "I alt: Implementering og udvikling (Tabel 4)" in page and "16.200" in page and "20.700" in page
+    # the stored case keeps the row totals as given, so its JSON export reports them again
+    exported = client_for(secretariat).get(f"{BASE}{case.pk}/eksport.json").json()
+    assert exported["printed"]["row_totals"] == load(4)["printed"]["row_totals"]
+    list_page = client_for(secretariat).get(BASE)
+    row = next(r for r in list_page.context["rows"] if r["case"].pk == case.pk)
+    assert row["errors"] == 2
+
+
 def test_the_detail_page_shows_tabel_1_payback_and_the_sections(holbaek_case: BusinessCase, secretariat: Person):
     actions.do_update_business_case_sections(secretariat, holbaek_case, purpose="Mere fleksibel støtte.")
     actions.do_add_business_case_kpi(secretariat, holbaek_case, "115 borgere", "Optælling", "Projektleder", "2018")

@@ -19,11 +19,13 @@ from django.db import transaction
 from samvirke.audit.actions import record
 from samvirke.directory.models import Municipality
 from samvirke.economy.lib.business_case import (
+    ROW_TOTALS,
     BusinessCaseInputError,
     CaseResult,
     Number,
     compute_case,
     parse_case,
+    row_total_to_json,
 )
 from samvirke.economy.lib.business_case_excel import DESCRIPTION_FIELDS, parse_amount_text
 from samvirke.economy.models import (
@@ -246,7 +248,9 @@ def _lines_and_printed(data: Mapping[str, Any]) -> tuple[list[int], list[dict[st
         }
         for line in parsed.lines
     ]
-    printed = {row: [_json_amount(value) for value in values] for row, values in parsed.printed.items()}
+    printed: dict[str, Any] = {row: [_json_amount(value) for value in values] for row, values in parsed.printed.items()}
+    if parsed.row_totals:
+        printed[ROW_TOTALS] = [row_total_to_json(total) for total in parsed.row_totals]
     return list(parsed.years), lines, printed
 
 

@@ -33,6 +33,9 @@ ROUNDING_TOLERANCE = 1  # a printed total within 1 (1,000 kr.) of the computed o
 OVERVIEW_ROUNDING = 100  # the portfolio overview is rounded to 100 (1,000 kr.)
 _CASE_KEYS = {"title", "years", "lines", "printed", "source", "notes"}
 _LINE_KEYS = {"label", "block", "area", "values", "excluded_from_payback"}
+ROW_TOTALS = "row_totals"  # printed.row_totals: the "I alt" column of Tabel 3/4, one printed sum per row
+ROW_TOTAL = "row_total"  # a discrepancy's row for a printed row total
+_ROW_TOTAL_KEYS = {"label", "lines", "block", "area", "printed"}
 
 
 class BusinessCaseInputError(ValueError):
@@ -58,6 +61,22 @@ class CaseLine:
 
 
 @dataclass(frozen=True)
+class PrintedRowTotal:
+    """A row total as printed in the document (the "I alt" column of seed 004's Tabel 3 and 4).
+
+    It sums every year of `lines` (line labels) — a single line such as "Implementering og udvikling", or
+    a group such as "Investeringer totalt, anlæg", which is all lines of one block and styringsområde.
+    `printed` is in 1,000 kr.
+    """
+
+    label: str
+    lines: tuple[str, ...]
+    printed: Number
+    block: str | None = None  # set when the row total was given as a group, not as named lines
+    area: str | None = None
+
+
+@dataclass(frozen=True)
 class BusinessCase:
     """A business case: title, consecutive years, line items and optionally the totals as printed."""
 
@@ -65,21 +84,39 @@ class BusinessCase:
     years: tuple[int, ...]
     lines: tuple[CaseLine, ...]
     printed: Mapping[str, tuple[Number | None, ...]] = field(default_factory=dict)
+    row_totals: tuple[PrintedRowTotal, ...] = ()
+
+    @property
+    def has_printed_totals(self) -> bool:
+        """Whether the case has any printed total to check (a derived row or a row total)."""
+        return bool(self.printed) or bool(self.row_totals)
 
 
 @dataclass(frozen=True)
 class Discrepancy:
-    """A printed total that differs from the computed one: kind "rounding" (|diff| ≤ 1) or "error"."""
+    """A printed total that differs from the computed one: kind "rounding" (|diff| ≤ 1) or "error".
+
+    `row` is a derived row (varig, implementering, impact) with its `year`, or "row_total" for a printed
+    row total over all years, named by `label` (year None).
+    """
 
     row: str
-    year: int
+    year: int | None
     printed: Number
     computed: Number
     kind: str
+    label: str | None = None
 
     @property
     def difference(self) -> Number:
         return _tidy(Decimal(self.printed) - Decimal(self.computed))
+
+    @property
+    def row_name_da(self) -> str:
+        """The row's Danish name: "Samlet varig ændring", or "I alt: <label>" for a row total."""
+        if self.row == ROW_TOTAL:
+            return f"I alt: {self.label}"
+        return ROW_NAMES_DA[self.row]
 
 
 @dataclass(frozen=True)
@@ -205,13 +242,94 @@ def parse_case(data: Any) -> BusinessCase:
     if not isinstance(raw_printed, dict):
         raise BusinessCaseInputError("'printed' skal være et objekt med rækkerne varig, implementering og impact.")
     printed: dict[str, tuple[Number | None, ...]] = {}
+    row_totals: tuple[PrintedRowTotal, ...] = ()
     for row, raw in raw_printed.items():
+        if row == ROW_TOTALS:
+            row_totals = _parse_row_totals(raw, lines)
+            continue
         if row not in DERIVED_ROWS:
-            raise BusinessCaseInputError(f"'printed' kan kun indeholde varig, implementering og impact, ikke '{row}'.")
+            raise BusinessCaseInputError(
+                f"'printed' kan kun indeholde varig, implementering, impact og row_totals, ikke '{row}'."
+            )
         if raw is None:
             continue
         printed[row] = _parse_values(raw, years, f"Den trykte række '{row}' ({ROW_NAMES_DA[row]})")
-    return BusinessCase(title=title.strip(), years=years, lines=lines, printed=printed)
+    return BusinessCase(title=title.strip(), years=years, lines=lines, printed=printed, row_totals=row_totals)
+
+
+def _parse_row_totals(raw: Any, lines: tuple[CaseLine, ...]) -> tuple[PrintedRowTotal, ...]:
+    """printed.row_totals: [{"label", "printed", and "lines": [line labels] or "block" and/or "area"}]."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list):
+        raise BusinessCaseInputError("'printed.row_totals' skal være en liste af rækketotaler.")
+    totals = []
+    for number, item in enumerate(raw, start=1):
+        if not isinstance(item, dict) or not isinstance(item.get("label"), str) or not item["label"].strip():
+            raise BusinessCaseInputError(f"Rækketotal nr. {number} i 'printed.row_totals' mangler en tekst ('label').")
+        label = item["label"].strip()
+        what = f"Rækketotalen '{label}'"
+        unknown = sorted(set(item) - _ROW_TOTAL_KEYS)
+        if unknown:
+            raise BusinessCaseInputError(
+                f"{what} har ukendte felter: {', '.join(unknown)}. Tilladt: {', '.join(sorted(_ROW_TOTAL_KEYS))}."
+            )
+        printed = _amount(item.get("printed"), what)
+        if printed is None:
+            raise BusinessCaseInputError(f"{what} mangler det trykte beløb ('printed').")
+        has_lines = "lines" in item
+        has_group = "block" in item or "area" in item
+        if has_lines == has_group:
+            raise BusinessCaseInputError(
+                f"{what}: angiv enten de linjer, den summerer ('lines'), eller en gruppe ('block' og/eller 'area')."
+            )
+        if has_lines:
+            names = item["lines"]
+            if not isinstance(names, list) or not names or not all(isinstance(name, str) for name in names):
+                raise BusinessCaseInputError(f"{what}: 'lines' skal være en liste med linjernes tekster.")
+            known = {line.label for line in lines}
+            for name in names:
+                if name.strip() not in known:
+                    raise BusinessCaseInputError(f"{what}: casen har ingen linje med teksten '{name}'.")
+            chosen = tuple(line.label for line in lines if line.label in {name.strip() for name in names})
+        else:
+            block, area = item.get("block"), item.get("area")
+            if block is not None and block not in BLOCKS:
+                raise BusinessCaseInputError(
+                    f"{what}: blokken skal være 'varig' eller 'implementering', ikke {block!r}."
+                )
+            if area is not None and area not in AREAS:
+                raise BusinessCaseInputError(
+                    f"{what}: styringsområdet skal være Service, Anlæg eller Innovationspuljen, ikke {area!r}."
+                )
+            chosen = tuple(
+                line.label
+                for line in lines
+                if (block is None or line.block == block) and (area is None or line.area == area)
+            )
+            if not chosen:
+                raise BusinessCaseInputError(f"{what}: casen har ingen linjer i den gruppe.")
+        totals.append(
+            PrintedRowTotal(
+                label=label,
+                lines=chosen,
+                printed=printed,
+                block=None if has_lines else item.get("block"),
+                area=None if has_lines else item.get("area"),
+            )
+        )
+    return tuple(totals)
+
+
+def row_total_to_json(total: PrintedRowTotal) -> dict[str, Any]:
+    """A parsed row total back as FILE.json's printed.row_totals item, as it was given (lines or group)."""
+    data: dict[str, Any] = {"label": total.label}
+    if total.block is None and total.area is None:
+        data["lines"] = list(total.lines)
+    else:
+        data.update({key: value for key, value in (("block", total.block), ("area", total.area)) if value})
+    data["printed"] = _json_number(total.printed)
+    return data
 
 
 # --- computing ------------------------------------------------------------------------------------
@@ -251,11 +369,16 @@ def payback_years(impact: Sequence[Number], cap: int = PAYBACK_CAP_YEARS) -> int
 
 
 def find_discrepancies(case: BusinessCase, computed: Mapping[str, Sequence[Number]]) -> list[Discrepancy]:
-    """Printed totals that differ from the computed ones, per row and year (spec business-case.md).
+    """Printed totals that differ from the computed ones, per row and year, then the printed row totals
+    (spec business-case.md, "The seed's own errors").
 
     |printed − computed| ≤ 1 (1,000 kr.) is "rounding", more is "error"; null printed cells are skipped.
     """
     found = []
+
+    def kind_of(printed: Number, value: Number) -> str:
+        return "rounding" if abs(Decimal(printed) - Decimal(value)) <= ROUNDING_TOLERANCE else "error"
+
     for row in DERIVED_ROWS:
         printed_row = case.printed.get(row)
         if printed_row is None:
@@ -263,9 +386,29 @@ def find_discrepancies(case: BusinessCase, computed: Mapping[str, Sequence[Numbe
         for year, printed, value in zip(case.years, printed_row, computed[row], strict=True):
             if printed is None or Decimal(printed) == Decimal(value):
                 continue
-            kind = "rounding" if abs(Decimal(printed) - Decimal(value)) <= ROUNDING_TOLERANCE else "error"
-            found.append(Discrepancy(row=row, year=year, printed=printed, computed=value, kind=kind))
+            found.append(Discrepancy(row=row, year=year, printed=printed, computed=value, kind=kind_of(printed, value)))
+    for total in case.row_totals:
+        value = row_total(case, total)
+        if Decimal(total.printed) != Decimal(value):
+            found.append(
+                Discrepancy(
+                    row=ROW_TOTAL,
+                    year=None,
+                    printed=total.printed,
+                    computed=value,
+                    kind=kind_of(total.printed, value),
+                    label=total.label,
+                )
+            )
     return found
+
+
+def row_total(case: BusinessCase, total: PrintedRowTotal) -> Number:
+    """The computed "I alt" of a printed row total: its lines summed over every year (1,000 kr.; seed 004
+    Tabel 3/4, e.g. case 4's "Implementering og udvikling" 6,800 + 6,200 = 13,000). Empty cells count as 0."""
+    chosen = set(total.lines)
+    amounts = (Decimal(value or 0) for line in case.lines if line.label in chosen for value in line.values)
+    return _tidy(sum(amounts, Decimal(0)))
 
 
 def compute_case(case: BusinessCase, cap: int = PAYBACK_CAP_YEARS) -> CaseResult:
@@ -315,7 +458,8 @@ def scenario_result(case_dict: Mapping[str, Any], adjustments: Mapping[str, Sequ
 def to_json_dict(result: CaseResult) -> dict[str, Any]:
     """The `samvirke business-case FILE.json --format json` shape of DESIGN.md (1,000 kr., ints when integral).
 
-    Extra keys: "title", "years", and "difference" (printed − computed) in each discrepancy.
+    Extra keys: "title", "years", and "difference" (printed − computed) in each discrepancy. A printed
+    row total's discrepancy has "row": "row_total", "year": null and its "label".
     """
     return {
         "title": result.case.title,
@@ -324,18 +468,22 @@ def to_json_dict(result: CaseResult) -> dict[str, Any]:
         "implementering": [_json_number(value) for value in result.implementering],
         "impact": [_json_number(value) for value in result.impact],
         "payback_years": result.payback_years,
-        "discrepancies": [
-            {
-                "row": item.row,
-                "year": item.year,
-                "printed": _json_number(item.printed),
-                "computed": _json_number(item.computed),
-                "kind": item.kind,
-                "difference": _json_number(item.difference),
-            }
-            for item in result.discrepancies
-        ],
+        "discrepancies": [_discrepancy_json(item) for item in result.discrepancies],
     }
+
+
+def _discrepancy_json(item: Discrepancy) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "row": item.row,
+        "year": item.year,
+        "printed": _json_number(item.printed),
+        "computed": _json_number(item.computed),
+        "kind": item.kind,
+        "difference": _json_number(item.difference),
+    }
+    if item.label is not None:
+        data["label"] = item.label
+    return data
 
 
 # --- portfolio overview ---------------------------------------------------------------------------

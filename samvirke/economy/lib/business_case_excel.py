@@ -36,14 +36,18 @@ from samvirke.economy.lib.business_case import (
     INNOVATION_POOL,
     PAYBACK_CAP_YEARS,
     ROW_NAMES_DA,
+    ROW_TOTALS,
     BusinessCaseInputError,
     CaseResult,
     Number,
+    row_total,
 )
 
 TABLE_SHEET = "Tabel 1"
 DISCREPANCY_SHEET = "Afvigelser"
 DESCRIPTION_SHEET = "Beskrivelse"
+ROW_TOTAL_SHEET = "Rækketotaler"
+ROW_TOTAL_HEADERS = ("Rækketotal", "Linjer", "Blok", "Styringsområde", "Trykt i alt", "Beregnet i alt")
 FIXED_HEADERS = ("Linje", "Blok", "Styringsområde", "Udelades af tilbagebetaling")
 BLOCK_HEADINGS = {"varig": "Varige ændringer", "implementering": "Implementeringsomkostninger"}
 COMPUTED_MARK = "beregnet"
@@ -247,14 +251,14 @@ def _discrepancy_sheet(sheet: Worksheet, result: CaseResult) -> None:
     ).font = _TITLE
     sheet.cell(row=2, column=1, value="1.000 kr. Forskel op til 1 er afrunding, større forskel er en fejl.")
     _write_row(sheet, 4, ["Række", "År", "Trykt", "Beregnet", "Forskel", "Type"], font=_BOLD)
-    if not result.case.printed:
+    if not result.case.has_printed_totals:
         sheet.cell(row=5, column=1, value="Casen har ingen trykte totaler at sammenligne med.")
     elif not result.discrepancies:
         sheet.cell(row=5, column=1, value="Ingen afvigelser: de trykte totaler passer med linjerne.")
     for row, item in enumerate(result.discrepancies, start=5):
         cells = [
-            ROW_NAMES_DA[item.row],
-            item.year,
+            item.row_name_da,
+            item.year if item.year is not None else f"{result.case.years[0]}–{result.case.years[-1]} i alt",
             _excel_value(item.printed),
             _excel_value(item.computed),
             _excel_value(item.difference),
@@ -297,8 +301,63 @@ def _description_sheet(sheet: Worksheet, case_dict: Mapping[str, Any], title: st
     sheet.column_dimensions["D"].width = 30
 
 
+def _row_total_sheet(sheet: Worksheet, result: CaseResult) -> None:
+    """The printed row totals (the "I alt" column of Tabel 3/4): one row each, read back by the import.
+
+    Linjer holds the summed lines, one per line in the cell, unless the total is a group (Blok/Styringsområde).
+    """
+    sheet.cell(row=1, column=1, value=f"Rækketotaler som trykt i kilden: {result.case.title}").font = _TITLE
+    sheet.cell(row=2, column=1, value="1.000 kr., summen af rækken over alle casens år.")
+    _write_row(sheet, 4, list(ROW_TOTAL_HEADERS), font=_BOLD)
+    for row, total in enumerate(result.case.row_totals, start=5):
+        group = total.block is not None or total.area is not None
+        cells = [
+            total.label,
+            "" if group else "\n".join(total.lines),
+            total.block or "",
+            total.area or "",
+            _excel_value(total.printed),
+            _excel_value(row_total(result.case, total)),
+        ]
+        _write_row(sheet, row, cells)
+        sheet.cell(row=row, column=2).alignment = _WRAP
+    for column, width in zip("ABCDEF", (44, 44, 16, 18, 12, 14), strict=True):
+        sheet.column_dimensions[column].width = width
+
+
+def _read_row_totals(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """Sheet "Rækketotaler" back as printed.row_totals (the computed column is not read)."""
+    header_index = next(
+        (i for i, row in enumerate(rows) if [_text(v) for v in row[:5]] == list(ROW_TOTAL_HEADERS[:5])), None
+    )
+    if header_index is None:
+        raise BusinessCaseInputError(
+            f"Arket '{ROW_TOTAL_SHEET}' mangler overskriftsrækken {' | '.join(ROW_TOTAL_HEADERS[:5])}."
+        )
+    totals = []
+    for index in range(header_index + 1, len(rows)):
+        row = rows[index]
+        label = _text(_cell(row, 0))
+        if not label:
+            continue
+        where = f"Arket '{ROW_TOTAL_SHEET}', række {index + 1} ('{label}')"
+        total: dict[str, Any] = {"label": label}
+        names = [name.strip() for name in _text(_cell(row, 1)).splitlines() if name.strip()]
+        block, area = _text(_cell(row, 2)), _text(_cell(row, 3))
+        if names:
+            total["lines"] = names
+        if block:
+            total["block"] = _BLOCK_NAMES.get(_key(block), block)
+        if area:
+            total["area"] = _AREA_NAMES.get(area.casefold(), area)
+        total["printed"] = _cell_amount(_cell(row, 4), where)
+        totals.append(total)
+    return totals
+
+
 def case_workbook(case_dict: Mapping[str, Any], result: CaseResult) -> bytes:
-    """The case as an .xlsx file (bytes): sheets "Tabel 1", "Afvigelser" and "Beskrivelse".
+    """The case as an .xlsx file (bytes): sheets "Tabel 1", "Afvigelser", "Rækketotaler" (when the case has
+    printed row totals) and "Beskrivelse".
 
     `case_dict` is the FILE.json dict of DESIGN.md, optionally with the qualitative sections in "notes";
     `result` is compute_case(parse_case(case_dict)). Amounts in 1,000 kr.; derived rows are values, not
@@ -310,6 +369,8 @@ def case_workbook(case_dict: Mapping[str, Any], result: CaseResult) -> bytes:
     table.title = TABLE_SHEET
     _table_sheet(table, case_dict, result)
     _discrepancy_sheet(workbook.create_sheet(DISCREPANCY_SHEET), result)
+    if result.case.row_totals:
+        _row_total_sheet(workbook.create_sheet(ROW_TOTAL_SHEET), result)
     _description_sheet(workbook.create_sheet(DESCRIPTION_SHEET), case_dict, result.case.title)
     buffer = io.BytesIO()
     workbook.save(buffer)
@@ -547,6 +608,10 @@ def read_case_workbook(data: bytes) -> dict[str, Any]:
         raise BusinessCaseInputError("Excel-filen har ingen ark.")
     table_rows = sheets.get(TABLE_SHEET, next(iter(sheets.values())))
     case = _read_table(table_rows)
+    if ROW_TOTAL_SHEET in sheets:
+        row_totals = _read_row_totals(sheets[ROW_TOTAL_SHEET])
+        if row_totals:
+            case.setdefault("printed", {})[ROW_TOTALS] = row_totals
     if DESCRIPTION_SHEET in sheets:
         notes = _read_description(sheets[DESCRIPTION_SHEET])
         if notes:

@@ -319,8 +319,8 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     errors = [item for item in result.discrepancies if item.kind == "error"]
     discrepancies = [
         {
-            "row": ROW_NAMES_DA[item.row],
-            "year": item.year,
+            "row": item.row_name_da,
+            "year": item.year if item.year is not None else f"{case.years[0]}–{case.years[-1]} i alt",
             "printed": fmt(item.printed),
             "computed": fmt(item.computed),
             "difference": fmt(item.difference),
@@ -344,7 +344,7 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "payback": payback_text(result.payback_years),
             "impact_total": fmt(_total(result.impact)),
             "has_excluded": any(line.excluded_from_payback for line in result.case.lines),
-            "has_printed": bool(result.case.printed),
+            "has_printed": result.case.has_printed_totals,
             "discrepancies": discrepancies,
             "error_count": len(errors),
             "rounding_count": len(discrepancies) - len(errors),

@@ -98,10 +98,13 @@ def case_table(result: CaseResult) -> str:
             last = case.years[-1]
             note = f" (efter {last} regnes hvert år med påvirkningen i {last})"
         lines.append(f"Tilbagebetalingstid: {result.payback_years} år{note}.")
-    if not case.printed:
+    if not case.has_printed_totals:
         lines.append("Afvigelser: ingen trykte totaler at sammenligne med.")
     elif not result.discrepancies:
-        checked = ", ".join(ROW_NAMES_DA[row] for row in DERIVED_ROWS if row in case.printed)
+        checked = ", ".join(
+            [ROW_NAMES_DA[row] for row in DERIVED_ROWS if row in case.printed]
+            + [f"I alt: {total.label}" for total in case.row_totals]
+        )
         lines.append(f"Afvigelser: ingen. De trykte totaler stemmer med de beregnede ({checked}).")
     else:
         errors = sum(1 for item in result.discrepancies if item.kind == "error")
@@ -111,8 +114,9 @@ def case_table(result: CaseResult) -> str:
         )
         for item in result.discrepancies:
             difference = Decimal(item.printed) - Decimal(item.computed)
+            where = item.row_name_da if item.year is None else f"{item.row_name_da} {item.year}"
             lines.append(
-                f"  {ROW_NAMES_DA[item.row]} {item.year}: trykt {da_amount(item.printed)}, "
+                f"  {where}: trykt {da_amount(item.printed)}, "
                 f"beregnet {da_amount(item.computed)} (trykt − beregnet: {da_amount(_tidy(difference))}; "
                 f"{KIND_DA[item.kind]})"
             )
