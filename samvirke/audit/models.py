@@ -22,9 +22,11 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
 
 class AuditEntry(models.Model):
     at = models.DateTimeField("tidspunkt", auto_now_add=True, db_index=True)
-    # Kept as text as well as a link, so the entry still says who it was if the person is deleted.
+    # PROTECT, not SET_NULL: SET_NULL would rewrite old entries when a person is deleted, and the database
+    # refuses every UPDATE of this table (migration 0003). A person who has done something is deactivated
+    # (is_active off), not deleted. The name is kept as text as well, so an entry reads on its own.
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     actor_name = models.CharField("udført af", max_length=200)
     action = models.CharField("handling", max_length=100, db_index=True)
