@@ -66,3 +66,55 @@ class Shift(models.Model):
     @property
     def hours(self) -> float:
         return (self.ends_at - self.starts_at).total_seconds() / 3600
+
+
+class Weekday(models.IntegerChoices):
+    MONDAY = 0, "mandag"
+    TUESDAY = 1, "tirsdag"
+    WEDNESDAY = 2, "onsdag"
+    THURSDAY = 3, "torsdag"
+    FRIDAY = 4, "fredag"
+    SATURDAY = 5, "lørdag"
+    SUNDAY = 6, "søndag"
+
+
+class AgentAvailability(models.Model):
+    """When an agent can take shifts: one row per weekday and time span. An agent with no rows can work
+    whenever the hotline is open."""
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="availability")
+    weekday = models.PositiveSmallIntegerField("ugedag", choices=Weekday.choices)
+    starts = models.TimeField("fra")
+    ends = models.TimeField("til")
+
+    class Meta:
+        ordering = ["person", "weekday", "starts"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends__gt=models.F("starts")), name="availability_ends_after_start"
+            ),
+        ]
+        verbose_name = "tilgængelighed"
+        verbose_name_plural = "tilgængelighed"
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.get_weekday_display()} {self.starts:%H.%M}–{self.ends:%H.%M}"
+
+
+class AgentHours(models.Model):
+    """The most hours a week an agent may be put on the rota (without a row: `DEFAULT_MAX_HOURS`)."""
+
+    DEFAULT_MAX_HOURS = 37
+
+    person = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="rota_hours")
+    max_hours_per_week = models.DecimalField("højst timer pr. uge", max_digits=4, decimal_places=1)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(max_hours_per_week__gte=0), name="agent_hours_not_negative"),
+        ]
+        verbose_name = "agents timeloft"
+        verbose_name_plural = "agenters timeloft"
+
+    def __str__(self) -> str:
+        return f"{self.person}: højst {self.max_hours_per_week} timer/uge"

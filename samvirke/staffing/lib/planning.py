@@ -79,3 +79,10 @@ def assign_to_agents(
         busy[agent].append((start, end))
         hours[agent] += (end - start).total_seconds() / 3600
     return assigned, unassigned
+
+
+def yearly_balance(scheduled_hours: float, weekly_target: float, weeks: float) -> float:
+    """Hours a member is ahead (+) or behind (−) its obligation: the hours scheduled so far less the weekly
+    target (`economy.lib.fees.hours_for`, per year ÷ weeks) for each week that has been planned. The rota
+    (`RotaProblem.balance_weeks`) works the balance off over the coming weeks."""
+    return float(scheduled_hours) - float(weekly_target) * float(weeks)

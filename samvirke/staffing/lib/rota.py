@@ -562,6 +562,7 @@ class ScheduledShift:
     hours: float
     first_interval: int  # index into RotaProblem.intervals
     interval_count: int
+    agent_id: str | None = None  # the named agent's `Agent.id` (`agent` is its label)
 
     @property
     def label(self) -> str:
@@ -1201,6 +1202,7 @@ def solve_rota(problem: RotaProblem, time_limit_seconds: float = 30.0, seed: int
                 hours=float(Fraction(shift.length * unit, 60)),
                 first_interval=shift.first,
                 interval_count=shift.length,
+                agent_id=agent.id if agent else None,
             )
         )
     scheduled_shifts.sort(key=lambda row: (row.first_interval, row.kommunekode, row.interval_count, row.agent or ""))
@@ -1334,8 +1336,9 @@ def _report(
             if not any(reachable[low_units[m] : high_units[m] + 1]):
                 reasons.append(f"ingen kombination af vagter på {rules.describe()} timer giver et timetal i båndet")
         elif m in agent_capacity and Fraction(agent_capacity[m]) < Fraction(member.band_min):
+            names = ", ".join(agent.label for agent in member.agents)
             reasons.append(
-                f"de navngivne medarbejderes tilgængelighed og timeloft giver højst "
+                f"de navngivne medarbejderes ({names}) tilgængelighed og timeloft giver højst "
                 f"{_timer(Fraction(agent_capacity[m]))}"
             )
         reason = f" ({'; '.join(reasons)})" if reasons else ""
