@@ -353,3 +353,90 @@ def test_the_console_script_prints_case_2s_discrepancies_as_json():
     )
     assert completed.returncode == 0, completed.stderr
     assert len(json.loads(completed.stdout)["discrepancies"]) == 9
+
+
+# --- --overview: the portfolio overview (seed 004 l.1–82) against the five cases --------------------
+
+OVERVIEW_PATH = CASES_DIR / "overview.json"
+ALL_CASES = [str(case_path(number)) for number in range(1, 6)]
+
+
+def overview_json(*args: str) -> dict[str, Any]:
+    return json.loads(run("--overview", str(OVERVIEW_PATH), *ALL_CASES, "--format", "json", *args))
+
+
+def test_the_overview_is_reconciled_with_the_specs_differences():
+    data = overview_json()
+    found = {
+        (d["proposal"].split()[0], d["row"], d["year"]): (d["overview"], d["case_value"], d["case_rounded"])
+        for d in data["proposal_differences"]
+    }
+    # case 4 (CSC) net −5,000 against the overview's −5,100
+    assert found[("CSC", "net", 2018)] == (-5100, -5000, -5000)
+    # case 1's investment 450/449/75 against the overview's 500/600/0: 450 rounds to 500, the others differ
+    assert ("Online", "investment", 2016) not in found
+    assert found[("Online", "investment", 2017)] == (600, 449, 400)
+    assert found[("Online", "investment", 2018)] == (0, 75, 100)
+    assert len(found) == 15
+    assert data["sum_differences"] == [] and data["cases_not_in_overview"] == []
+    assert data["years"] == [2016, 2017, 2018, 2019, 2020] and len(data["cases"]) == 5
+    assert data["renamed_proposals"] == [
+        {
+            "proposal": "Online støtte- og hjemmepleje via skærmbesøg",
+            "case_title": "Online syge- og hjemmepleje med skærmbesøg",
+        }
+    ]
+
+
+def test_the_overview_table_is_danish_and_readable():
+    table = run("--overview", str(OVERVIEW_PATH), *ALL_CASES, "--format", "table")
+    assert "Forskelle mellem oversigten og casene: 15" in table
+    csc = next(line for line in table.splitlines() if "CSC Social Mobility" in line and "2018" in line)
+    assert csc.split()[-5:] == ["2018", "-5.100", "-5.000", "-5.000", "-100"]
+    assert "Oversigtens egne summer (Nettoeffektivisering, Investeringsbehov, I alt): de stemmer." in table
+    assert "Online støtte- og hjemmepleje via skærmbesøg = Online syge- og hjemmepleje med skærmbesøg" in table
+
+
+def test_a_case_left_out_of_the_overview_and_a_wrong_sum_are_reported(tmp_path):
+    overview = json.loads(OVERVIEW_PATH.read_text(encoding="utf-8"))
+    overview["investment_total"][0] = 27000
+    path = tmp_path / "overview.json"
+    path.write_text(json.dumps(overview, ensure_ascii=False), encoding="utf-8")
+    extra = write_case(tmp_path, SMALL_CASE)
+    data = json.loads(run("--overview", str(path), *ALL_CASES, str(extra), "--format", "json"))
+    assert data["sum_differences"] == [
+        {"area": None, "row": "Investeringsbehov", "year": 2016, "printed": 27000, "computed": 27500}
+    ]
+    assert data["cases_not_in_overview"] == ["Skærmbesøg light"]
+
+
+@pytest.mark.parametrize(
+    ("overview", "cases", "message"),
+    [
+        ("missing.json", ALL_CASES, "findes ikke"),
+        (str(OVERVIEW_PATH), ALL_CASES[:4], "har ingen business case med titlen 'Borgeradgang"),
+        (str(OVERVIEW_PATH), [str(OVERVIEW_PATH)], "Business casen har ukendte felter"),
+    ],
+)
+def test_bad_overview_input_is_refused_with_a_danish_message(overview, cases, message):
+    with pytest.raises(CommandError, match=message):
+        run("--overview", overview, *cases, "--format", "json")
+
+
+def test_several_cases_without_an_overview_are_refused():
+    with pytest.raises(CommandError, match="Angiv én business case ad gangen"):
+        run(*ALL_CASES[:2], "--format", "json")
+
+
+def test_the_console_script_exits_1_with_a_danish_line_on_a_bad_overview(tmp_path):
+    bad = tmp_path / "overview.json"
+    bad.write_text('{"years": [2016], "areas": []}', encoding="utf-8")
+    completed = subprocess.run(
+        [str(SAMVIRKE), "business-case", "--overview", str(bad), ALL_CASES[0], "--format", "json"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 1
+    assert "Oversigten skal have mindst ét område i 'areas'." in completed.stderr
+    assert "Traceback" not in completed.stderr

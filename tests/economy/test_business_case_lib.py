@@ -282,60 +282,7 @@ def test_the_error_is_a_value_error():
 
 # --- the portfolio overview (seed 004 l.1–82) -----------------------------------------------------
 
-OVERVIEW: dict[str, Any] = {
-    "years": [2016, 2017, 2018, 2019, 2020],
-    "areas": [
-        {
-            "name": "Hjemmeplejen",
-            "proposals": [
-                {
-                    "label": "Online støtte- og hjemmepleje via skærmbesøg",
-                    "case_title": "Online syge- og hjemmepleje med skærmbesøg",
-                    "net": [0, 0, -100, -200, -300],
-                    "investment": [500, 600, 0, 0, 0],
-                },
-                {
-                    "label": "Elektroniske nøgler og kørebøger i Den Sociale Hjemmepleje",
-                    "net": [0, -600, -1600, -1600, -1600],
-                    "investment": [3800, 2000, 0, 0, 0],
-                },
-            ],
-            "net_total": [0, -600, -1700, -1800, -1900],
-            "investment_total": [4300, 2600, 0, 0, 0],
-        },
-        {
-            "name": "Borgere med handicap",
-            "proposals": [
-                {
-                    "label": "Velfærdsteknologier til handicapområdet",
-                    "net": [0, -3000, -2900, -2900, -2900],
-                    "investment": [1500, 1000, 0, 0, 0],
-                },
-            ],
-            "net_total": [0, -3000, -2900, -2900, -2900],
-            "investment_total": [1500, 1000, 0, 0, 0],
-        },
-        {
-            "name": "Tværgående forslag – Interne",
-            "proposals": [
-                {
-                    "label": "CSC Social Mobility",
-                    "net": [0, -6000, -5100, -5100, -5100],
-                    "investment": [18100, 6300, 0, 0, 0],
-                },
-                {
-                    "label": "Borgeradgang på socialområdet via Borger.dk",
-                    "net": [0, 0, -1900, -1900, -1900],
-                    "investment": [3600, 3200, 0, 0, 0],
-                },
-            ],
-            "net_total": [0, -6000, -7000, -7000, -7000],
-            "investment_total": [21700, 9500, 0, 0, 0],
-        },
-    ],
-    "net_total": [0, -9600, -11600, -11700, -11800],
-    "investment_total": [27500, 13100, 0, 0, 0],
-}
+OVERVIEW: dict[str, Any] = json.loads((CASES_DIR / "overview.json").read_text(encoding="utf-8"))
 
 
 def all_cases():

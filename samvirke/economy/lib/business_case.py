@@ -564,6 +564,7 @@ class PortfolioReconciliation:
 
     proposal_differences: tuple[ProposalDifference, ...]
     sum_differences: tuple[SumDifference, ...]
+    cases_not_in_overview: tuple[str, ...] = ()  # titles of given cases that no proposal names
 
 
 def _whole_numbers(raw: Any, years: tuple[int, ...], what: str) -> tuple[int, ...]:
@@ -708,7 +709,9 @@ def reconcile_portfolio(overview: PortfolioOverview, cases: Sequence[BusinessCas
         area_investments.append(_column_sums(investments))
     check_sum(None, "Nettoeffektivisering", overview.net_total, area_nets)
     check_sum(None, "Investeringsbehov", overview.investment_total, area_investments)
-    return PortfolioReconciliation(tuple(proposal_differences), tuple(sum_differences))
+    named = {_normal_title(proposal.case_title) for area in overview.areas for proposal in area.proposals}
+    missing = tuple(case.title for case in cases if _normal_title(case.title) not in named)
+    return PortfolioReconciliation(tuple(proposal_differences), tuple(sum_differences), missing)
 
 
 def reconciliation_to_json_dict(reconciliation: PortfolioReconciliation) -> dict[str, Any]:
@@ -731,4 +734,5 @@ def reconciliation_to_json_dict(reconciliation: PortfolioReconciliation) -> dict
             {"area": item.area, "row": item.row, "year": item.year, "printed": item.printed, "computed": item.computed}
             for item in reconciliation.sum_differences
         ],
+        "cases_not_in_overview": list(reconciliation.cases_not_in_overview),
     }

@@ -1,7 +1,11 @@
 """samvirke business-case FILE.json --format json|table — a business case's derived rows, payback period
 and the differences between its printed totals and the computed ones (spec business-case.md, seed 004).
 
-Pure computation: reads the file, never the database.
+samvirke business-case --overview OVERVIEW.json CASE1.json CASE2.json … — a portfolio overview reconciled
+against its business cases (each proposal's net and investment row against its case rounded to 100, and
+the overview's own sums).
+
+Pure computation: reads the files, never the database.
 """
 
 from __future__ import annotations
@@ -18,11 +22,17 @@ from samvirke.economy.lib.business_case import (
     DERIVED_ROWS,
     PAYBACK_CAP_YEARS,
     ROW_NAMES_DA,
+    BusinessCase,
     BusinessCaseInputError,
     CaseResult,
     Number,
+    PortfolioOverview,
+    PortfolioReconciliation,
     compute_case,
     parse_case,
+    parse_overview,
+    reconcile_portfolio,
+    reconciliation_to_json_dict,
     to_json_dict,
 )
 
@@ -123,6 +133,94 @@ def case_table(result: CaseResult) -> str:
     return "\n".join(lines)
 
 
+OVERVIEW_ROWS_DA = {"net": "Netto", "investment": "Investering"}
+
+
+def _aligned(rows: list[list[str]], left_columns: int) -> list[str]:
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+    rendered = []
+    for row in rows:
+        cells = [cell.ljust(widths[i]) if i < left_columns else cell.rjust(widths[i]) for i, cell in enumerate(row)]
+        rendered.append("  ".join(cells).rstrip())
+    rendered.insert(1, "  ".join("-" * width for width in widths))
+    return rendered
+
+
+def renamed_proposals(overview: PortfolioOverview) -> list[dict[str, str]]:
+    """Proposals whose label in the overview differs from their case's title (seed 004 renames case 1)."""
+    return [
+        {"proposal": proposal.label, "case_title": proposal.case_title}
+        for area in overview.areas
+        for proposal in area.proposals
+        if " ".join(proposal.label.split()).casefold() != " ".join(proposal.case_title.split()).casefold()
+    ]
+
+
+def overview_table(
+    overview: PortfolioOverview, cases: list[BusinessCase], reconciliation: PortfolioReconciliation
+) -> str:
+    """A portfolio reconciliation as aligned Danish text: the overview's figures that differ from the cases
+    (rounded to 100), the overview's sums that do not add up, and cases no proposal names."""
+    years = overview.years
+    proposals = sum(len(area.proposals) for area in overview.areas)
+    lines = [
+        f"Porteføljeoversigten afstemt mod {len(cases)} business case{'s' if len(cases) != 1 else ''} "
+        f"({years[0]}–{years[-1]}, {proposals} forslag).",
+        "Beløb i 1.000 kr. Oversigten er afrundet til 100; casens tal afrundes til 100 (halvt væk fra nul), "
+        "og et kortere forløb fortsætter med sit sidste år.",
+        "Netto = casens samlede varige ændring; investering = casens samlede implementeringsomkostninger.",
+        "",
+    ]
+    differences = reconciliation.proposal_differences
+    if not differences:
+        lines.append("Forslagene: oversigten stemmer med casene.")
+    else:
+        lines.append(f"Forskelle mellem oversigten og casene: {len(differences)}")
+        rows = [["Område", "Forslag", "Række", "År", "Oversigt", "Casen", "Afrundet", "Forskel"]]
+        rows += [
+            [
+                item.area,
+                item.proposal,
+                OVERVIEW_ROWS_DA[item.row],
+                str(item.year),
+                da_amount(item.overview),
+                da_amount(item.case_value),
+                da_amount(item.case_rounded),
+                da_amount(item.difference),
+            ]
+            for item in differences
+        ]
+        lines += _aligned(rows, left_columns=3)
+    lines.append("")
+    sums = reconciliation.sum_differences
+    if not sums:
+        lines.append("Oversigtens egne summer (Nettoeffektivisering, Investeringsbehov, I alt): de stemmer.")
+    else:
+        lines.append(f"Oversigtens egne summer, der ikke stemmer: {len(sums)}")
+        rows = [["Område", "Sum", "År", "Trykt", "Summen", "Forskel"]]
+        rows += [
+            [
+                item.area or "I alt",
+                item.row,
+                str(item.year),
+                da_amount(item.printed),
+                da_amount(item.computed),
+                da_amount(item.printed - item.computed),
+            ]
+            for item in sums
+        ]
+        lines += _aligned(rows, left_columns=2)
+    renamed = renamed_proposals(overview)
+    if renamed:
+        lines.append("")
+        lines.append("Forslag, som oversigten kalder noget andet end casen:")
+        lines += [f"  {item['proposal']} = {item['case_title']}" for item in renamed]
+    if reconciliation.cases_not_in_overview:
+        lines.append("")
+        lines.append("Business cases, som oversigten ikke nævner: " + "; ".join(reconciliation.cases_not_in_overview))
+    return "\n".join(lines)
+
+
 def _tidy(value: Decimal) -> Number:
     return int(value) if value == value.to_integral_value() else value
 
@@ -131,13 +229,26 @@ class Command(BaseCommand):
     help = (
         "Beregner en business cases afledte rækker (samlet varig ændring, samlede implementeringsomkostninger, "
         "samlet økonomisk påvirkning), tilbagebetalingstiden og forskellene mellem trykte og beregnede totaler. "
-        "FIL.json har felterne title, years, lines og evt. printed. Beløb i 1.000 kr."
+        "FIL.json har felterne title, years, lines og evt. printed. Med --overview OVERSIGT.json afstemmes en "
+        "porteføljeoversigt mod de angivne cases. Beløb i 1.000 kr."
     )
     requires_system_checks: list[str] = []  # pure computation; no database, no apps to check
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", type=Path, metavar="FIL.json", help="Business casen som JSON-fil (UTF-8)")
+        parser.add_argument(
+            "files",
+            type=Path,
+            nargs="+",
+            metavar="FIL.json",
+            help="Business casen som JSON-fil (UTF-8); med --overview: alle porteføljens cases",
+        )
         parser.add_argument("--format", dest="output_format", metavar="json|table", help="json eller table")
+        parser.add_argument(
+            "--overview",
+            type=Path,
+            metavar="OVERSIGT.json",
+            help="Afstem en porteføljeoversigt (years, areas med proposals, net_total, investment_total) mod casene",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         output_format: str | None = options["output_format"]
@@ -145,7 +256,16 @@ class Command(BaseCommand):
             raise CommandError("Angiv et format med --format json eller table.")
         if output_format not in FORMATS:
             raise CommandError(f"Formatet skal være json eller table, ikke '{output_format}'.")
-        path: Path = options["file"]
+        files: list[Path] = options["files"]
+        overview_path: Path | None = options["overview"]
+        if overview_path is not None:
+            self._reconcile(overview_path, files, output_format)
+            return
+        if len(files) != 1:
+            raise CommandError(
+                "Angiv én business case ad gangen, eller afstem flere mod en oversigt med --overview OVERSIGT.json."
+            )
+        path = files[0]
         data = self._read_json(path)
         try:
             result = compute_case(parse_case(data))
@@ -155,6 +275,29 @@ class Command(BaseCommand):
             self.stdout.write(json.dumps(to_json_dict(result), ensure_ascii=False, indent=2))
         else:
             self.stdout.write(case_table(result))
+
+    def _reconcile(self, overview_path: Path, files: list[Path], output_format: str) -> None:
+        cases = []
+        for path in files:
+            try:
+                cases.append(parse_case(self._read_json(path)))
+            except BusinessCaseInputError as error:
+                raise CommandError(f"{path}: {error}") from None
+        try:
+            overview = parse_overview(self._read_json(overview_path))
+            reconciliation = reconcile_portfolio(overview, cases)
+        except BusinessCaseInputError as error:
+            raise CommandError(f"{overview_path}: {error}") from None
+        if output_format == "json":
+            data = {
+                "years": list(overview.years),
+                "cases": [case.title for case in cases],
+                **reconciliation_to_json_dict(reconciliation),
+                "renamed_proposals": renamed_proposals(overview),
+            }
+            self.stdout.write(json.dumps(data, ensure_ascii=False, indent=2))
+        else:
+            self.stdout.write(overview_table(overview, cases, reconciliation))
 
     @staticmethod
     def _read_json(path: Path) -> Any:
