@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from io import StringIO
 
+from django.apps import apps
 from django.core.management import call_command
 from django.test import Client
 
@@ -45,6 +46,38 @@ def test_running_it_twice_changes_nothing(db: None) -> None:
     counts = (Person.objects.count(), Membership.objects.count(), HotlineNumber.objects.count())
     seed()
     assert (Person.objects.count(), Membership.objects.count(), HotlineNumber.objects.count()) == counts
+
+
+def _row_counts() -> dict[str, int]:
+    return {model._meta.label: model._base_manager.count() for model in apps.get_models()}
+
+
+def test_a_second_run_adds_no_row_to_any_table(db: None) -> None:
+    # Every table, the audit log included: a run that changes nothing writes nothing.
+    seed()
+    before = _row_counts()
+    seed()
+    after = _row_counts()
+    assert {label: (before[label], after[label]) for label in before if before[label] != after[label]} == {}
+    assert before["audit.AuditEntry"] > 0 and before["directory.Person"] > 0
+
+
+def test_a_person_and_a_number_edited_after_seeding_survive_a_second_run(db: None) -> None:
+    seed()
+    agent = Person.objects.get(username="agent-holbaek-1")
+    agent.first_name, agent.last_name, agent.is_active = "Omdøbt", "Agent", False
+    agent.set_password("mit-eget-kodeord")
+    agent.save()
+    number = HotlineNumber.objects.filter(membership__municipality__code=316).first()
+    assert number is not None
+    number.number = "12345678"
+    number.save()
+    seed()
+    agent.refresh_from_db()
+    assert (agent.first_name, agent.last_name, agent.is_active) == ("Omdøbt", "Agent", False)
+    assert agent.check_password("mit-eget-kodeord") and not agent.check_password("samvirke-demo")
+    number.refresh_from_db()
+    assert number.number == "12345678"
 
 
 def test_a_member_changed_by_the_secretariat_is_not_reset_by_a_second_run(db: None) -> None:

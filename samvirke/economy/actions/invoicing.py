@@ -158,12 +158,13 @@ def do_run_invoicing(actor: Any, fellesskab: Fellesskab, year: int) -> Invoicing
     for new in plan.to_issue:
         invoice = _create_invoice(actor, fellesskab, year, new, municipality_ids[new.membership_id], sequence)
         run.issued.append(invoice)
-    record(
-        actor,
-        "economy.invoicing_run",
-        fellesskab,
-        {"year": year, "issued": len(run.issued), "credited": len(run.credit_notes), "unchanged": run.unchanged},
-    )
+    if run.issued or run.credit_notes:  # a run that changes nothing writes nothing, not even its audit entry
+        record(
+            actor,
+            "economy.invoicing_run",
+            fellesskab,
+            {"year": year, "issued": len(run.issued), "credited": len(run.credit_notes), "unchanged": run.unchanged},
+        )
     return run
 
 

@@ -122,8 +122,9 @@ class Command(BaseCommand):
                 )
                 if created:
                     record(None, "directory.demo_member_created", membership)
+                # get_or_create throughout: a number, or a person below, that someone has edited stays edited.
                 for line, number in demo.demo_hotline_numbers(code).items():
-                    HotlineNumber.objects.update_or_create(
+                    HotlineNumber.objects.get_or_create(
                         membership=membership, line=line, defaults={"number": number, "is_demo": True}
                     )
 
@@ -133,7 +134,7 @@ class Command(BaseCommand):
         municipalities = {m.code: m for m in Municipality.objects.filter(code__in=member_codes)}
         people = demo.demo_people(member_codes, SJAELLAND)
         for spec in people:
-            Person.objects.update_or_create(
+            Person.objects.get_or_create(  # the password is set only when the person is created
                 username=spec.username,
                 defaults={
                     "first_name": spec.first_name,
