@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from decimal import Decimal
 from fractions import Fraction
 
@@ -10,8 +12,31 @@ from samvirke.economy.lib.fees import EconomyParams, hours_for, round_half_up
 
 
 @dataclass(frozen=True)
+class BandWeeks:
+    """A member's published rota weeks checked against its weekly band: the Mondays of the weeks whose
+    scheduled hours fell below the band's minimum or above its maximum, out of `checked` weeks."""
+
+    checked: int = 0
+    below: tuple[dt.date, ...] = ()
+    above: tuple[dt.date, ...] = ()
+
+    @property
+    def below_iso_weeks(self) -> list[int]:
+        return [monday.isocalendar()[1] for monday in self.below]
+
+    @property
+    def above_iso_weeks(self) -> list[int]:
+        return [monday.isocalendar()[1] for monday in self.above]
+
+
+@dataclass(frozen=True)
 class HourBalance:
-    """A member's owed shift hours for a year (prorated by its days of membership) and its weekly band."""
+    """A member's owed shift hours for a year (prorated by its days of membership) and its weekly band.
+
+    `scheduled` is None when the year has no published rota; `staffed` and `owed_so_far` (the owed hours
+    pro rata to today) are None before the year starts. `staffed_difference` compares the staffed hours so
+    far with `owed_so_far`, not with the whole year's hours.
+    """
 
     kommunekode: int
     name: str
@@ -22,6 +47,8 @@ class HourBalance:
     band_max: int
     scheduled: Decimal | None
     staffed: Decimal | None
+    owed_so_far: int | None = None
+    band_weeks: BandWeeks = field(default_factory=BandWeeks)
 
     @property
     def scheduled_difference(self) -> Decimal | None:
@@ -29,7 +56,27 @@ class HourBalance:
 
     @property
     def staffed_difference(self) -> Decimal | None:
-        return None if self.staffed is None else self.staffed - self.owed_this_year
+        if self.staffed is None:
+            return None
+        return self.staffed - (self.owed_this_year if self.owed_so_far is None else self.owed_so_far)
+
+
+def band_weeks(
+    weekly_hours: Mapping[dt.date, Decimal], weeks: Sequence[dt.date], band_min: int, band_max: int
+) -> BandWeeks:
+    """Count the weeks (their Mondays, `weeks`) whose scheduled hours fall outside [band_min, band_max].
+
+    Spec hotline-economy.md: a member's weekly shift hours should lie in its band. A week missing from
+    `weekly_hours` has 0 scheduled hours. Hours and band in whole hours per week.
+    """
+    below = tuple(week for week in sorted(weeks) if weekly_hours.get(week, Decimal(0)) < band_min)
+    above = tuple(week for week in sorted(weeks) if weekly_hours.get(week, Decimal(0)) > band_max)
+    return BandWeeks(checked=len(weeks), below=below, above=above)
+
+
+def owed_hours(per_year: int, days: int, days_in_year: int) -> int:
+    """A year's owed hours for `days` of it: per_year × days / days_in_year, rounded half up (hours)."""
+    return int(round_half_up(Fraction(per_year * days, days_in_year)))
 
 
 def hour_balance(
@@ -41,14 +88,31 @@ def hour_balance(
     params: EconomyParams,
     scheduled: Decimal | None = None,
     staffed: Decimal | None = None,
+    member_days_so_far: int | None = None,
+    band_check: BandWeeks | None = None,
 ) -> HourBalance:
     """Owed hours per year = round(population × hours_per_1000 / 1000) (seed 000), prorated by membership
     days and rounded half up; the weekly figure and band are the full-year ones (spec hotline-economy.md).
     `scheduled` (from the rota) and `staffed` (agents' logged-in hours) are None where no source exists.
+    `member_days_so_far` (membership days up to and including today) gives `owed_so_far`, the owed hours
+    pro rata to today, which the staffed hours are compared with.
     """
     per_year, per_week, band_min, band_max = hours_for(population, params)
-    owed = int(round_half_up(Fraction(per_year * member_days, days_in_year)))
-    return HourBalance(kommunekode, name, per_year, owed, per_week, band_min, band_max, scheduled, staffed)
+    owed = owed_hours(per_year, member_days, days_in_year)
+    so_far = None if member_days_so_far is None else owed_hours(per_year, member_days_so_far, days_in_year)
+    return HourBalance(
+        kommunekode,
+        name,
+        per_year,
+        owed,
+        per_week,
+        band_min,
+        band_max,
+        scheduled,
+        staffed,
+        owed_so_far=so_far,
+        band_weeks=band_check or BandWeeks(),
+    )
 
 
 @dataclass(frozen=True)

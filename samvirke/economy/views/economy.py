@@ -32,7 +32,7 @@ from samvirke.economy.actions.invoicing import (
 )
 from samvirke.economy.forms import ContactVolumeForm, EconomySettingsForm, ScenarioForm
 from samvirke.economy.invoice_exports import invoices_workbook
-from samvirke.economy.lib.balance import cost_per_contact, hour_balance
+from samvirke.economy.lib.balance import band_weeks, cost_per_contact, hour_balance
 from samvirke.economy.lib.fees import (
     EconomyInputError,
     EconomyParams,
@@ -41,11 +41,15 @@ from samvirke.economy.lib.fees import (
     Member,
     compare_scenarios,
     compute_economy,
+    hours_for,
 )
 from samvirke.economy.lib.invoicing import membership_span
 from samvirke.economy.models import Channel, ContactVolume, EconomySettings, Invoice, InvoiceKind
 from samvirke.economy.selectors import economy_for_year, members_in_year, model_years
-from samvirke.staffing.selectors import scheduled_hours_by_municipality
+from samvirke.staffing.selectors import (
+    scheduled_hours_by_municipality,
+    scheduled_hours_by_municipality_and_week,
+)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LOCAL = ZoneInfo("Europe/Copenhagen")
@@ -281,19 +285,27 @@ def invoices_xlsx(request: HttpRequest, year: int) -> HttpResponse:
 
 @login_required
 def balance(request: HttpRequest) -> HttpResponse:
-    """Owed shift hours per member for the year (prorated by days of membership) and the weekly band."""
+    """Owed shift hours per member for the year (prorated by days of membership) and the weekly band.
+
+    Planned hours come from the year's published rotas ("–" when there is none), checked week by week
+    against the band; staffed hours so far are compared with the owed hours pro rata to today.
+    """
     access.require_economy(request.user)
     fellesskab = _fellesskab()
     year = _year(request)
     settings = EconomySettings.objects.filter(fellesskab=fellesskab, year=year).first()
     visible = _visible_codes(request.user)
     rows = []
+    today = timezone.localdate()
+    published_weeks: list[dt.date] = []
     if settings is not None:
         params = params_from_settings(settings)
         year_start = dt.datetime(year, 1, 1, tzinfo=LOCAL)
+        started = year_start <= timezone.now()
         staffed = staffed_hours_by_municipality(
             year_start, min(timezone.now(), dt.datetime(year + 1, 1, 1, tzinfo=LOCAL))
         )
+        published_weeks, weekly = scheduled_hours_by_municipality_and_week(year)
         scheduled = scheduled_hours_by_municipality(year)
         for member in members_in_year(fellesskab, year):
             if member.kommunekode not in visible:
@@ -301,6 +313,10 @@ def balance(request: HttpRequest) -> HttpResponse:
             span = membership_span(member, year)
             assert span is not None
             member_days = (span[1] - span[0]).days + 1
+            days_so_far = max(0, (min(span[1], today) - span[0]).days + 1) if started else None
+            member_weeks = [week for week in published_weeks if span[0] <= week <= span[1]]
+            by_week = weekly.get(member.kommunekode, {})
+            _per_year, _per_week, band_min, band_max = hours_for(member.population, params)
             rows.append(
                 hour_balance(
                     member.kommunekode,
@@ -309,8 +325,10 @@ def balance(request: HttpRequest) -> HttpResponse:
                     member_days,
                     days_in(year),
                     params,
-                    scheduled=scheduled.get(member.kommunekode, Decimal(0)),
-                    staffed=staffed.get(member.kommunekode, Decimal(0)) if year_start <= timezone.now() else None,
+                    scheduled=scheduled.get(member.kommunekode, Decimal(0)) if published_weeks else None,
+                    staffed=staffed.get(member.kommunekode, Decimal(0)) if started else None,
+                    member_days_so_far=days_so_far,
+                    band_check=band_weeks(by_week, member_weeks, band_min, band_max),
                 )
             )
     return render(
@@ -322,6 +340,9 @@ def balance(request: HttpRequest) -> HttpResponse:
             "settings": settings,
             "rows": rows,
             "total_owed": sum(row.owed_this_year for row in rows),
+            "published_weeks": len(published_weeks),
+            "today": today,
+            "so_far_is_today": dt.date(year, 1, 1) <= today <= dt.date(year, 12, 31),
         },
     )
 
