@@ -156,3 +156,19 @@ def phone_calls_awaiting_answer(limit: int = 500) -> list[dict[str, Any]]:
         for call_id, agent, code, assigned_at in calls
         if assigned_at is not None  # always set with the state; the check is for the type
     ]
+
+
+def handled_contacts_by_channel(start: dt.datetime, end: dt.datetime) -> dict[str, int]:
+    """Contacts the contact centre handled in [start, end), by channel: "phone" and "chat" are contacts an
+    agent answered (counted when answered; abandoned and after-hours contacts are not handled), "chatbot"
+    the chatbot conversations started. Channels without any are left out."""
+    counts: dict[str, int] = dict(
+        Contact.objects.filter(answered_at__gte=start, answered_at__lt=end)
+        .values_list("channel")
+        .annotate(n=Count("pk"))
+        .values_list("channel", "n")
+    )
+    chatbot = ChatbotConversation.objects.filter(started_at__gte=start, started_at__lt=end).count()
+    if chatbot:
+        counts["chatbot"] = chatbot
+    return {channel: n for channel, n in counts.items() if n}

@@ -11,7 +11,7 @@ from unittest import mock
 from zoneinfo import ZoneInfo
 
 from samvirke.directory.models import Fellesskab, Municipality, Person
-from samvirke.economy.lib.balance import BandWeeks, band_weeks, hour_balance
+from samvirke.economy.lib.balance import BandWeeks, band_weeks, contact_volumes, hour_balance
 from samvirke.economy.lib.fees import EconomyParams
 from samvirke.economy.models import EconomySettings
 from samvirke.staffing.models import Rota, RotaStatus, Shift
@@ -132,3 +132,8 @@ def test_a_future_year_has_neither_owed_hours_so_far_nor_staffed_hours(
 def test_the_secretariat_sees_every_members_row(model_2025: EconomySettings, secretariat: Person):
     page = client_for(secretariat).get("/oekonomi/vagttimer/?aar=2025").content.decode()
     assert page.count('data-col="band-weeks"') == 3
+
+
+def test_a_registered_volume_wins_and_other_channels_take_the_contact_centres_count():
+    volumes = contact_volumes({"phone": 100}, {"phone": 7, "chat": 3, "chatbot": 0}, ["phone", "chat", "chatbot"])
+    assert volumes == {"phone": (100, "typed"), "chat": (3, "contact_centre")}

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from html.parser import HTMLParser
 from io import BytesIO
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
 from openpyxl import load_workbook
 
+from samvirke.assistant.models import ChatbotConversation
 from samvirke.audit.models import AuditEntry
+from samvirke.contact.models import Contact, Queue
 from samvirke.directory.models import Fellesskab, Person
 from samvirke.economy.actions.invoicing import do_run_invoicing, do_save_economy_settings
 from samvirke.economy.models import ContactVolume, EconomySettings, Invoice
@@ -312,3 +316,51 @@ def test_a_coordinator_cannot_register_contact_volumes(model_2025: EconomySettin
     )
     assert response.status_code == 403
     assert not ContactVolume.objects.exists()
+
+
+def _contact(number: int, channel: str, answered: dt.datetime | None) -> None:
+    offered = answered or dt.datetime(2025, 6, 2, 10, tzinfo=ZoneInfo("Europe/Copenhagen"))
+    Contact.objects.create(
+        channel=channel,
+        external_id=f"test-{number}",
+        queue=Queue.objects.first(),
+        municipality_source="unknown",
+        offered_at=offered,
+        answered_at=answered,
+        state="ended" if answered else "abandoned",
+    )
+
+
+def test_cost_per_contact_counts_the_contact_centres_contacts_where_none_are_registered(
+    model_2025: EconomySettings, secretariat: Person
+) -> None:
+    local = ZoneInfo("Europe/Copenhagen")
+    for number in range(3):
+        _contact(number, "phone", dt.datetime(2025, 3, 3, 10 + number, tzinfo=local))
+    _contact(3, "chat", dt.datetime(2025, 12, 31, 23, 30, tzinfo=local))  # 2025 in Copenhagen
+    _contact(4, "chat", dt.datetime(2026, 1, 1, 0, 30, tzinfo=local))  # 2026: not counted
+    _contact(5, "phone", None)  # abandoned in the queue: not handled
+    ChatbotConversation.objects.create(started_at=dt.datetime(2025, 5, 5, 12, tzinfo=local))
+    client = client_for(secretariat)
+    client.post("/oekonomi/kontaktpris/?aar=2025", {"channel": "phone", "contacts": "10000", "source": "test"})
+    response = client.get("/oekonomi/kontaktpris/?aar=2025")
+    result = response.context["result"]
+    assert {row.channel: row.contacts for row in result.channels} == {"phone": 10000, "chat": 1, "chatbot": 1}
+    assert response.context["sources"] == {
+        "phone": "indtastet",
+        "chat": "fra kontaktcentret",
+        "chatbot": "fra kontaktcentret",
+    }
+    page = response.content.decode()
+    assert 'data-source="phone">indtastet<' in page and 'data-source="chat">fra kontaktcentret<' in page
+
+
+def test_cost_per_contact_needs_no_registered_volume_when_the_contact_centre_has_contacts(
+    model_2025: EconomySettings, secretariat: Person
+) -> None:
+    for number in range(4):
+        _contact(number, "phone", dt.datetime(2025, 3, 3, 10, number, tzinfo=ZoneInfo("Europe/Copenhagen")))
+    page = client_for(secretariat).get("/oekonomi/kontaktpris/?aar=2025").content.decode()
+    # 844,759.28 kr. (fees and hours, see above) over 4 calls
+    assert 'id="overall-cost">211.189,82 kr.' in page
+    assert 'data-source="phone">fra kontaktcentret<' in page

@@ -164,3 +164,22 @@ def cost_per_contact(
     total_cost = operations_cost + staff_cost
     overall = round_half_up(Fraction(total_cost) / total_contacts, 2) if total_contacts else None
     return CostPerContact(rows, total_contacts, total_cost, overall)
+
+
+TYPED = "typed"  # a ContactVolume someone registered
+CONTACT_CENTRE = "contact_centre"  # counted from the contact centre's own contacts
+VOLUME_SOURCE_DA = {TYPED: "indtastet", CONTACT_CENTRE: "fra kontaktcentret"}
+
+
+def contact_volumes(
+    typed: Mapping[str, int], counted: Mapping[str, int], channels: Sequence[str]
+) -> dict[str, tuple[int, str]]:
+    """Contacts per channel for cost per contact, with their source: a registered (typed) volume wins;
+    a channel without one takes the contact centre's count, if any. In the order of `channels`."""
+    volumes: dict[str, tuple[int, str]] = {}
+    for channel in channels:
+        if channel in typed:
+            volumes[channel] = (typed[channel], TYPED)
+        elif counted.get(channel):
+            volumes[channel] = (counted[channel], CONTACT_CENTRE)
+    return volumes

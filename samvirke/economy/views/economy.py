@@ -18,7 +18,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from samvirke.contact.selectors import staffed_hours_by_municipality
+from samvirke.contact.selectors import handled_contacts_by_channel, staffed_hours_by_municipality
 from samvirke.directory.models import Fellesskab, Municipality
 from samvirke.directory.selectors import the_fellesskab
 from samvirke.economy import access
@@ -32,7 +32,13 @@ from samvirke.economy.actions.invoicing import (
 )
 from samvirke.economy.forms import ContactVolumeForm, EconomySettingsForm, ScenarioForm
 from samvirke.economy.invoice_exports import invoices_workbook
-from samvirke.economy.lib.balance import band_weeks, cost_per_contact, hour_balance
+from samvirke.economy.lib.balance import (
+    VOLUME_SOURCE_DA,
+    band_weeks,
+    contact_volumes,
+    cost_per_contact,
+    hour_balance,
+)
 from samvirke.economy.lib.fees import (
     EconomyInputError,
     EconomyParams,
@@ -363,14 +369,19 @@ def contact_cost(request: HttpRequest) -> HttpResponse:
             return redirect(f"/oekonomi/kontaktpris/?aar={year}")
     economy = economy_for_year(fellesskab, year)
     volumes = list(ContactVolume.objects.filter(fellesskab=fellesskab, year=year))
+    counted = handled_contacts_by_channel(
+        dt.datetime(year, 1, 1, tzinfo=LOCAL), dt.datetime(year + 1, 1, 1, tzinfo=LOCAL)
+    )
+    chosen = contact_volumes({v.channel: v.contacts for v in volumes}, counted, Channel.values)
     result = None
-    if economy is not None and volumes:
+    if economy is not None and chosen:
         result = cost_per_contact(
             economy.result.total.fee,
             economy.result.total.hours_value,
-            {v.channel: v.contacts for v in volumes},
+            {channel: contacts for channel, (contacts, _source) in chosen.items()},
             HUMAN_CHANNELS,
         )
+    sources = {channel: VOLUME_SOURCE_DA[source] for channel, (_contacts, source) in chosen.items()}
     labels = dict(Channel.choices)
     return render(
         request,
@@ -382,6 +393,7 @@ def contact_cost(request: HttpRequest) -> HttpResponse:
             "volumes": volumes,
             "result": result,
             "labels": labels,
+            "sources": sources,
             "form": form,
             "can_manage": access.can_manage_economy(request.user),
         },
