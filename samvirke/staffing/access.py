@@ -2,7 +2,11 @@
 
 - everyone in the fællesskab reads the rota (agents need to know their municipality's shifts);
 - the secretariat builds, publishes and swaps shifts;
-- a coordinator's calendar feed and Excel are for its own municipality; the secretariat's for any.
+- a coordinator's calendar feed and Excel are for its own municipality; the secretariat's for any;
+- a member's coordinator swaps that member's shifts with another member (as agreed between them), and so does
+  the secretariat for any member;
+- an agent's calendar subscription is a secret link (a token, no login): the agent sees it, and so do the
+  secretariat and the agent's own coordinator.
 """
 
 from __future__ import annotations
@@ -10,9 +14,12 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.utils.crypto import constant_time_compare, salted_hmac
 
 from samvirke.directory.access import belongs_to_fellesskab, is_secretariat
-from samvirke.directory.models import Municipality, Role
+from samvirke.directory.models import Municipality, Person, Role
+
+AGENT_FEED_SALT = "samvirke.staffing.access.agent_feed"
 
 
 def can_view_rota(user: Any) -> bool:
@@ -39,3 +46,48 @@ def can_view_member_shifts(user: Any, municipality: Municipality) -> bool:
     if user.role in (Role.SECRETARIAT, Role.REGION_STAFF):
         return user.role == Role.SECRETARIAT or municipality.region_id == user.region_id
     return bool(user.municipality_id == municipality.id)
+
+
+def can_swap_for(user: Any, municipality: Municipality) -> bool:
+    if not can_view_rota(user):
+        return False
+    if can_plan(user):
+        return True
+    return bool(user.role == Role.COORDINATOR and user.municipality_id == municipality.id)
+
+
+def require_swap_for(user: Any, municipality: Municipality) -> None:
+    if not can_swap_for(user, municipality):
+        raise PermissionDenied("Kun kommunens koordinator og sekretariatet bytter kommunens vagter.")
+
+
+def agent_feed_token(person: Person) -> str:
+    """`<id>-<hmac>`, made like Django's PasswordResetTokenGenerator: an HMAC (SECRET_KEY, a salt of its own)
+    over the person's id and password hash, so nothing is stored and a new password revokes the old link."""
+    digest = salted_hmac(AGENT_FEED_SALT, f"{person.pk}:{person.password}", algorithm="sha256").hexdigest()[::2]
+    return f"{person.pk}-{digest}"
+
+
+def agent_by_feed_token(token: str) -> Person | None:
+    """The agent a feed token belongs to, or None for a wrong, revoked or no longer valid one."""
+    pk, _, digest = token.partition("-")
+    if not pk.isdigit() or not digest:
+        return None
+    person = Person.objects.filter(pk=int(pk), is_active=True).first()
+    if person is None or not constant_time_compare(agent_feed_token(person), token):
+        return None
+    return person if can_view_rota(person) else None
+
+
+def can_see_agent_feed(user: Any, agent: Person) -> bool:
+    if not can_view_rota(user):
+        return False
+    if user.pk == agent.pk:
+        return True
+    if is_secretariat(user):
+        return True
+    return bool(
+        user.role == Role.COORDINATOR
+        and user.municipality_id is not None
+        and user.municipality_id == agent.municipality_id
+    )

@@ -445,23 +445,139 @@ def do_publish_rota(actor: Any, rota: Rota) -> Rota:
     return locked
 
 
+@dataclass(frozen=True)
+class SwapResult:
+    """The shifts that changed hands (each now with its receiving member and agent, or none) and warnings in
+    Danish, e.g. a member that ends up outside its weekly band."""
+
+    shifts: tuple[Shift, ...]
+    warnings: tuple[str, ...]
+
+
+def _is_active_member(rota: Rota, municipality: Municipality) -> bool:
+    return (
+        Membership.objects.filter(fellesskab=rota.fellesskab, municipality=municipality)
+        .exclude(status__in=[MembershipStatus.PROSPECTIVE, MembershipStatus.LEFT])
+        .exists()
+    )
+
+
+def _overlapping(agent: Person, shift: Shift, moving: list[int]) -> Shift | None:
+    """The agent's other shift (in any week) that overlaps `shift`, leaving out the shifts being moved."""
+    return (
+        Shift.objects.filter(agent=agent, starts_at__lt=shift.ends_at, ends_at__gt=shift.starts_at)
+        .exclude(pk__in=moving)
+        .first()
+    )
+
+
+def _free_agent(shift: Shift, moving: list[int], taken: list[tuple[Person, Shift]]) -> Person | None:
+    """One of the receiving member's agents who is free for the whole shift: the one with the fewest hours in
+    the week so far (ties by username), as the rota builder hands out shifts; None if nobody is free."""
+    candidates = Person.objects.filter(municipality_id=shift.municipality_id, role=Role.AGENT, is_active=True)
+    hours: dict[int, float] = {}
+    for agent_id, starts_at, ends_at in (
+        Shift.objects.filter(rota_id=shift.rota_id, agent__in=candidates)
+        .exclude(pk__in=moving)
+        .values_list("agent_id", "starts_at", "ends_at")
+    ):
+        hours[agent_id] = hours.get(agent_id, 0.0) + (ends_at - starts_at).total_seconds() / 3600
+    free = [
+        agent
+        for agent in candidates
+        if _overlapping(agent, shift, moving) is None
+        and not any(a.pk == agent.pk and s.starts_at < shift.ends_at and s.ends_at > shift.starts_at for a, s in taken)
+    ]
+    return min(free, key=lambda a: (hours.get(a.pk, 0.0), a.username), default=None)
+
+
+def _hours_da(hours: float) -> str:
+    return f"{hours:.1f}".replace(".", ",")
+
+
+def _band_warnings(rota: Rota, municipalities: list[Municipality]) -> list[str]:
+    """A sentence per member whose scheduled hours in the week now fall outside its band (from the rota's
+    report, so the same band the page shows)."""
+    bands = {row["kommunekode"]: row for row in rota.report.get("members", [])}
+    warnings = []
+    for municipality in municipalities:
+        band = bands.get(municipality.code)
+        if band is None:
+            continue
+        hours = sum(s.hours for s in rota.shifts.filter(municipality=municipality))
+        if not band["band_min"] - 1e-9 <= hours <= band["band_max"] + 1e-9:
+            warnings.append(
+                f"{municipality.name} har nu {_hours_da(hours)} timer i ugen, uden for båndet "
+                f"{band['band_min']:.0f}–{band['band_max']:.0f} timer."
+            )
+    return warnings
+
+
 @transaction.atomic
-def do_swap_shift(actor: Any, shift_id: int, to: Municipality) -> Shift:
-    """Move a shift to another member (a swap between members); the hour balances follow from the shifts."""
+def do_swap_shift(
+    actor: Any,
+    shift_id: int,
+    to: Municipality,
+    other_shift_id: int | None = None,
+    taker: Person | None = None,
+) -> SwapResult:
+    """Swap shifts between two members of the same week: `shift` goes to `to`, and — in an exchange — `to`'s
+    `other_shift` comes back. Without `other_shift_id` it is a one-way hand-over. Each moved shift gets one of
+    its receiving member's agents who is free then (`taker`, if given, takes the shift that comes back), or
+    none ("ikke fordelt"). Warns when a member ends up outside its weekly band; refuses only what would give
+    one agent two shifts at once. The hour balances follow from the shifts."""
     shift = Shift.objects.select_for_update().select_related("rota", "municipality").filter(pk=shift_id).first()
     if shift is None:
         raise StaffingError("Vagten findes ikke.")
-    if (
-        not Membership.objects.filter(fellesskab=shift.rota.fellesskab, municipality=to)
-        .exclude(status__in=[MembershipStatus.PROSPECTIVE, MembershipStatus.LEFT])
-        .exists()
-    ):
+    rota = shift.rota
+    if not _is_active_member(rota, to):
         raise StaffingError(f"{to.name} er ikke aktivt medlem og kan ikke overtage vagter.")
     if shift.municipality_id == to.pk:
         raise StaffingError(f"Vagten er allerede {to.name}s.")
     giver = shift.municipality
+    other = None
+    if other_shift_id is not None:
+        other = Shift.objects.select_for_update().filter(pk=other_shift_id, rota=rota, municipality=to).first()
+        if other is None:
+            raise StaffingError(f"Den anden vagt findes ikke blandt {to.name}s vagter i samme uge.")
+    elif taker is not None:
+        raise StaffingError("Der er ingen vagt at give en agent, når vagten kun overdrages.")
+    if taker is not None and (taker.municipality_id != giver.pk or taker.role != Role.AGENT or not taker.is_active):
+        raise StaffingError(f"{taker.get_full_name() or taker.username} er ikke agent i {giver.name}.")
+
+    moving = [shift.pk] + ([other.pk] if other else [])
+    previous = {s.pk: s.agent_id for s in [shift, other] if s is not None}
+    taken: list[tuple[Person, Shift]] = []
     shift.municipality = to
-    shift.agent = None  # the new member puts one of its own agents on it
-    shift.save(update_fields=["municipality", "agent"])
-    record(actor, "staffing.swap_shift", shift, {"from": giver.code, "to": to.code})
-    return shift
+    shift.agent = _free_agent(shift, moving, taken)
+    if shift.agent is not None:
+        taken.append((shift.agent, shift))
+    if other is not None:
+        other.municipality = giver
+        if taker is not None:
+            clash = _overlapping(taker, other, moving)
+            if clash is not None or any(a.pk == taker.pk for a, _ in taken):
+                raise StaffingError(
+                    f"{taker.get_full_name() or taker.username} har allerede en vagt på det tidspunkt; "
+                    "vælg en anden agent eller lad Samvirke finde en ledig."
+                )
+            other.agent = taker
+        else:
+            other.agent = _free_agent(other, moving, taken)
+    moved = [s for s in (shift, other) if s is not None]
+    for moved_shift in moved:
+        moved_shift.save(update_fields=["municipality", "agent"])
+    warnings = _band_warnings(rota, [giver, to])
+    record(
+        actor,
+        "staffing.swap_shift",
+        shift,
+        {
+            "from": giver.code,
+            "to": to.code,
+            "exchanged_for": other.pk if other else None,
+            "agents": {str(s.pk): [previous[s.pk], s.agent_id] for s in moved},
+            "warnings": warnings,
+        },
+    )
+    return SwapResult(tuple(moved), tuple(warnings))

@@ -6,6 +6,7 @@ app_name = "staffing"
 urlpatterns = [
     path("", views.index, name="index"),
     path("kalender/<int:code>.ics", views.member_calendar, name="calendar"),
+    path("kalender/agent/<str:token>.ics", views.agent_feed, name="agent_feed"),
     path("mine-vagter.ics", views.my_calendar, name="my_calendar"),
     path("<str:week>/", views.rota_detail, name="rota"),
     path("<str:week>/offentliggoer/", views.publish, name="publish"),

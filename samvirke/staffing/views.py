@@ -16,14 +16,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
-from samvirke.directory.models import Municipality, Person
+from samvirke.directory.models import Municipality, Person, Role
 from samvirke.directory.selectors import the_fellesskab
 from samvirke.staffing import access, actions
+from samvirke.staffing.lib.calendar import CalendarEntry, WeekCalendar, clock, entry_for, week_calendar
 from samvirke.staffing.lib.planning import LOCAL, interval_moment, monday_of, scheduled_per_interval
 from samvirke.staffing.lib.rota import Interval
 from samvirke.staffing.models import Rota, RotaStatus, Shift
@@ -84,6 +86,7 @@ def index(request: HttpRequest) -> HttpResponse:
             else:
                 messages.success(request, f"Vagtplanen for {_week_label(rota.week_start)} er bygget.")
                 return redirect("staffing:rota", week=rota.week_start.isoformat())
+    feed_url = _feed_url(request, cast(Person, request.user)) if _is_agent(request.user) else None
     return render(
         request,
         "staffing/index.html",
@@ -91,6 +94,8 @@ def index(request: HttpRequest) -> HttpResponse:
             "form": form,
             "rotas": [(r, _week_label(r.week_start)) for r in Rota.objects.all()[:30]],
             "can_plan": access.can_plan(request.user),
+            "feed_url": feed_url,
+            "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed_url else None,
         },
         status=400 if form.errors else 200,
     )
@@ -106,7 +111,7 @@ def rota_detail(request: HttpRequest, week: str) -> HttpResponse:
     access.require_view_rota(request.user)
     rota = _rota(week)
     intervals = _intervals(rota)
-    shifts = list(rota.shifts.select_related("municipality"))
+    shifts = list(rota.shifts.select_related("municipality", "agent"))
     scheduled = scheduled_per_interval(intervals, [(s.starts_at, s.ends_at) for s in shifts], rota.week_start)
     peak = max([*rota.requirement, *scheduled, 1])
     chart = [
@@ -120,11 +125,19 @@ def rota_detail(request: HttpRequest, week: str) -> HttpResponse:
         }
         for i, need, have in zip(intervals, rota.requirement, scheduled, strict=True)
     ]
-    # The calendar: rows are the times of day, columns the open weekdays.
+    # The counts table: rows are the times of day, columns the open weekdays.
     days = sorted({i.weekday for i in intervals})
     times = sorted({i.start for i in intervals})
     cell = {(i.weekday, i.start): c for i, c in zip(intervals, chart, strict=True)}
     calendar = [(t, [cell.get((d, t)) for d in days]) for t in times]
+    week_grid = _week_calendar(
+        intervals,
+        [
+            entry_for(s.pk, *_local(s), s.municipality.name, _agent_name(s.agent), unassigned=s.agent is None)
+            for s in shifts
+        ],
+        {(i.weekday, i.start.hour * 60 + i.start.minute): c for i, c in zip(intervals, chart, strict=True)},
+    )
     hours_by_member: dict[int, float] = defaultdict(float)
     evening_by_member: dict[int, float] = defaultdict(float)
     for shift in shifts:
@@ -155,6 +168,7 @@ def rota_detail(request: HttpRequest, week: str) -> HttpResponse:
             "chart": chart,
             "days": [WEEKDAYS[d] for d in days],
             "calendar": calendar,
+            "week": week_grid,
             "members": members,
             "total_required": sum(rota.requirement) / 2,
             "total_scheduled": sum(scheduled) / 2,
@@ -163,8 +177,57 @@ def rota_detail(request: HttpRequest, week: str) -> HttpResponse:
             "summary_problems": [p for p in rota.report.get("problems", []) if not _is_interval_line(p)],
             "interval_problems": [p for p in rota.report.get("problems", []) if _is_interval_line(p)],
             "can_plan": access.can_plan(request.user),
+            "is_agent": _is_agent(request.user),
         },
     )
+
+
+def _local(shift: Shift) -> tuple[dt.datetime, dt.datetime]:
+    return shift.starts_at.astimezone(LOCAL), shift.ends_at.astimezone(LOCAL)
+
+
+def _agent_name(agent: Person | None) -> str:
+    return (agent.get_full_name() or agent.get_username()) if agent is not None else "ikke fordelt"
+
+
+def _shift_label(shift: Shift) -> str:
+    """ "Mandag 08.30–11.00 (Hanne Olsen)": a shift in a swap form's list."""
+    start, end = _local(shift)
+    return f"{WEEKDAYS[start.weekday()]} {start:%H.%M}–{end:%H.%M} ({_agent_name(shift.agent)})"
+
+
+def _is_agent(user: Any) -> bool:
+    return bool(access.can_view_rota(user) and user.role == Role.AGENT)
+
+
+def _feed_url(request: HttpRequest, agent: Person) -> str:
+    path = reverse("staffing:agent_feed", kwargs={"token": access.agent_feed_token(agent)})
+    return request.build_absolute_uri(path)
+
+
+def _week_calendar(
+    intervals: list[Interval], entries: list[CalendarEntry], cells: dict[tuple[int, int], Any]
+) -> dict[str, Any]:
+    """The week calendar for the template: the grid from lib/calendar.py, the day names, and each half hour's
+    background (closed, or short of agents according to the chart's cells)."""
+    grid: WeekCalendar = week_calendar(
+        [(i.weekday, i.start.hour * 60 + i.start.minute, i.minutes) for i in intervals], entries
+    )
+    slots = []
+    for slot in grid.slots:
+        c = cells.get((slot.weekday, slot.start))
+        title = f"{WEEKDAYS[slot.weekday]} {clock(slot.start)}"
+        if c is not None:
+            title += f": planlagt {c['scheduled']}, behov {c['required']}"
+        elif not slot.open:
+            title += ": lukket"
+        slots.append({"slot": slot, "short": bool(c and c["short"]), "title": title})
+    return {
+        "grid": grid,
+        "days": [(day, WEEKDAYS[day.weekday]) for day in grid.days],
+        "times": [(row, clock(minute)) for row, minute in grid.times],
+        "slots": slots,
+    }
 
 
 def _is_interval_line(problem: str) -> bool:
@@ -185,10 +248,45 @@ def member_shifts(request: HttpRequest, week: str, code: int) -> HttpResponse:
     municipality = _member(code)
     if not access.can_view_member_shifts(request.user, municipality):
         access.require_plan(request.user)
-    shifts = rota.shifts.filter(municipality=municipality).select_related("agent")
-    members = Municipality.objects.filter(
-        code__in=[row["kommunekode"] for row in rota.report.get("members", [])]
-    ).exclude(pk=municipality.pk)
+    shifts = list(rota.shifts.filter(municipality=municipality).select_related("agent"))
+    band = next((r for r in rota.report.get("members", []) if r["kommunekode"] == municipality.code), None)
+    total = sum(s.hours for s in shifts)
+    calendar = _week_calendar(
+        _intervals(rota),
+        [entry_for(s.pk, *_local(s), _agent_name(s.agent), unassigned=s.agent is None) for s in shifts],
+        {},
+    )
+    can_swap = access.can_swap_for(request.user, municipality)
+    others: list[dict[str, Any]] = []
+    if can_swap:
+        other_shifts: dict[int, list[Shift]] = defaultdict(list)
+        for other in rota.shifts.exclude(municipality=municipality).select_related("agent"):
+            other_shifts[other.municipality_id].append(other)
+        members = Municipality.objects.filter(
+            code__in=[row["kommunekode"] for row in rota.report.get("members", [])]
+        ).exclude(pk=municipality.pk)
+        others = [
+            {"municipality": m, "shifts": [(o.pk, _shift_label(o)) for o in other_shifts.get(m.pk, [])]}
+            for m in members.order_by("name")
+        ]
+    agents = list(
+        Person.objects.filter(municipality=municipality, role=Role.AGENT, is_active=True).order_by(
+            "first_name", "last_name", "username"
+        )
+    )
+    hours_by_agent: dict[int, float] = defaultdict(float)
+    for shift in shifts:
+        if shift.agent_id is not None:
+            hours_by_agent[shift.agent_id] += shift.hours
+    agent_rows = [
+        {
+            "agent": agent,
+            "name": _agent_name(agent),
+            "hours": hours_by_agent.get(agent.pk, 0.0),
+            "feed_url": _feed_url(request, agent) if access.can_see_agent_feed(request.user, agent) else None,
+        }
+        for agent in agents
+    ]
     return render(
         request,
         "staffing/member.html",
@@ -197,8 +295,15 @@ def member_shifts(request: HttpRequest, week: str, code: int) -> HttpResponse:
             "week_label": _week_label(rota.week_start),
             "municipality": municipality,
             "shifts": shifts,
-            "total": sum(s.hours for s in shifts),
-            "others": members,
+            "my_shifts": [(s.pk, _shift_label(s)) for s in shifts],
+            "total": total,
+            "band": band,
+            "within_band": band is None or band["band_min"] - 1e-9 <= total <= band["band_max"] + 1e-9,
+            "week": calendar,
+            "others": others,
+            "agents": agent_rows,
+            "show_feeds": any(row["feed_url"] for row in agent_rows),
+            "can_swap": can_swap,
             "can_plan": access.can_plan(request.user),
         },
     )
@@ -213,28 +318,74 @@ def publish(request: HttpRequest, week: str) -> HttpResponse:
     return redirect("staffing:rota", week=rota.week_start.isoformat())
 
 
+def _posted_id(request: HttpRequest, name: str) -> int | None:
+    """A posted id: None when the field is empty, 0 (matches nothing) when it is not a number."""
+    value = request.POST.get(name, "").strip()
+    if not value:
+        return None
+    return int(value) if value.isdigit() else 0
+
+
 @login_required
 @require_POST
 def swap(request: HttpRequest, week: str, code: int) -> HttpResponse:
-    access.require_plan(request.user)
+    """Exchange one of this member's shifts for one of another member's (kind=bytte), or hand one over
+    (kind=overdrag). Bad ids get a message and change nothing."""
     rota = _rota(week)
-    target = Municipality.objects.filter(code=request.POST.get("to", "0") or 0).first()
-    try:
-        shift_id = int(request.POST.get("shift", ""))
-    except ValueError:
-        shift_id = 0
-    if target is None or not rota.shifts.filter(pk=shift_id).exists():
-        messages.error(request, "Vælg en vagt og en kommune, der skal overtage den.")
-    else:
+    municipality = _member(code)
+    access.require_swap_for(request.user, municipality)
+    kind = request.POST.get("kind", "")
+    shift_id = _posted_id(request, "shift")
+    other_id = _posted_id(request, "other_shift")
+    to_code = _posted_id(request, "to")
+    taker_id = _posted_id(request, "taker")
+    shift = rota.shifts.filter(pk=shift_id or 0, municipality=municipality).first()
+    other = (
+        rota.shifts.filter(pk=other_id or 0).exclude(municipality=municipality).select_related("municipality").first()
+    )
+    target = other.municipality if other is not None else Municipality.objects.filter(code=to_code or 0).first()
+    taker = Person.objects.filter(pk=taker_id).first() if taker_id else None
+    error = None
+    if kind not in ("bytte", "overdrag"):
+        error = "Vælg, om vagterne skal byttes, eller om vagten kun skal overdrages."
+    elif shift is None:
+        error = f"Vælg en af {municipality.name}s vagter i ugen."
+    elif kind == "bytte" and other is None:
+        error = "Vælg den vagt fra et andet medlem, der skal byttes med."
+    elif kind == "bytte" and to_code and target is not None and target.code != to_code:
+        error = "Den valgte vagt hører ikke til det valgte medlem."
+    elif kind == "overdrag" and (target is None or other_id is not None):
+        error = "Vælg kun det medlem, der overtager vagten, når den overdrages."
+    elif taker_id and taker is None:
+        error = "Den valgte agent findes ikke."
+    if error is None and shift is not None and target is not None:
         try:
-            shift = actions.do_swap_shift(request.user, shift_id, target)
-        except actions.StaffingError as exc:
-            messages.error(request, str(exc))
-        else:
-            messages.success(
-                request, f"Vagten {shift.starts_at.astimezone(LOCAL):%a %H.%M} er flyttet til {target.name}."
+            result = actions.do_swap_shift(
+                request.user, shift.pk, target, other.pk if kind == "bytte" and other else None, taker
             )
+        except actions.StaffingError as exc:
+            error = str(exc)
+        else:
+            messages.success(request, _swap_sentence(result, municipality, target))
+            for warning in result.warnings:
+                messages.warning(request, warning)
+    if error is not None:
+        messages.error(request, error)
     return redirect("staffing:member", week=week, code=code)
+
+
+def _swap_sentence(result: actions.SwapResult, giver: Municipality, receiver: Municipality) -> str:
+    def described(shift: Shift) -> str:
+        start, end = _local(shift)
+        return f"{WEEKDAYS[start.weekday()].lower()} {start:%H.%M}–{end:%H.%M} ({_agent_name(shift.agent)})"
+
+    mine, *theirs = result.shifts
+    if theirs:
+        return (
+            f"Byttet: {receiver.name} har nu vagten {described(mine)}, "
+            f"og {giver.name} har nu vagten {described(theirs[0])}."
+        )
+    return f"Vagten {described(mine)} er overdraget til {receiver.name}."
 
 
 @login_required
@@ -246,8 +397,8 @@ def export_xlsx(request: HttpRequest, week: str) -> HttpResponse:
     sheet = workbook.active
     assert sheet is not None  # a new Workbook always has one sheet
     sheet.title = "Vagter"
-    sheet.append(["Kommune", "Kommunekode", "Dag", "Fra", "Til", "Timer", "Aften/fredag"])
-    for shift in rota.shifts.select_related("municipality"):
+    sheet.append(["Kommune", "Kommunekode", "Dag", "Fra", "Til", "Timer", "Aften/fredag", "Agent"])
+    for shift in rota.shifts.select_related("municipality", "agent"):
         if not access.can_view_member_shifts(request.user, shift.municipality) and not access.can_plan(request.user):
             continue
         start, end = shift.starts_at.astimezone(LOCAL), shift.ends_at.astimezone(LOCAL)
@@ -260,6 +411,7 @@ def export_xlsx(request: HttpRequest, week: str) -> HttpResponse:
                 f"{end:%H:%M}",
                 shift.hours,
                 "ja" if shift.evening else "nej",
+                _agent_name(shift.agent),
             ]
         )
     needs = workbook.create_sheet("Behov")
@@ -276,6 +428,20 @@ def export_xlsx(request: HttpRequest, week: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="vagtplan-{rota.week_start}.xlsx"'
     return response
+
+
+def _fold(line: str) -> str:
+    """RFC 5545 §3.1: lines of at most 75 octets, continued on the next line after a space."""
+    parts: list[str] = []
+    current = b""
+    for char in line:
+        encoded = char.encode()
+        if len(current) + len(encoded) > (75 if not parts else 74):
+            parts.append(current.decode())
+            current = b""
+        current += encoded
+    parts.append(current.decode())
+    return "\r\n ".join(parts)
 
 
 def _ics_text(text: str) -> str:
@@ -303,6 +469,22 @@ def my_calendar(request: HttpRequest) -> HttpResponse:
     return _calendar(Shift.objects.filter(agent=person), f"Mine hotlinevagter ({name})", f"mine-vagter-{name}.ics")
 
 
+@require_GET
+def agent_feed(request: HttpRequest, token: str) -> HttpResponse:
+    """An agent's published shifts for a calendar app to subscribe to: no session, the token is the key (see
+    access.agent_feed_token; a new password gives a new token). A wrong token is a plain 404."""
+    agent = access.agent_by_feed_token(token)
+    if agent is None:
+        raise Http404("Ukendt kalender.")
+    name = agent.get_full_name() or agent.get_username()
+    response = _calendar(
+        Shift.objects.filter(agent=agent), f"Hotlinevagter ({name})", f"vagter-{agent.get_username()}.ics"
+    )
+    response["Content-Disposition"] = f'inline; filename="vagter-{agent.get_username()}.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
 def _calendar(shifts: Any, title: str, filename: str) -> HttpResponse:
     since = timezone.now() - dt.timedelta(weeks=4)
     shifts = (
@@ -316,7 +498,12 @@ def _calendar(shifts: Any, title: str, filename: str) -> HttpResponse:
         "VERSION:2.0",
         "PRODID:-//Samvirke//Vagtplan//DA",
         "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
         f"X-WR-CALNAME:{_ics_text(title)}",
+        "X-WR-TIMEZONE:Europe/Copenhagen",
+        # How often a subscribing calendar app should fetch the feed again (a swap shows up within the hour).
+        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
+        "X-PUBLISHED-TTL:PT1H",
     ]
     for shift in shifts:
         municipality = shift.municipality
@@ -330,6 +517,7 @@ def _calendar(shifts: Any, title: str, filename: str) -> HttpResponse:
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")
-    response = HttpResponse("\r\n".join(lines) + "\r\n", content_type="text/calendar; charset=utf-8")
+    text = "".join(_fold(line) + "\r\n" for line in lines)
+    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
