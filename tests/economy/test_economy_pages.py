@@ -320,10 +320,12 @@ def test_a_coordinator_cannot_register_contact_volumes(model_2025: EconomySettin
 
 def _contact(number: int, channel: str, answered: dt.datetime | None) -> None:
     offered = answered or dt.datetime(2025, 6, 2, 10, tzinfo=ZoneInfo("Europe/Copenhagen"))
+    queue = Queue.objects.order_by("pk").first()
+    assert queue is not None  # the migrations load the queues
     Contact.objects.create(
         channel=channel,
         external_id=f"test-{number}",
-        queue=Queue.objects.first(),
+        queue=queue,
         municipality_source="unknown",
         offered_at=offered,
         answered_at=answered,
