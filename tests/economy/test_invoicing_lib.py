@@ -133,3 +133,17 @@ def test_a_member_removed_after_invoicing_gets_a_credit_note_only() -> None:
     plan = reconcile([], issued)
     assert [i.invoice_id for i in plan.to_credit] == [7]
     assert plan.to_issue == []
+
+
+def test_under_a_budget_the_explanation_gives_the_share_of_the_budget_not_population_times_price() -> None:
+    members = [member(), member(253, "Greve", 52157)]
+    holbaek, greve = plan_year(2025, members, EconomyParams(budget=Decimal("100000")))
+    # 100,000 kr. × 73,767 / 125,924 = 58,580.57 kr. (largest remainder); the implied price 0.7941 kr. would
+    # give 73,767 × 0.7941 = 58,578.37 kr., so "× price" would not explain the fee
+    assert holbaek.amount == Decimal("58580.57")
+    assert holbaek.explanation.startswith(
+        "Driftsbidrag 2025: andel af budget 100.000,00 kr.: 73.767 indbyggere (2024, seed 000) / "
+        "125.924 indbyggere i alt (største rest) = 58.580,57 kr. for et helt år."
+    )
+    assert "kr. pr. borger" not in holbaek.explanation
+    assert greve.amount + holbaek.amount == Decimal("100000.00")

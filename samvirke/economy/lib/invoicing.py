@@ -176,7 +176,9 @@ def _planned(
 def plan_year(year: int, members: list[BillableMember], params: EconomyParams) -> list[PlannedInvoice]:
     """The invoices for `year`: one per member and payer, amounts prorated by days and rounded half up.
 
-    The full-year fee comes from the fee model (spec hotline-economy.md) over the members billed this year.
+    The full-year fee comes from the fee model (spec hotline-economy.md) over the members billed this year;
+    under a budget the explanation says it is the member's share of the budget by population (largest
+    remainder), since population × the implied 4-decimal price need not give the fee.
     A member's share of it is fee × member days / days in the year; the region's part is fee × pilot days /
     days in the year; the municipality pays the rest, so the two parts add up to the member's share.
     """
@@ -200,11 +202,20 @@ def plan_year(year: int, members: list[BillableMember], params: EconomyParams) -
         member_share = round_half_up(Fraction(fee) * member_days / days_in_year, 2)
         region_share = round_half_up(Fraction(fee) * pilot_days / days_in_year, 2)
         municipality_share = member_share - region_share
-        basis_text = (
-            f"Driftsbidrag {year}: {_thousands(member.population)} indbyggere ({member.population_year}, "
-            f"{member.population_source}) × {str(price).replace('.', ',')} kr. pr. borger = {_kr(fee)} "
-            "for et helt år."
+        population_text = (
+            f"{_thousands(member.population)} indbyggere ({member.population_year}, {member.population_source})"
         )
+        if params.budget is not None:
+            # The fee is a share of the budget (largest remainder), not population × the implied price.
+            basis_text = (
+                f"Driftsbidrag {year}: andel af budget {_kr(params.budget)}: {population_text} / "
+                f"{_thousands(economy.total.population)} indbyggere i alt (største rest) = {_kr(fee)} for et helt år."
+            )
+        else:
+            basis_text = (
+                f"Driftsbidrag {year}: {population_text} × {str(price).replace('.', ',')} kr. pr. borger = "
+                f"{_kr(fee)} for et helt år."
+            )
 
         if pilot is not None and pilot_days > 0:
             planned.append(
