@@ -623,3 +623,56 @@ def test_deleting_needs_the_confirmation(holbaek_case: BusinessCase, secretariat
     response = client.post(f"{BASE}{holbaek_case.pk}/slet/", {"confirm": "on"})
     assert response.status_code == 302 and response["Location"] == BASE
     assert BusinessCase.objects.count() == 0
+
+
+# --- reconciling an overview on the portfolio page ----------------------------------------------------
+
+
+def overview_upload(content: bytes | None = None) -> SimpleUploadedFile:
+    data = (CASES_DIR / "overview.json").read_bytes() if content is None else content
+    return SimpleUploadedFile("overview.json", data, content_type="application/json")
+
+
+def test_the_portfolio_reconciles_the_seeds_overview_with_the_demo_cases(secretariat: Person):
+    from samvirke.economy.demo_business_cases import load_demo_business_cases
+
+    load_demo_business_cases(secretariat, Municipality.objects.get(code=HOLBAEK))
+    before = AuditEntry.objects.count()
+    response = client_for(secretariat).post(f"{BASE}portefoelje/{HOLBAEK}/", {"oversigt": overview_upload()})
+    assert response.status_code == 200
+    found = {
+        (d["proposal"].split()[0], d["row"], d["year"]): (d["overview"], d["case_value"], d["case_rounded"])
+        for d in response.context["reconciliation"]["proposal_differences"]
+    }
+    assert len(found) == 15
+    assert found[("CSC", "Netto", 2018)] == ("-5.100", "-5.000", "-5.000")
+    assert found[("Online", "Investering", 2017)] == ("600", "449", "400")
+    page = response.content.decode()
+    assert "Forskelle mellem oversigten og casene (15)" in page
+    assert "Online støtte- og hjemmepleje via skærmbesøg = Online syge- og hjemmepleje med skærmbesøg" in page
+    assert AuditEntry.objects.count() == before  # a reconciliation writes nothing
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"{nope", "JSON-filen kan ikke læses: fejl i linje 1"),
+        (b'{"years": [2016], "areas": []}', "Oversigten skal have mindst ét område i &#x27;areas&#x27;."),
+        (None, "har ingen business case med titlen"),  # Greve's portfolio has none of the overview's cases
+    ],
+)
+def test_a_bad_overview_gets_a_danish_message(greve_coordinator: Person, content: bytes | None, message: str):
+    response = client_for(greve_coordinator).post(f"{BASE}portefoelje/{GREVE}/", {"oversigt": overview_upload(content)})
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert response.context["reconciliation"] is None
+
+
+def test_a_portfolio_without_a_file_asks_for_one(secretariat: Person):
+    response = client_for(secretariat).post(f"{BASE}portefoelje/{HOLBAEK}/", {})
+    assert "Vælg en JSON-fil med porteføljeoversigten." in response.content.decode()
+
+
+def test_another_municipalitys_coordinator_cannot_reconcile_holbaeks_portfolio(greve_coordinator: Person):
+    response = client_for(greve_coordinator).post(f"{BASE}portefoelje/{HOLBAEK}/", {"oversigt": overview_upload()})
+    assert response.status_code == 403

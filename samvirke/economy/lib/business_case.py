@@ -714,6 +714,16 @@ def reconcile_portfolio(overview: PortfolioOverview, cases: Sequence[BusinessCas
     return PortfolioReconciliation(tuple(proposal_differences), tuple(sum_differences), missing)
 
 
+def renamed_proposals(overview: PortfolioOverview) -> list[dict[str, str]]:
+    """Proposals whose label in the overview differs from their case's title (seed 004 renames case 1)."""
+    return [
+        {"proposal": proposal.label, "case_title": proposal.case_title}
+        for area in overview.areas
+        for proposal in area.proposals
+        if _normal_title(proposal.label) != _normal_title(proposal.case_title)
+    ]
+
+
 def reconciliation_to_json_dict(reconciliation: PortfolioReconciliation) -> dict[str, Any]:
     """A portfolio reconciliation as JSON-ready data (1,000 kr., ints when integral; spec business-case.md)."""
     return {

@@ -21,7 +21,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samvirke.directory.models import Membership, MembershipStatus, Municipality
 from samvirke.economy import access
@@ -33,9 +33,13 @@ from samvirke.economy.lib.business_case import (
     BusinessCaseInputError,
     CaseResult,
     Number,
+    PortfolioOverview,
     case_row_for_years,
     compute_case,
     parse_case,
+    parse_overview,
+    reconcile_portfolio,
+    renamed_proposals,
     round_to_hundred,
     scenario_result,
 )
@@ -158,11 +162,69 @@ def _portfolio_row(values: Sequence[Number]) -> list[dict[str, str]]:
     return cells
 
 
+OVERVIEW_ROWS_DA = {"net": "Netto", "investment": "Investering"}
+
+
+def _read_overview(uploaded: Any) -> PortfolioOverview:
+    """An uploaded portfolio overview (JSON, docs/business-case-format.md), or a Danish BusinessCaseInputError."""
+    if uploaded is None:
+        raise BusinessCaseInputError("Vælg en JSON-fil med porteføljeoversigten.")
+    data = uploaded.read(MAX_UPLOAD_BYTES + 1)
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise BusinessCaseInputError(f"Filen er for stor: højst {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+    try:
+        parsed = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise BusinessCaseInputError("JSON-filen skal være gemt som UTF-8.") from None
+    except json.JSONDecodeError as error:
+        raise BusinessCaseInputError(
+            f"JSON-filen kan ikke læses: fejl i linje {error.lineno}, kolonne {error.colno}."
+        ) from None
+    return parse_overview(parsed)
+
+
+def _reconciliation_context(overview: PortfolioOverview, cases: Sequence[BusinessCase]) -> dict[str, Any]:
+    """The overview reconciled against the municipality's cases (the same lib as `business-case --overview`)."""
+    reconciliation = reconcile_portfolio(overview, [parse_case(actions.case_to_dict(case)) for case in cases])
+    return {
+        "proposal_differences": [
+            {
+                "area": item.area,
+                "proposal": item.proposal,
+                "row": OVERVIEW_ROWS_DA[item.row],
+                "year": item.year,
+                "overview": fmt(item.overview),
+                "case_value": fmt(item.case_value),
+                "case_rounded": fmt(item.case_rounded),
+                "difference": fmt(item.difference),
+            }
+            for item in reconciliation.proposal_differences
+        ],
+        "sum_differences": [
+            {
+                "area": item.area or "I alt",
+                "row": item.row,
+                "year": item.year,
+                "printed": fmt(item.printed),
+                "computed": fmt(item.computed),
+                "difference": fmt(item.printed - item.computed),
+            }
+            for item in reconciliation.sum_differences
+        ],
+        "cases_not_in_overview": reconciliation.cases_not_in_overview,
+        "renamed": renamed_proposals(overview),
+        "proposals": sum(len(area.proposals) for area in overview.areas),
+    }
+
+
 @login_required
-@require_GET
+@require_http_methods(["GET", "POST"])
 def portfolio(request: HttpRequest, code: int) -> HttpResponse:
     """The portfolio overview (seed 004 l.1–82): per area each case's net and investment row, the area sums
-    Nettoeffektivisering and Investeringsbehov and I alt, rounded to 100 with the exact sums beside them."""
+    Nettoeffektivisering and Investeringsbehov and I alt, rounded to 100 with the exact sums beside them.
+
+    A POST with an overview file (JSON) reconciles it against the cases and shows the differences; it
+    changes nothing."""
     municipality = access.access_business_case_portfolio(request.user, code)
     cases = list(
         _cases_with_lines(access.visible_business_cases(request.user).filter(municipality=municipality)).order_by("pk")
@@ -210,10 +272,19 @@ def portfolio(request: HttpRequest, code: int) -> HttpResponse:
                 "investment": _portfolio_row(area["investment"]),
             }
         )
+    reconciliation = None
+    overview_error = ""
+    if request.method == "POST":
+        try:
+            reconciliation = _reconciliation_context(_read_overview(request.FILES.get("oversigt")), cases)
+        except BusinessCaseInputError as error:
+            overview_error = str(error)
     return render(
         request,
         TEMPLATE + "portfolio.html",
         {
+            "reconciliation": reconciliation,
+            "overview_error": overview_error,
             "municipality": municipality,
             "years": years,
             "areas": area_list,

@@ -33,6 +33,7 @@ from samvirke.economy.lib.business_case import (
     parse_overview,
     reconcile_portfolio,
     reconciliation_to_json_dict,
+    renamed_proposals,
     to_json_dict,
 )
 
@@ -144,16 +145,6 @@ def _aligned(rows: list[list[str]], left_columns: int) -> list[str]:
         rendered.append("  ".join(cells).rstrip())
     rendered.insert(1, "  ".join("-" * width for width in widths))
     return rendered
-
-
-def renamed_proposals(overview: PortfolioOverview) -> list[dict[str, str]]:
-    """Proposals whose label in the overview differs from their case's title (seed 004 renames case 1)."""
-    return [
-        {"proposal": proposal.label, "case_title": proposal.case_title}
-        for area in overview.areas
-        for proposal in area.proposals
-        if " ".join(proposal.label.split()).casefold() != " ".join(proposal.case_title.split()).casefold()
-    ]
 
 
 def overview_table(
