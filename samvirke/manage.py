@@ -12,7 +12,16 @@ import sys
 
 def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samvirke.settings")
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
+
+    try:
+        settings.INSTALLED_APPS  # noqa: B018  (imports the settings, which check the environment)
+    except ImproperlyConfigured as error:
+        # A configuration mistake (DEBUG off with the demo key, a bad boolean): one line, not a traceback.
+        sys.stderr.write(f"samvirke: {error}\n")
+        raise SystemExit(1) from None
 
     args = list(sys.argv if argv is None else argv)
     if len(args) > 1 and not args[1].startswith("-"):

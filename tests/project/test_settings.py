@@ -60,3 +60,37 @@ def test_a_bad_boolean_stops_start_up_with_a_clear_message(tmp_path: object, val
     result = start({"DEBUG": value, "SAMVIRKE_VAR_DIR": str(tmp_path)})
     assert result.returncode != 0
     assert "DEBUG must be a boolean" in result.stderr
+
+
+def run_samvirke(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    """The console script as an operator runs it (`samvirke …` is samvirke.manage:main)."""
+    full_env = {
+        k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL", "TELEPHONY_SECRET"}
+    }
+    full_env.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "samvirke.manage", *args], env=full_env, capture_output=True, text=True, timeout=60
+    )
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"DEBUG": "0"}, "samvirke: SECRET_KEY is the public demo key while DEBUG is off."),
+        ({"DEBUG": "maybe"}, "samvirke: DEBUG must be a boolean (1/0, true/false, yes/no, on/off), not 'maybe'"),
+    ],
+)
+def test_the_console_script_refuses_to_start_with_one_line_and_exit_code_1(
+    tmp_path: object, env: dict[str, str], message: str
+) -> None:
+    result = run_samvirke({**env, "SAMVIRKE_VAR_DIR": str(tmp_path)}, "check")
+    assert result.returncode == 1
+    assert result.stderr.startswith(message)
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_the_console_script_starts_with_good_settings(tmp_path: object) -> None:
+    result = run_samvirke({"SAMVIRKE_VAR_DIR": str(tmp_path)}, "check")
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
