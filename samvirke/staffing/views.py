@@ -137,6 +137,7 @@ def rota_detail(request: HttpRequest, week: str) -> HttpResponse:
             for s in shifts
         ],
         {(i.weekday, i.start.hour * 60 + i.start.minute): c for i, c in zip(intervals, chart, strict=True)},
+        mine={s.pk for s in shifts if s.agent_id is not None and s.agent_id == request.user.pk},
     )
     hours_by_member: dict[int, float] = defaultdict(float)
     evening_by_member: dict[int, float] = defaultdict(float)
@@ -206,10 +207,13 @@ def _feed_url(request: HttpRequest, agent: Person) -> str:
 
 
 def _week_calendar(
-    intervals: list[Interval], entries: list[CalendarEntry], cells: dict[tuple[int, int], Any]
+    intervals: list[Interval],
+    entries: list[CalendarEntry],
+    cells: dict[tuple[int, int], Any],
+    mine: set[int] | None = None,
 ) -> dict[str, Any]:
-    """The week calendar for the template: the grid from lib/calendar.py, the day names, and each half hour's
-    background (closed, or short of agents according to the chart's cells)."""
+    """The week calendar for the template: the grid from lib/calendar.py, the day names, each half hour's
+    background (closed, or short of agents according to the chart's cells) and the viewer's own shifts."""
     grid: WeekCalendar = week_calendar(
         [(i.weekday, i.start.hour * 60 + i.start.minute, i.minutes) for i in intervals], entries
     )
@@ -227,6 +231,7 @@ def _week_calendar(
         "days": [(day, WEEKDAYS[day.weekday]) for day in grid.days],
         "times": [(row, clock(minute)) for row, minute in grid.times],
         "slots": slots,
+        "mine": mine or set(),
     }
 
 
@@ -255,6 +260,7 @@ def member_shifts(request: HttpRequest, week: str, code: int) -> HttpResponse:
         _intervals(rota),
         [entry_for(s.pk, *_local(s), _agent_name(s.agent), unassigned=s.agent is None) for s in shifts],
         {},
+        mine={s.pk for s in shifts if s.agent_id is not None and s.agent_id == request.user.pk},
     )
     can_swap = access.can_swap_for(request.user, municipality)
     others: list[dict[str, Any]] = []

@@ -35,7 +35,7 @@ def test_the_rota_page_shows_who_works_when_as_blocks_in_a_week_grid(week: Handm
     assert ">Lørdag</div>" not in html  # closed at weekends
     found = blocks(html)
     assert "09.00–11.00 Køge ikke fordelt" in found
-    assert "09.00–12.00 Holbæk Agent" in found  # the fixed persona's first name is "Agent"
+    assert "09.00–12.00 Holbæk Agent (dig)" in found  # the fixed persona, named "Agent", is the viewer
     assert "12.00–13.00 Holbæk Hanne Andersen" in found
     assert "12.00–14.00 Greve Peter Hansen" in found
     assert len(found) == 6
@@ -60,7 +60,7 @@ def test_shifts_at_the_same_time_are_listed_in_one_block(week: HandmadeRota, sec
 def test_the_member_page_has_the_same_calendar_with_only_its_shifts(week: HandmadeRota, holbaek_agent: Person) -> None:
     html = client_for(holbaek_agent).get(f"/bemanding/{WEEK}/316/").content.decode()
     found = blocks(html)
-    assert sorted(found) == ["09.00–12.00 Agent", "09.00–12.00 Hanne Andersen", "12.00–13.00 Hanne Andersen"]
+    assert sorted(found) == ["09.00–12.00 Agent (dig)", "09.00–12.00 Hanne Andersen", "12.00–13.00 Hanne Andersen"]
     assert 'id="member-total">7,0 timer<' in html and "bånd 5–8 timer" in html
 
 
@@ -74,3 +74,11 @@ def test_the_excel_export_has_the_agent_of_each_shift(week: HandmadeRota, secret
     assert by_start[(253, "2026-11-30 12:00")] == "Peter Hansen"
     assert by_start[(259, "2026-11-30 09:00")] == "ikke fordelt"
     assert len(rows) - 1 == len(week.shifts)
+
+
+def test_an_agent_sees_its_own_shifts_marked_in_the_week(week: HandmadeRota) -> None:
+    second = week.agents["holbaek-2"]
+    html = client_for(second).get(f"/bemanding/{WEEK}/").content.decode()
+    marked = re.findall(r'<li class="wc-shift[^"]* mine" data-shift="(\d+)"', html)
+    assert sorted(map(int, marked)) == sorted([week.shifts["H2"].pk, week.shifts["H3"].pk])
+    assert html.count("(dig)") == 2
