@@ -217,3 +217,46 @@ def test_a_member_behind_its_obligation_gets_more_hours_the_next_week(fellesskab
 
 def before_hours(rota: Rota, code: int) -> float:
     return sum(s.hours for s in rota.shifts.filter(municipality__code=code))
+
+
+# --- many named agents: stage 1 pools them -------------------------------------------------------------------
+
+
+def test_with_many_agents_the_solver_pools_them_and_still_honours_availability_and_hours(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from samvirke.staffing.lib import rota as lib
+
+    monkeypatch.setattr(lib, "EXACT_AGENT_VARIABLES", 0)  # as if there were hundreds of agents
+    intervals = lib.intervals_from_opening_hours({d: [(dt.time(9), dt.time(14))] for d in range(5)})
+    not_friday = tuple(lib.Window(d, dt.time(9), dt.time(14)) for d in range(4))
+    members = (
+        lib.RotaMember(101, "A", 8, 16, 12, agents=(lib.Agent("a1", availability=not_friday), lib.Agent("a2"))),
+        lib.RotaMember(102, "B", 8, 16, 12, agents=(lib.Agent("b1", max_hours=4), lib.Agent("b2"), lib.Agent("b3"))),
+    )
+    problem = lib.RotaProblem(tuple(intervals), (1,) * len(intervals), members, rules=lib.ShiftRules.between(2, 4))
+    result = lib.solve_rota(problem, time_limit_seconds=10)
+    assert result.has_plan and result.coverage_met and result.bands_held
+    assert all(shift.agent_id for shift in result.shifts)  # every shift on a named agent
+    assert not [s for s in result.shifts if s.agent_id == "a1" and s.weekday == 4]
+    assert sum(s.hours for s in result.shifts if s.agent_id == "b1") <= 4
+    for agent in ("a1", "a2", "b1", "b2", "b3"):
+        days = [s.weekday for s in result.shifts if s.agent_id == agent]
+        assert len(days) == len(set(days))  # at most one shift a day
+
+
+def test_the_demo_rota_is_built_and_published_once_for_this_week_and_the_next(fellesskab: Fellesskab) -> None:
+    from samvirke.staffing.demo import load_demo_rota
+
+    holbaek = _agent("agent-holbaek-2")
+    summary = load_demo_rota(fellesskab, TODAY)
+    assert summary.startswith("Vagtplan: uge 48 og uge 49 bygget og offentliggjort")
+    rotas = list(Rota.objects.order_by("week_start"))
+    assert [r.week_start for r in rotas] == [MONDAY_THIS_WEEK, MONDAY_THIS_WEEK + dt.timedelta(weeks=1)]
+    assert all(r.status == RotaStatus.PUBLISHED and r.forecast_source == "60.000 opkald om året" for r in rotas)
+    local = timezone.get_current_timezone()
+    mornings = [s for s in Shift.objects.filter(agent=holbaek)]
+    assert all(s.ends_at.astimezone(local).time() <= dt.time(12) for s in mornings)  # mornings only
+    assert AgentHours.objects.get(person=holbaek).max_hours_per_week == 15
+    assert load_demo_rota(fellesskab, TODAY) == "Vagtplan: 2 uger havde allerede en vagtplan; intet bygget."
+    assert Rota.objects.count() == 2

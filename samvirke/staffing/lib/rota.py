@@ -42,6 +42,12 @@ Stage 2, "fordeling" (who works them; the shifts of stage 1 fixed, so coverage c
   constants once stage 1 has fixed the shifts, so everything is linear with small integer coefficients.
 - a greedy fair deal of the shifts is the starting point (solution hint); the solver improves it.
 
+Many named agents (more than `EXACT_AGENT_VARIABLES` agent × candidate-shift pairs, e.g. 17 members with three
+agents each over 60 opening hours): stage 1 then plans their members like anonymous ones (counts per length,
+capped at what their agents can work, on shifts someone can work), and stage 2 puts the named agents on the
+shifts chosen, starting from a greedy placement; a chosen shift none of them can take stays empty (at the
+shortfall's weight) and shows as a shortfall. Faster by far, not proven optimal for availability.
+
 The anonymous members' counts per type are then dealt out as concrete shifts. `status` is OPTIMAL when both
 stages are proven optimal (optimal for the lexicographic decomposition), FEASIBLE when a time limit stopped one.
 
@@ -780,10 +786,28 @@ class _Prepared:
     usable: dict[tuple[int, int], list[int]]  # (member, agent) → candidate shift indices inside its availability
     agent_max: dict[tuple[int, int], int | None]
     agent_capacity: dict[int, int]  # member → upper bound on its named agents' intervals
+    pooled_agents: bool = False  # many named agents: stage 1 pools their members with the anonymous ones
 
     @property
     def anonymous(self) -> list[int]:
         return [m for m, member in enumerate(self.problem.members) if not member.agents]
+
+    @property
+    def pooled(self) -> list[int]:
+        """The members stage 1 plans by counts of shifts per length (all of them when agents are pooled)."""
+        return list(range(len(self.problem.members))) if self.pooled_agents else self.anonymous
+
+    def staffable(self, s: int) -> bool:
+        """Someone can work candidate shift s: an anonymous member, or a named agent whose availability holds it."""
+        return bool(self.anonymous) or any(s in allowed for allowed in self.usable_sets.values())
+
+    @property
+    def usable_sets(self) -> dict[tuple[int, int], frozenset[int]]:
+        if self._usable_sets is None:
+            self._usable_sets = {key: frozenset(allowed) for key, allowed in self.usable.items()}
+        return self._usable_sets
+
+    _usable_sets: dict[tuple[int, int], frozenset[int]] | None = None
 
 
 def _prepare(problem: RotaProblem) -> _Prepared:
@@ -834,7 +858,15 @@ def _prepare(problem: RotaProblem) -> _Prepared:
         usable=usable,
         agent_max=agent_max,
         agent_capacity=agent_capacity,
+        pooled_agents=sum(len(allowed) for allowed in usable.values()) > EXACT_AGENT_VARIABLES,
     )
+
+
+# Above this many (agent, candidate shift) pairs stage 1 does not give every named agent a boolean per candidate
+# shift (CP-SAT's presolve alone then takes longer than a demo's time limit, e.g. 51 agents × 475 shifts): it
+# plans their members like anonymous ones (capped at what their agents can work, on shifts someone can work), and
+# stage 2 puts the named agents on the shifts chosen. Small problems (a few agents) keep the exact model.
+EXACT_AGENT_VARIABLES = 3_000
 
 
 def _round(value: Fraction) -> int:
@@ -910,13 +942,13 @@ def _coverage_stage(
     model = cp_model.CpModel()
     per_shift: list[list[Any]] = [[] for _ in shifts]
     violations: list[Any] = []
-    anonymous = prep.anonymous
+    anonymous = prep.pooled
     lengths: dict[int, list[Any]] = {}  # shift length → the pooled anonymous shifts of that length
     per_length: dict[int, dict[int, Any]] = {}  # anonymous member → length → how many shifts of that length
     if anonymous:
         high = sum(max(prep.band_min[m], prep.band_max[m]) for m in anonymous)
         for s, shift in enumerate(shifts):
-            if high // shift.length:
+            if high // shift.length and prep.staffable(s):
                 var = model.new_int_var(0, high // shift.length, f"r_{s}")
                 per_shift[s].append(var)
                 lengths.setdefault(shift.length, []).append(var)
@@ -926,13 +958,15 @@ def _coverage_stage(
                 length: model.new_int_var(0, cap // length, f"n_{m}_{length}") for length in lengths if cap // length
             }
             hours = _linear([(length, var) for length, var in per_length[m].items()])
+            if m in prep.agent_capacity:  # pooled named agents: no more than they can work
+                model.add(hours <= prep.agent_capacity[m])
             violations += _soft_band(model, hours, prep.band_min[m], prep.band_max[m], prep.horizon, f"m{m}")
         for length, pooled in lengths.items():
             members_of_length = [per_length[m][length] for m in anonymous if length in per_length[m]]
             model.add(sum(pooled) == sum(members_of_length))
     agents: dict[tuple[int, int], list[tuple[int, Any]]] = {}
     for m, member in enumerate(problem.members):
-        if not member.agents:
+        if not member.agents or prep.pooled_agents:
             continue
         terms = []
         for a in range(len(member.agents)):
@@ -1001,6 +1035,45 @@ def _fair_deal(
     return deal
 
 
+def _agents_hint(
+    prep: _Prepared, worked: Sequence[int], length_hint: Mapping[int, Mapping[int, int]]
+) -> dict[tuple[int, int], list[int]]:
+    """A starting point for stage 2 when stage 1 pooled the named agents: each such member's shifts per length (from
+    stage 1), greedily put on worked shifts its agents can take (availability, no overlap, the daily and weekly
+    limits), the agent with the fewest intervals first."""
+    shifts, rules = prep.shifts, prep.problem.rules
+    left = list(worked)
+    chosen: dict[tuple[int, int], list[int]] = {}
+    for m, member in enumerate(prep.problem.members):
+        if not member.agents:
+            continue
+        wanted = dict(length_hint.get(m, {}))
+        busy: dict[int, set[int]] = {a: set() for a in range(len(member.agents))}
+        starts: dict[int, dict[int, int]] = {a: {} for a in range(len(member.agents))}
+        units = dict.fromkeys(range(len(member.agents)), 0)
+        for s in sorted(range(len(shifts)), key=lambda s: (-shifts[s].length, s)):
+            while left[s] and wanted.get(shifts[s].length, 0) > 0:
+                span = set(range(shifts[s].first, shifts[s].first + shifts[s].length))
+                able = [
+                    a
+                    for a in range(len(member.agents))
+                    if s in prep.usable_sets[m, a]
+                    and not busy[a] & span
+                    and (rules.max_shifts_per_day is None or starts[a].get(shifts[s].day, 0) < rules.max_shifts_per_day)
+                    and (prep.agent_max[m, a] is None or units[a] + shifts[s].length <= (prep.agent_max[m, a] or 0))
+                ]
+                if not able:
+                    break
+                a = min(able, key=lambda a: (units[a], a))
+                chosen.setdefault((m, a), []).append(s)
+                busy[a] |= span
+                starts[a][shifts[s].day] = starts[a].get(shifts[s].day, 0) + 1
+                units[a] += shifts[s].length
+                left[s] -= 1
+                wanted[shifts[s].length] -= 1
+    return chosen
+
+
 def _assignment_stage(
     prep: _Prepared,
     worked: Sequence[int],
@@ -1025,6 +1098,8 @@ def _assignment_stage(
     hours: list[list[tuple[int, Any]]] = [[] for _ in range(n_members)]
     unpop: list[list[tuple[int, Any]]] = [[] for _ in range(n_members)]
     per_type: dict[tuple[int, int], list[Any]] = {key: [] for key in types}
+    if prep.pooled_agents:
+        hint = _agents_hint(prep, worked, length_hint)
     # The hint for the anonymous members: a greedy fair deal of the shifts the named agents leave (see
     # _fair_deal), unless stage 1's counts per length, dealt over the types of that length, hold the bands better.
     left = dict(types)
@@ -1071,8 +1146,16 @@ def _assignment_stage(
     for s, group in per_shift.items():
         if len(group) > worked[s]:
             model.add(sum(group) <= worked[s])
+    unstaffed: list[tuple[int, Any]] = []
     for key, group in per_type.items():
-        model.add(sum(group) == types[key])
+        if prep.pooled_agents:
+            # Stage 1 chose the shifts without the agents' availability: a shift nobody can take stays empty (and
+            # the interval short), at the shortfall's weight.
+            empty = model.new_int_var(0, types[key], f"unstaffed_{key[0]}_{key[1]}")
+            unstaffed.append((key[0], empty))
+            model.add(sum(group) + empty == types[key])
+        else:
+            model.add(sum(group) == types[key])
 
     violations: list[Any] = []
     deviations: list[Any] = []
@@ -1114,6 +1197,7 @@ def _assignment_stage(
                 unfair.append(gap)
     model.minimize(
         weights.band * sum(violations)
+        + weights.shortfall * _linear(unstaffed)
         + weights.target * sum(deviations)
         + weights.share * sum(shares)
         + weights.fairness * fairness
@@ -1175,7 +1259,9 @@ def solve_rota(problem: RotaProblem, time_limit_seconds: float = 30.0, seed: int
             key = (shifts[s].length, prep.shift_unpopular[s])
             for _ in range(count):
                 # The member with most of this type still to place, so a member's shifts spread over the week.
-                m = max(quota, key=lambda member: (quota[member].get(key, 0), -member))
+                m = max(quota, key=lambda member: (quota[member].get(key, 0), -member), default=-1)
+                if m < 0 or quota[m].get(key, 0) <= 0:
+                    break  # nobody can take it (pooled named agents whose availability does not hold it)
                 quota[m][key] -= 1
                 rows.append((m, s, None))
     unit = problem.interval_minutes

@@ -31,6 +31,7 @@ from samvirke.directory.reference_data import ensure_reference_data
 from samvirke.economy.demo import load_demo_economy
 from samvirke.economy.demo_business_cases import load_demo_business_cases
 from samvirke.knowledge.actions import do_load_knowledge
+from samvirke.staffing.demo import load_demo_rota
 
 SJAELLAND = 1085
 HOLBAEK = 316
@@ -58,6 +59,7 @@ class Command(BaseCommand):
         self._seed(options)
         if not options["no_traffic"]:
             self._traffic(options["traffic_calls_per_year"])
+        self.stdout.write(load_demo_rota(Fellesskab.objects.get(slug=demo.FELLESSKAB_SLUG), timezone.localdate()))
         self._print_logins(options)
 
     def _print_logins(self, options: dict[str, Any]) -> None:
