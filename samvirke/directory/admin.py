@@ -8,6 +8,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.db import models, transaction
 from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.html import format_html
 
 from samvirke.audit.actions import record
 from samvirke.directory.models import Fellesskab, HotlineNumber, Membership, Municipality, Person, Region
@@ -55,6 +57,19 @@ class MembershipAdmin(AuditedAdmin):
     list_filter = ["fellesskab", "status"]
     search_fields = ["municipality__name"]
     inlines = [HotlineNumberInline]
+
+    # A status change follows prospective → onboarding → active → left and stamps its dates
+    # (do_change_membership_status); the admin would skip both, so an existing membership's status is changed
+    # only on the municipality's page, and the admin shows where.
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        return ["status", "left_on", "status_changed_where"] if obj is not None else []
+
+    @admin.display(description="Skift status")
+    def status_changed_where(self, obj: Membership) -> str:
+        return format_html(
+            'På <a href="{}">kommunens side</a>, efter reglerne for medlemskabets forløb.',
+            reverse("directory:municipality", args=[obj.municipality.code]),
+        )
 
 
 @admin.register(Fellesskab)
