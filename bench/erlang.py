@@ -1,13 +1,13 @@
 """Samvirke's Erlang C against pyworkforce's ErlangC: the same answers, and at least as fast.
 
-Run:  .venv/bin/python bench/erlang.py [--repeats 5] [--pyworkforce-python /tmp/pwf-venv/bin/python]
+Run:  .venv/bin/python bench/erlang.py [--repeats 5] [--pyworkforce-python PYTHON]
 
 pyworkforce is not a dependency of the project and is not installed in .venv: pyworkforce 0.5.1 (the release
 that installs on Python 3.11) pulls in ortools, pandas, protobuf, absl-py and immutabledict, none of which the
 project pins (the rota will pin its own OR-Tools). It lives in a venv of its own:
 
-    /root/.pyenv/versions/3.11.7/bin/python3.11 -m venv /tmp/pwf-venv    # the same Python as .venv
-    /tmp/pwf-venv/bin/pip install pyworkforce==0.5.1
+    python3.11 -m venv var/pyworkforce-venv    # the same Python as .venv
+    var/pyworkforce-venv/bin/pip install -r bench/requirements-pyworkforce.txt
 
 This script then runs that venv's python in a subprocess for the pyworkforce side (the worker below is sent on
 stdin, the cases as JSON), and times both sides inside their own processes, so process start-up is not
@@ -47,7 +47,7 @@ if str(ROOT) not in sys.path:
 from samvirke.staffing.lib.erlang import agents_required, agents_required_erlang_a  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "erlang.json"
-DEFAULT_PWF_PYTHON = "/tmp/pwf-venv/bin/python"
+DEFAULT_PWF_PYTHON = str(ROOT / "var" / "pyworkforce-venv" / "bin" / "python")
 INTERVAL_MINUTES = 30
 TOLERANCE = 1e-9
 

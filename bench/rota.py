@@ -1,6 +1,6 @@
 """The rota builder on a realistic week: 45 member municipalities, 60 opening hours, Erlang C requirement.
 
-Run:  .venv/bin/python bench/rota.py [--time-limit 60] [--pyworkforce-python /tmp/pwf-venv/bin/python]
+Run:  .venv/bin/python bench/rota.py [--time-limit 60] [--pyworkforce-python PYTHON]
 
 The instance:
 - members: the 45 most populous municipalities in samvirke/directory/data/municipalities.csv (Danmarks Statistik
@@ -21,8 +21,10 @@ and the same shifts (it knows nothing of members, obligations or bands; run twic
 length, which minimises agent-intervals like our over-staffing term, and with its default cost of 1 a shift,
 which minimises the number of shifts). pyworkforce runs in its own venv, as in bench/erlang.py:
 
-    /root/.pyenv/versions/3.11.7/bin/python3.11 -m venv /tmp/pwf-venv
-    /tmp/pwf-venv/bin/pip install pyworkforce==0.5.1
+    python3.11 -m venv var/pyworkforce-venv    # the same Python as .venv
+    var/pyworkforce-venv/bin/pip install -r bench/requirements-pyworkforce.txt
+
+or point $PYWORKFORCE_PYTHON (or --pyworkforce-python) at another interpreter that has it.
 
 Writes bench/results/rota.json.
 """
@@ -61,7 +63,7 @@ from samvirke.staffing.lib.rota import (  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "rota.json"
 MUNICIPALITIES = ROOT / "samvirke" / "directory" / "data" / "municipalities.csv"
-DEFAULT_PWF_PYTHON = "/tmp/pwf-venv/bin/python"
+DEFAULT_PWF_PYTHON = str(ROOT / "var" / "pyworkforce-venv" / "bin" / "python")
 MEMBERS = 45
 WEEK_START = dt.date(2025, 3, 3)  # a Monday; no holidays that week
 ERLANG: dict[str, Any] = {

@@ -260,3 +260,12 @@ def test_the_demo_rota_is_built_and_published_once_for_this_week_and_the_next(fe
     assert AgentHours.objects.get(person=holbaek).max_hours_per_week == 15
     assert load_demo_rota(fellesskab, TODAY) == "Vagtplan: 2 uger havde allerede en vagtplan; intet bygget."
     assert Rota.objects.count() == 2
+
+
+def test_the_admin_lists_availability_and_weekly_maximums(admin_client: object, fellesskab: Fellesskab) -> None:
+    anna = _agent("anna")
+    AgentAvailability.objects.create(person=anna, weekday=0, starts=dt.time(9), ends=dt.time(11))
+    AgentHours.objects.create(person=anna, max_hours_per_week=15)
+    for url in ("/admin/staffing/agentavailability/", "/admin/staffing/agenthours/"):
+        response = admin_client.get(url)  # type: ignore[attr-defined]
+        assert response.status_code == 200 and "Anna" in response.content.decode()
