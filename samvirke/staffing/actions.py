@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from samvirke.audit.actions import record
 from samvirke.contact.lib.opening import OpeningHoursError, parse_opening_hours
+from samvirke.contact.lib.traffic import CALLS_PER_YEAR, DENMARK_POPULATION
 from samvirke.contact.models import Contact, Queue
 from samvirke.directory.models import Fellesskab, Membership, MembershipStatus, Municipality, Person, Role
 from samvirke.economy.actions.invoicing import params_from_settings
@@ -104,7 +105,7 @@ def forecast_week(
 ) -> WeekForecast:
     """The contacts forecast for the week from `week_start`: from the contact history when there are two weeks of
     it before min(week_start, today) (days that have not happened yet are not history), forecast from the end of
-    the history over the horizon and cut to the week; else from `calls_per_year` (0: 266,000 calls a year ×
+    the history over the horizon and cut to the week; else from `calls_per_year` (0: the hotline's calls a year ×
     `population_share`)."""
     history_end = min(week_start, today)
     history_start = history_end - dt.timedelta(weeks=HISTORY_WEEKS)
@@ -127,7 +128,7 @@ def forecast_week(
             week = Forecast(week_start, ahead.counts[offset : offset + 7], ahead.model)
             source = f"{len(arrivals)} henvendelser siden {first_day:%d.%m.%Y}"
             return WeekForecast(week_start, week, source, history_end, _holdout_error(history, hours))
-    volume = calls_per_year or round(266_000 * population_share)
+    volume = calls_per_year or round(CALLS_PER_YEAR * population_share)
     source = f"{volume:,} opkald om året".replace(",", ".")
     return WeekForecast(week_start, forecast_from_volume(volume, hours, week_start, 1), source, None, None)
 
@@ -278,7 +279,7 @@ def do_build_rota(
     economy = EconomySettings.objects.filter(fellesskab=fellesskab, year=week_start.year).first()
     params = params_from_settings(economy) if economy else None
     population = sum(m.municipality.population for m in members)
-    predicted = forecast_week(week_start, hours, settings.calls_per_year, population / 5_960_000, today)
+    predicted = forecast_week(week_start, hours, settings.calls_per_year, population / DENMARK_POPULATION, today)
     volumes = volumes_for(intervals, predicted.forecast, week_start)
     agents = _named_agents(members)
     balances = _balances(fellesskab, members, week_start, params)

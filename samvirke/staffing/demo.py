@@ -9,14 +9,11 @@ import time
 
 from django.db import transaction
 
-from samvirke.contact.models import Contact
 from samvirke.directory.models import Fellesskab, Person
-from samvirke.staffing.actions import MIN_HISTORY_DAYS, RotaSettings, do_build_rota, do_publish_rota
-from samvirke.staffing.lib.planning import LOCAL, monday_of
+from samvirke.staffing.actions import RotaSettings, do_build_rota, do_publish_rota
+from samvirke.staffing.lib.planning import monday_of
 from samvirke.staffing.models import AgentAvailability, AgentHours, Rota
 
-# A plausible yearly volume for the 17 members (demo data), used when the demo has no history to forecast from.
-DEMO_CALLS_PER_YEAR = 60_000
 # Short, so seed-demo stays quick (about 4 s a week on 2 cores); the plan is FEASIBLE rather than proven optimal,
 # which a demo does not mind (8 s gave the same shortfall and bands).
 DEMO_TIME_LIMIT_SECONDS = 4
@@ -47,15 +44,6 @@ def load_demo_availability() -> int:
     return found
 
 
-def _calls_per_year(week_start: dt.date, today: dt.date) -> int:
-    """0 (forecast from the contact history) when there are two weeks of it before the week, else the demo's
-    yearly volume."""
-    first = Contact.objects.exclude(state="closed").order_by("offered_at").values_list("offered_at", flat=True).first()
-    if first is not None and (min(week_start, today) - first.astimezone(LOCAL).date()).days >= MIN_HISTORY_DAYS:
-        return 0
-    return DEMO_CALLS_PER_YEAR
-
-
 @transaction.atomic
 def load_demo_rota(fellesskab: Fellesskab, today: dt.date, weeks: int = 2) -> str:
     """Build and publish the rota for the ISO week of `today` and the following `weeks - 1` weeks; one summary
@@ -68,9 +56,7 @@ def load_demo_rota(fellesskab: Fellesskab, today: dt.date, weeks: int = 2) -> st
         if Rota.objects.filter(fellesskab=fellesskab, week_start=week_start).exists():
             kept += 1
             continue
-        settings = RotaSettings(
-            calls_per_year=_calls_per_year(week_start, today), time_limit_seconds=DEMO_TIME_LIMIT_SECONDS
-        )
+        settings = RotaSettings(calls_per_year=0, time_limit_seconds=DEMO_TIME_LIMIT_SECONDS)
         rota = do_publish_rota(None, do_build_rota(None, fellesskab, week_start, settings, today=today))
         built.append(rota)
     if not built:
