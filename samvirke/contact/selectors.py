@@ -7,7 +7,7 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Min, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Max, Min, OuterRef, QuerySet, Subquery
 
 from samvirke.assistant.models import ChatbotConversation
 from samvirke.contact.lib.kpi import CHATBOT_SHARE_FORMULA, ContactRecord, compute_kpis, period_key
@@ -156,6 +156,22 @@ def phone_calls_awaiting_answer(limit: int = 500) -> list[dict[str, Any]]:
         for call_id, agent, code, assigned_at in calls
         if assigned_at is not None  # always set with the state; the check is for the type
     ]
+
+
+def handled_contacts_span(start: dt.datetime, end: dt.datetime) -> tuple[dt.date, dt.date] | None:
+    """The first and last local day in [start, end) on which the contact centre handled a contact (answered
+    by an agent, or a chatbot conversation), or None: the period `handled_contacts_by_channel` counted over."""
+    answered = Contact.objects.filter(answered_at__gte=start, answered_at__lt=end).aggregate(
+        first=Min("answered_at"), last=Max("answered_at")
+    )
+    chatbot = ChatbotConversation.objects.filter(started_at__gte=start, started_at__lt=end).aggregate(
+        first=Min("started_at"), last=Max("started_at")
+    )
+    firsts = [at for at in (answered["first"], chatbot["first"]) if at is not None]
+    lasts = [at for at in (answered["last"], chatbot["last"]) if at is not None]
+    if not firsts:
+        return None
+    return min(firsts).astimezone(LOCAL).date(), max(lasts).astimezone(LOCAL).date()
 
 
 def handled_contacts_by_channel(start: dt.datetime, end: dt.datetime) -> dict[str, int]:

@@ -10,8 +10,10 @@ from typing import Any
 from unittest import mock
 from zoneinfo import ZoneInfo
 
+import pytest
+
 from samvirke.directory.models import Fellesskab, Municipality, Person
-from samvirke.economy.lib.balance import BandWeeks, band_weeks, contact_volumes, hour_balance
+from samvirke.economy.lib.balance import BandWeeks, annualised, band_weeks, contact_volumes, hour_balance
 from samvirke.economy.lib.fees import EconomyParams
 from samvirke.economy.models import EconomySettings
 from samvirke.staffing.models import Rota, RotaStatus, Shift
@@ -137,3 +139,11 @@ def test_the_secretariat_sees_every_members_row(model_2025: EconomySettings, sec
 def test_a_registered_volume_wins_and_other_channels_take_the_contact_centres_count():
     volumes = contact_volumes({"phone": 100}, {"phone": 7, "chat": 3, "chatbot": 0}, ["phone", "chat", "chatbot"])
     assert volumes == {"phone": (100, "typed"), "chat": (3, "contact_centre")}
+
+
+def test_a_count_over_part_of_the_year_is_scaled_to_the_whole_year_half_up() -> None:
+    assert annualised(241, 2, 365) == 43_983  # 43,982.5 rounds up
+    assert annualised(4, 1, 366) == 1_464
+    assert annualised(100, 365, 365) == 100
+    with pytest.raises(ValueError, match="mindst én dag"):
+        annualised(5, 0, 365)

@@ -363,6 +363,23 @@ def test_cost_per_contact_needs_no_registered_volume_when_the_contact_centre_has
     for number in range(4):
         _contact(number, "phone", dt.datetime(2025, 3, 3, 10, number, tzinfo=ZoneInfo("Europe/Copenhagen")))
     page = client_for(secretariat).get("/oekonomi/kontaktpris/?aar=2025").content.decode()
-    # 844,759.28 kr. (fees and hours, see above) over 4 calls
-    assert 'id="overall-cost">211.189,82 kr.' in page
+    # 4 calls on one day are 4 × 365 = 1,460 a year; 844,759.28 kr. (fees and hours, see above) / 1,460
+    assert 'id="overall-cost">578,60 kr.' in page
     assert 'data-source="phone">fra kontaktcentret<' in page
+    assert (
+        "dækker 03.03.2025–03.03.2025 (1 dag) og er opregnet til hele året: antal × 365 / 1 (talt: telefon 4)" in page
+    )
+
+
+def test_the_contact_centres_count_is_scaled_from_the_days_it_covers_to_the_year(
+    model_2025: EconomySettings, secretariat: Person
+) -> None:
+    local = ZoneInfo("Europe/Copenhagen")
+    _contact(0, "phone", dt.datetime(2025, 3, 3, 10, tzinfo=local))
+    _contact(1, "phone", dt.datetime(2025, 3, 4, 10, tzinfo=local))
+    _contact(2, "phone", dt.datetime(2025, 3, 4, 11, tzinfo=local))
+    ChatbotConversation.objects.create(started_at=dt.datetime(2025, 3, 5, 9, tzinfo=local))
+    response = client_for(secretariat).get("/oekonomi/kontaktpris/?aar=2025")
+    # Three days (3–5 March): 3 calls → 3 × 365 / 3 = 365, 1 conversation → 121.67 → 122
+    assert {row.channel: row.contacts for row in response.context["result"].channels} == {"phone": 365, "chatbot": 122}
+    assert "(3 dage)" in response.content.decode()

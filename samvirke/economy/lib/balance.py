@@ -171,6 +171,14 @@ CONTACT_CENTRE = "contact_centre"  # counted from the contact centre's own conta
 VOLUME_SOURCE_DA = {TYPED: "indtastet", CONTACT_CENTRE: "fra kontaktcentret"}
 
 
+def annualised(count: int, covered_days: int, days_in_year: int) -> int:
+    """A count made over `covered_days` days scaled to a whole year (half up), so that it can be set against the
+    year's costs: a contact centre that has run for two days has not handled a year's contacts."""
+    if covered_days < 1:
+        raise ValueError(f"Perioden skal være mindst én dag (fik {covered_days}).")
+    return int(round_half_up(Fraction(count * days_in_year, covered_days)))
+
+
 def contact_volumes(
     typed: Mapping[str, int], counted: Mapping[str, int], channels: Sequence[str]
 ) -> dict[str, tuple[int, str]]:

@@ -18,7 +18,11 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from samvirke.contact.selectors import handled_contacts_by_channel, staffed_hours_by_municipality
+from samvirke.contact.selectors import (
+    handled_contacts_by_channel,
+    handled_contacts_span,
+    staffed_hours_by_municipality,
+)
 from samvirke.directory.models import Fellesskab, Municipality
 from samvirke.directory.selectors import the_fellesskab
 from samvirke.economy import access
@@ -33,7 +37,9 @@ from samvirke.economy.actions.invoicing import (
 from samvirke.economy.forms import ContactVolumeForm, EconomySettingsForm, ScenarioForm
 from samvirke.economy.invoice_exports import invoices_workbook
 from samvirke.economy.lib.balance import (
+    CONTACT_CENTRE,
     VOLUME_SOURCE_DA,
+    annualised,
     band_weeks,
     contact_volumes,
     cost_per_contact,
@@ -369,9 +375,13 @@ def contact_cost(request: HttpRequest) -> HttpResponse:
             return redirect(f"/oekonomi/kontaktpris/?aar={year}")
     economy = economy_for_year(fellesskab, year)
     volumes = list(ContactVolume.objects.filter(fellesskab=fellesskab, year=year))
-    counted = handled_contacts_by_channel(
-        dt.datetime(year, 1, 1, tzinfo=LOCAL), dt.datetime(year + 1, 1, 1, tzinfo=LOCAL)
-    )
+    year_start, year_end = dt.datetime(year, 1, 1, tzinfo=LOCAL), dt.datetime(year + 1, 1, 1, tzinfo=LOCAL)
+    counted_raw = handled_contacts_by_channel(year_start, year_end)
+    # The contact centre's counts cover only the days it has run; scaled to the year they compare with its costs.
+    span = handled_contacts_span(year_start, year_end)
+    counted_days = (span[1] - span[0]).days + 1 if span else 0
+    days_in_year = (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days
+    counted = {channel: annualised(n, counted_days, days_in_year) for channel, n in counted_raw.items()}
     chosen = contact_volumes({v.channel: v.contacts for v in volumes}, counted, Channel.values)
     result = None
     if economy is not None and chosen:
@@ -394,6 +404,10 @@ def contact_cost(request: HttpRequest) -> HttpResponse:
             "result": result,
             "labels": labels,
             "sources": sources,
+            "counted_span": span if CONTACT_CENTRE in {source for _n, source in chosen.values()} else None,
+            "counted_days": counted_days,
+            "days_in_year": days_in_year,
+            "counted_raw": [(labels[channel], n) for channel, n in counted_raw.items() if channel in labels],
             "form": form,
             "can_manage": access.can_manage_economy(request.user),
         },
