@@ -59,8 +59,7 @@ from samvirke.economy.lib.invoicing import membership_span
 from samvirke.economy.models import Channel, ContactVolume, EconomySettings, Invoice, InvoiceKind
 from samvirke.economy.selectors import economy_for_year, members_in_year, model_years
 from samvirke.staffing.selectors import (
-    scheduled_hours_by_municipality,
-    scheduled_hours_by_municipality_and_week,
+    published_hours,
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -317,8 +316,7 @@ def balance(request: HttpRequest) -> HttpResponse:
         staffed = staffed_hours_by_municipality(
             year_start, min(timezone.now(), dt.datetime(year + 1, 1, 1, tzinfo=LOCAL))
         )
-        published_weeks, weekly = scheduled_hours_by_municipality_and_week(year)
-        scheduled = scheduled_hours_by_municipality(year)
+        published_weeks, weekly, scheduled = published_hours(year)
         for member in members_in_year(fellesskab, year):
             if member.kommunekode not in visible:
                 continue
