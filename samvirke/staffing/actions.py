@@ -100,6 +100,11 @@ class WeekForecast:
     error: dict[str, float | int] | None
 
 
+def population_share(members: list[Membership]) -> float:
+    """The members' share of Denmark's population: what scales the hotline's yearly calls to this fællesskab."""
+    return sum(m.municipality.population for m in members) / DENMARK_POPULATION
+
+
 def forecast_week(
     week_start: dt.date, hours: Any, calls_per_year: int, population_share: float, today: dt.date
 ) -> WeekForecast:
@@ -172,7 +177,7 @@ def _simulated(
     shifts: list[tuple[dt.datetime, dt.datetime]],
     week_start: dt.date,
     settings: RotaSettings,
-) -> dict[str, float | None]:
+) -> dict[str, float]:
     """The week simulated with this rota: scheduled agents less shrinkage answer the forecast's contacts
     (exponential handle times, callers giving up after 3 minutes on average)."""
     on_duty = [
@@ -190,15 +195,12 @@ def _simulated(
     )
     total = result.total
     # Nobody on duty (opening hours shorter than the shortest shift, say): nobody answers, so the mean wait of
-    # the answered is NaN; it is stored as None and shown as "–".
-    simulated: dict[str, float | None] = _finite(
-        {
-            "service_level": round(total.service_level.mean, 4),
-            "asa_seconds": round(total.asa_seconds.mean, 1),
-            "abandonment_rate": round(total.abandonment_rate.mean, 4),
-        }
-    )
-    return simulated
+    # the answered is NaN; the report's `_finite` stores it as None, shown as "–".
+    return {
+        "service_level": round(total.service_level.mean, 4),
+        "asa_seconds": round(total.asa_seconds.mean, 1),
+        "abandonment_rate": round(total.abandonment_rate.mean, 4),
+    }
 
 
 def _named_agents(members: list[Membership]) -> dict[int, tuple[Agent, ...]]:
@@ -278,8 +280,7 @@ def do_build_rota(
         raise StaffingError("Fællesskabet har ingen aktive medlemmer i den uge.")
     economy = EconomySettings.objects.filter(fellesskab=fellesskab, year=week_start.year).first()
     params = params_from_settings(economy) if economy else None
-    population = sum(m.municipality.population for m in members)
-    predicted = forecast_week(week_start, hours, settings.calls_per_year, population / DENMARK_POPULATION, today)
+    predicted = forecast_week(week_start, hours, settings.calls_per_year, population_share(members), today)
     volumes = volumes_for(intervals, predicted.forecast, week_start)
     agents = _named_agents(members)
     balances = _balances(fellesskab, members, week_start, params)

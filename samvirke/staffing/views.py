@@ -191,10 +191,11 @@ def _agent_name(agent: Person | None) -> str:
     return (agent.get_full_name() or agent.get_username()) if agent is not None else "ikke fordelt"
 
 
-def _shift_label(shift: Shift) -> str:
-    """ "Mandag 08.30–11.00 (Hanne Olsen)": a shift in a swap form's list."""
+def _shift_label(shift: Shift, in_sentence: bool = False) -> str:
+    """ "Mandag 08.30–11.00 (Hanne Olsen)": a shift in a swap form's list ("mandag …" inside a sentence)."""
     start, end = _local(shift)
-    return f"{WEEKDAYS[start.weekday()]} {start:%H.%M}–{end:%H.%M} ({_agent_name(shift.agent)})"
+    day = WEEKDAYS[start.weekday()]
+    return f"{day.lower() if in_sentence else day} {start:%H.%M}–{end:%H.%M} ({_agent_name(shift.agent)})"
 
 
 def _is_agent(user: Any) -> bool:
@@ -381,17 +382,13 @@ def swap(request: HttpRequest, week: str, code: int) -> HttpResponse:
 
 
 def _swap_sentence(result: actions.SwapResult, giver: Municipality, receiver: Municipality) -> str:
-    def described(shift: Shift) -> str:
-        start, end = _local(shift)
-        return f"{WEEKDAYS[start.weekday()].lower()} {start:%H.%M}–{end:%H.%M} ({_agent_name(shift.agent)})"
-
     mine, *theirs = result.shifts
     if theirs:
         return (
-            f"Byttet: {receiver.name} har nu vagten {described(mine)}, "
-            f"og {giver.name} har nu vagten {described(theirs[0])}."
+            f"Byttet: {receiver.name} har nu vagten {_shift_label(mine, in_sentence=True)}, "
+            f"og {giver.name} har nu vagten {_shift_label(theirs[0], in_sentence=True)}."
         )
-    return f"Vagten {described(mine)} er overdraget til {receiver.name}."
+    return f"Vagten {_shift_label(mine, in_sentence=True)} er overdraget til {receiver.name}."
 
 
 @login_required
@@ -484,14 +481,16 @@ def agent_feed(request: HttpRequest, token: str) -> HttpResponse:
         raise Http404("Ukendt kalender.")
     name = agent.get_full_name() or agent.get_username()
     response = _calendar(
-        Shift.objects.filter(agent=agent), f"Hotlinevagter ({name})", f"vagter-{agent.get_username()}.ics"
+        Shift.objects.filter(agent=agent),
+        f"Hotlinevagter ({name})",
+        f"vagter-{agent.get_username()}.ics",
+        disposition="inline",  # a calendar app subscribes to it; nobody saves it as a file
     )
-    response["Content-Disposition"] = f'inline; filename="vagter-{agent.get_username()}.ics"'
     response["Cache-Control"] = "private, max-age=900"
     return response
 
 
-def _calendar(shifts: Any, title: str, filename: str) -> HttpResponse:
+def _calendar(shifts: Any, title: str, filename: str, disposition: str = "attachment") -> HttpResponse:
     since = timezone.now() - dt.timedelta(weeks=4)
     shifts = (
         shifts.filter(rota__status=RotaStatus.PUBLISHED, ends_at__gte=since)
@@ -525,5 +524,5 @@ def _calendar(shifts: Any, title: str, filename: str) -> HttpResponse:
     lines.append("END:VCALENDAR")
     text = "".join(_fold(line) + "\r\n" for line in lines)
     response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response

@@ -22,9 +22,15 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from samvirke.contact.lib.traffic import DENMARK_POPULATION
 from samvirke.directory.selectors import the_fellesskab
-from samvirke.staffing.actions import StaffingError, WeekForecast, active_members, forecast_week, opening_intervals
+from samvirke.staffing.actions import (
+    StaffingError,
+    WeekForecast,
+    active_members,
+    forecast_week,
+    opening_intervals,
+    population_share,
+)
 from samvirke.staffing.lib.planning import monday_of
 
 FORMATS = ("json", "table")
@@ -144,7 +150,7 @@ class Command(BaseCommand):
         share = 0.0
         fellesskab = the_fellesskab()
         if fellesskab is not None:
-            share = sum(m.municipality.population for m in active_members(fellesskab, week_start)) / DENMARK_POPULATION
+            share = population_share(active_members(fellesskab, week_start))
         try:
             hours, _intervals = opening_intervals(week_start)
             week = forecast_week(week_start, hours, calls_per_year, share, today)
