@@ -19,3 +19,16 @@ def read_text_file(path: Path, utf8_hint: str = "") -> str:
         raise CommandError(f"Filen {path} er ikke UTF-8-tekst.{' ' + utf8_hint if utf8_hint else ''}") from None
     except OSError as error:
         raise CommandError(f"Filen {path} kan ikke læses ({error.strerror}).") from None
+
+
+def aligned_table(rows: list[list[str] | None], left: int) -> list[str]:
+    """Rows of cells as aligned text lines: the first `left` columns left-aligned, the rest right-aligned, two
+    spaces between columns, trailing spaces dropped; a None row is a rule of dashes across every column."""
+    cells = [row for row in rows if row is not None]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(cells[0]))]
+
+    def render(row: list[str]) -> str:
+        return "  ".join(cell.ljust(widths[i]) if i < left else cell.rjust(widths[i]) for i, cell in enumerate(row))
+
+    rule = "  ".join("-" * width for width in widths)
+    return [rule if row is None else render(row).rstrip() for row in rows]

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from samvirke.cli import read_text_file
+from samvirke.cli import aligned_table, read_text_file
 from samvirke.economy.lib.business_case import (
     DERIVED_ROWS,
     PAYBACK_CAP_YEARS,
@@ -87,17 +87,8 @@ def case_table(result: CaseResult) -> str:
     body.append(None)
     body.append([ROW_NAMES_DA["impact"], "", *(da_amount(value) for value in result.impact)])
 
-    rows = [header] + [row for row in body if row is not None]
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-
-    def render(cells: list[str]) -> str:
-        parts = [cell.ljust(widths[i]) if i < 2 else cell.rjust(widths[i]) for i, cell in enumerate(cells)]
-        return "  ".join(parts).rstrip()
-
-    rule = "  ".join("-" * width for width in widths)
     lines = [case.title, "Beløb i 1.000 kr. (negativ = besparelse/effektivisering, positiv = udgift)", ""]
-    lines += [render(header), rule]
-    lines += [rule if row is None else render(row) for row in body]
+    lines += aligned_table([header, None, *body], left=2)
     if any(line.excluded_from_payback for line in case.lines):
         lines.append("* Indgår ikke i den samlede økonomiske påvirkning og tilbagebetalingstiden.")
     lines.append("")
@@ -137,16 +128,6 @@ def case_table(result: CaseResult) -> str:
 OVERVIEW_ROWS_DA = {"net": "Netto", "investment": "Investering"}
 
 
-def _aligned(rows: list[list[str]], left_columns: int) -> list[str]:
-    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
-    rendered = []
-    for row in rows:
-        cells = [cell.ljust(widths[i]) if i < left_columns else cell.rjust(widths[i]) for i, cell in enumerate(row)]
-        rendered.append("  ".join(cells).rstrip())
-    rendered.insert(1, "  ".join("-" * width for width in widths))
-    return rendered
-
-
 def overview_table(
     overview: PortfolioOverview, cases: list[BusinessCase], reconciliation: PortfolioReconciliation
 ) -> str:
@@ -181,7 +162,7 @@ def overview_table(
             ]
             for item in differences
         ]
-        lines += _aligned(rows, left_columns=3)
+        lines += aligned_table([rows[0], None, *rows[1:]], left=3)
     lines.append("")
     sums = reconciliation.sum_differences
     if not sums:
@@ -200,7 +181,7 @@ def overview_table(
             ]
             for item in sums
         ]
-        lines += _aligned(rows, left_columns=2)
+        lines += aligned_table([rows[0], None, *rows[1:]], left=2)
     renamed = renamed_proposals(overview)
     if renamed:
         lines.append("")

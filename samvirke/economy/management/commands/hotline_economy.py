@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from samvirke.cli import read_text_file
+from samvirke.cli import aligned_table, read_text_file
 from samvirke.economy.exports import economy_workbook
 from samvirke.economy.lib.fees import (
     DEFAULT_BAND,
@@ -68,15 +68,8 @@ def da_decimal(value: Decimal, min_places: int = 0) -> str:
 
 
 def _aligned(header: list[str], rows: list[list[str]], left: int) -> list[str]:
-    # The first `left` columns are left-aligned, the rest right-aligned; two spaces between columns.
-    widths = [max(len(line[i]) for line in [header, *rows]) for i in range(len(header))]
-
-    def render(cells: list[str]) -> str:
-        parts = [cell.ljust(widths[i]) if i < left else cell.rjust(widths[i]) for i, cell in enumerate(cells)]
-        return "  ".join(parts).rstrip()
-
-    rule = "  ".join("-" * width for width in widths)
-    return [render(header), rule, *(render(row) for row in rows[:-1]), rule, render(rows[-1])]
+    # The last row is the total, set off by a rule.
+    return aligned_table([header, None, *rows[:-1], None, rows[-1]], left)
 
 
 def _settings_lines(result: EconomyResult) -> list[str]:
