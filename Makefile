@@ -27,7 +27,11 @@ install: $(BIN)/.installed
 demo: install
 	$(BIN)/samvirke migrate --noinput
 	$(BIN)/samvirke seed-demo
-	@echo "Samvirke kører på http://$(HOST):$(PORT)/ (stop med Ctrl+C)"
+	@echo "Samvirke kører på http://$(HOST):$(PORT)/ med en baggrundsworker (stop med Ctrl+C)"
+	@# The worker runs the background tasks (retraining the assistant, rota builds) beside the web server, and
+	@# stops with it.
+	@$(BIN)/samvirke db_worker --interval 0.5 & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/samvirke runserver $(HOST):$(PORT)
 
 browser-deps:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
+from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
@@ -12,6 +13,7 @@ from ninja.security import django_auth
 
 from samvirke.contact.api import contact_router, telephony_router
 from samvirke.directory.api import router as directory_router
+from samvirke.middleware import busy_response, is_busy_database
 
 api = NinjaAPI(
     title="Samvirke API",
@@ -40,6 +42,13 @@ def not_authenticated(request: HttpRequest, exc: Exception) -> HttpResponse:
 @api.exception_handler(ValidationError)
 def invalid_input(request: HttpRequest, exc: Any) -> HttpResponse:
     return api.create_response(request, {"detail": "Ugyldige data.", "errors": exc.errors}, status=422)
+
+
+@api.exception_handler(OperationalError)
+def busy_database(request: HttpRequest, exc: Exception) -> HttpResponse:
+    if is_busy_database(exc):
+        return busy_response(request)
+    raise exc
 
 
 api.add_router("/directory/", directory_router)

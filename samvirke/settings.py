@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "samvirke.contact",
     "samvirke.staffing",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "samvirke.demo",
 ]
 
@@ -78,6 +80,7 @@ MIDDLEWARE = [
     "samvirke.contact.middleware.TelephonyEventsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "samvirke.middleware.DatabaseBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -120,9 +123,24 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # write lock when a transaction starts (IMMEDIATE), so two writers queue instead of one failing half-way; WAL
     # lets the desk and wallboard read while the telephony events are written, and commits without a sync each.
     sqlite_options = DATABASES["default"].setdefault("OPTIONS", {})
-    sqlite_options["timeout"] = 20
+    # A request waits at most this long for the write lock; then it gets a 503 with "try again" (see
+    # samvirke/middleware.py), never a 500. Writers hold the lock for milliseconds: heavy work (a rota build, a
+    # retrain) computes outside any transaction and writes in one short one.
+    sqlite_options["timeout"] = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "10"))
     sqlite_options["transaction_mode"] = "IMMEDIATE"
     sqlite_options["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+
+# Background work (retraining the assistant, building a rota) leaves the request as django-tasks tasks, stored in the
+# database, so the SQLite demo and PostgreSQL production work alike; `samvirke db_worker` runs them (make demo starts
+# one beside the web server). TASKS_BACKEND=immediate runs a task inside the call that enqueues it (tests).
+TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_tasks_backend = os.environ.get("TASKS_BACKEND", "database")
+if _tasks_backend not in TASKS_BACKENDS:
+    raise ImproperlyConfigured(f"TASKS_BACKEND must be one of {', '.join(TASKS_BACKENDS)}, not {_tasks_backend!r}")
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[_tasks_backend], "QUEUES": ["default"]}}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "directory.Person"

@@ -12,10 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import cached_property
 
+from django.db import OperationalError
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from samvirke.contact.api import receive_event
+from samvirke.middleware import busy_response, is_busy_database
 
 
 class TelephonyEventsMiddleware:
@@ -29,5 +31,12 @@ class TelephonyEventsMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.method == "POST" and request.path_info == self.path:
             request.get_host()  # still refuse a Host outside ALLOWED_HOSTS (DisallowedHost → 400)
-            return receive_event(request)
+            try:
+                return receive_event(request)
+            except OperationalError as exc:
+                # Outside the middleware below, so answered here: a busy database → 503, and the platform
+                # delivers the event again (its event_id makes that safe).
+                if is_busy_database(exc):
+                    return busy_response(request)
+                raise
         return self.get_response(request)

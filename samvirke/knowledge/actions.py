@@ -23,6 +23,7 @@ from samvirke.knowledge.models import (
     Topic,
     VariantMode,
 )
+from samvirke.knowledge.signals import announce_knowledge_changed
 
 
 def _author_name(actor: Any) -> str:
@@ -118,6 +119,8 @@ def do_load_knowledge(actor: Any, data_dir: Path = content.DATA_DIR) -> dict[str
         counts["service_info"] += created
     if any(counts.values()):
         record(actor, "knowledge.loaded", None, counts)
+    if counts["topics"] or counts["guides"] or counts["examples"]:
+        announce_knowledge_changed("loaded")
     return counts
 
 
@@ -132,6 +135,7 @@ def do_save_guide(
     if changed:
         _revision(actor, guide, body, note=note)
     record(actor, "knowledge.guide_saved", guide, {"status": status, "changed": changed})
+    announce_knowledge_changed("guide_saved")
     return guide
 
 
@@ -167,6 +171,7 @@ def do_add_example_question(actor: Any, topic: Topic, text: str) -> ExampleQuest
         raise KnowledgeInputError(f"»{text}« er allerede et eksempelspørgsmål til dette emne.")
     example = ExampleQuestion.objects.create(topic=topic, text=text)
     record(actor, "knowledge.example_added", example, {"topic": topic.pk})
+    announce_knowledge_changed("example_added")
     return example
 
 
@@ -174,6 +179,7 @@ def do_add_example_question(actor: Any, topic: Topic, text: str) -> ExampleQuest
 def do_delete_example_question(actor: Any, example: ExampleQuestion) -> None:
     record(actor, "knowledge.example_deleted", example, {"topic": example.topic_id, "text": example.text})
     example.delete()
+    announce_knowledge_changed("example_deleted")
 
 
 @transaction.atomic
