@@ -122,7 +122,9 @@ def _excel_table(client: Client, year: int) -> list[tuple[str, Decimal, Decimal,
     response = client.get(f"/oekonomi/{year}.xlsx")
     assert response.status_code == 200
     rows = list(load_workbook(BytesIO(response.content))["Økonomi"].iter_rows(values_only=True))
-    return [(str(row[0]), *(Decimal(str(row[i])) for i in (2, 3, 4, 8))) for row in rows[1:]]  # type: ignore[misc]
+    totals = next(i for i, row in enumerate(rows) if row[0] == "Fællesskabet i alt")
+    # The members and the totals row; what may follow it explains the totals row (tested on its own).
+    return [(str(row[0]), *(Decimal(str(row[i])) for i in (2, 3, 4, 8))) for row in rows[1 : totals + 1]]  # type: ignore[misc]
 
 
 def test_the_excel_export_has_the_pages_rows_and_totals(model_2025: EconomySettings, secretariat: Person) -> None:
@@ -162,6 +164,14 @@ def test_a_budget_models_excel_export_has_the_pages_largest_remainder_fees(
         assert rows[-1][2] == Decimal("100000.00")
     secretariat_rows = _excel_table(client_for(secretariat), 2026)
     assert sum(row[2] for row in secretariat_rows[:-1]) == Decimal("100000.00")
+
+
+def test_a_coordinators_excel_export_says_its_total_is_the_fellesskabs(
+    model_2025: EconomySettings, greve_coordinator: Person
+) -> None:
+    response = client_for(greve_coordinator).get("/oekonomi/2025.xlsx")
+    texts = [row[0] for row in load_workbook(BytesIO(response.content))["Økonomi"].iter_rows(values_only=True)]
+    assert any("hele fællesskabets total for alle 3 medlemmer" in str(text) for text in texts)
 
 
 def test_a_coordinators_excel_export_holds_only_its_own_row(
