@@ -153,3 +153,14 @@ def test_the_rota_and_the_people_lists_know_a_simulated_agent_for_what_it_is(db:
     page = client.get("/kommuner/316/").content.decode()
     assert "Agent Holbæk 1 (simuleret)" in page and "kan ikke logge ind" in page
     assert "agent-holbaek-1" in page
+
+
+def test_the_demo_invoices_name_the_real_population_source(db: None) -> None:
+    from samvirke.economy.models import Invoice
+
+    seed()
+    invoice = Invoice.objects.filter(municipality__code=316).first()
+    assert invoice is not None
+    assert invoice.population_source.startswith("Danmarks Statistik, FOLK1A, 2024")
+    assert "(2024, Danmarks Statistik, FOLK1A, 2024" in invoice.explanation
+    assert not Invoice.objects.filter(explanation__icontains="seed").exists()
