@@ -130,6 +130,7 @@ API: dict[str, Page] = {
 }
 
 PUBLIC: dict[str, str] = {
+    "favicon.ico": "the site's icon: browsers ask for it on every page, before anyone logs in",
     "login/": "the login form itself",
     "logout/": "logging out needs no permission",
     "admin/login/": "the admin's own login form",
