@@ -20,6 +20,7 @@ from samvirke.directory.actions import (
     do_change_membership_status,
 )
 from samvirke.directory.models import HotlineNumber, Membership, MembershipStatus, Role
+from samvirke.not_found import citizen_not_found, danish_message, is_citizen_path
 
 
 @login_required
@@ -125,5 +126,6 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     # Only our own Http404 messages are Danish sentences; Django's resolver messages are not for users.
-    message = str(exception) if exception and str(exception).startswith("Der findes") else ""
-    return render(request, "404.html", {"message": message or "Siden findes ikke."}, status=404)
+    if is_citizen_path(request.path_info):
+        return citizen_not_found(request, exception)  # a citizen gets the citizen pages' style, not the staff's
+    return render(request, "404.html", {"message": danish_message(exception)}, status=404)
