@@ -1,4 +1,4 @@
-"""The JSON API (django-ninja). OpenAPI schema at /api/openapi.json, docs at /api/docs."""
+"""The JSON API (django-ninja). OpenAPI schema at /api/openapi.json, docs at /api/docs (served offline)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from django.db import OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, ValidationError
+from ninja.openapi.docs import Swagger
 from ninja.security import django_auth
 
 from samvirke.contact.api import contact_router, telephony_router
@@ -21,6 +22,9 @@ api = NinjaAPI(
     description="Samvirkes API for fællesskabets medlemmer, sekretariat og systemer.",
     auth=django_auth,
     urls_namespace="api",
+    # Swagger UI from django-ninja's static files ("ninja" in INSTALLED_APPS), and no validator badge, which
+    # would send the schema to validator.swagger.io: the documentation works without internet.
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 

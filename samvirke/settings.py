@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "samvirke.contact",
     "samvirke.staffing",
     "django_htmx",
+    "ninja",  # django-ninja serves /api/docs with its own copy of Swagger UI (static files), not from a CDN
     "django_tasks",
     "django_tasks_db",
     "samvirke.demo",
@@ -89,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "samvirke.not_found.CitizenNotFoundMiddleware",  # citizens' pages: a Danish 404, also with DEBUG on
 ]
 
 ROOT_URLCONF = "samvirke.urls"

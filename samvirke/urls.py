@@ -1,6 +1,10 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.templatetags.static import static
 from django.urls import include, path
+from django.views.generic import RedirectView
 
 from samvirke.api import api
 from samvirke.directory import views as directory_views
@@ -9,7 +13,19 @@ admin.site.site_header = "Samvirke – administration"
 admin.site.site_title = "Samvirke"
 admin.site.index_title = "Administration"
 
+
+class FaviconView(RedirectView):
+    """/favicon.ico, which browsers ask for on pages that link no icon (the admin, a PDF): the static file,
+    served by whitenoise like every other."""
+
+    permanent = True
+
+    def get_redirect_url(self, *args: Any, **kwargs: Any) -> str:
+        return static("samvirke/favicon.ico")
+
+
 urlpatterns = [
+    path("favicon.ico", FaviconView.as_view(), name="favicon"),
     path("", directory_views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),

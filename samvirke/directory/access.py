@@ -10,6 +10,7 @@ Scope rules:
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
@@ -57,14 +58,24 @@ def can_view_member_list(user: Any) -> bool:
     return belongs_to_fellesskab(user)
 
 
-def can_view_municipality(user: Any, municipality: Municipality) -> bool:
-    if not belongs_to_fellesskab(user):
-        return False
+def _in_scope(user: Any, municipality: Municipality) -> bool:
+    """The scope rule for someone who belongs to the fællesskab (see the module's docstring)."""
     if user.role == Role.SECRETARIAT:
         return True
     if user.role == Role.REGION_STAFF:
         return bool(municipality.region_id == user.region_id)
     return bool(municipality.id == user.municipality_id)
+
+
+def can_view_municipality(user: Any, municipality: Municipality) -> bool:
+    return belongs_to_fellesskab(user) and _in_scope(user, municipality)
+
+
+def viewable_municipality_ids(user: Any, municipalities: Iterable[Municipality]) -> set[int]:
+    """Which of `municipalities` the user may open (can_view_municipality), asking the database once."""
+    if not belongs_to_fellesskab(user):
+        return set()
+    return {m.id for m in municipalities if _in_scope(user, m)}
 
 
 def can_view_people_of(user: Any, municipality: Municipality) -> bool:

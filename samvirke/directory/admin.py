@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin
+from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import HttpRequest
 from django.urls import reverse
@@ -79,7 +81,35 @@ class FellesskabAdmin(AuditedAdmin):
 
 @admin.register(Person)
 class PersonAdmin(UserAdmin, AuditedAdmin):
-    list_display = ["username", "first_name", "last_name", "role", "municipality", "region", "is_active"]
-    list_filter = ["role", "municipality__region", "is_active"]
-    fieldsets = (*UserAdmin.fieldsets, ("Samvirke", {"fields": ("role", "municipality", "region")}))  # type: ignore[misc]
+    list_display = [
+        "username",
+        "first_name",
+        "last_name",
+        "role",
+        "municipality",
+        "region",
+        "is_active",
+        "is_simulated",
+    ]
+    list_filter = ["role", "municipality__region", "is_active", "is_simulated"]
+    fieldsets = (
+        *UserAdmin.fieldsets,  # type: ignore[misc]
+        ("Samvirke", {"fields": ("role", "municipality", "region", "is_simulated")}),
+    )
     add_fieldsets = (*UserAdmin.add_fieldsets, ("Samvirke", {"fields": ("role", "municipality", "region")}))
+
+    # A simulated agent (seed-demo makes them for the traffic simulator) can never log in, and a person is never
+    # turned into one: the flag, and for a simulated agent what would let it log in, are read-only here.
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> list[str]:
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            readonly.append("is_simulated")
+            if obj.is_simulated:
+                readonly += ["is_active", "is_staff", "is_superuser"]
+        return readonly
+
+    def user_change_password(self, request: HttpRequest, id: str, form_url: str = "") -> Any:
+        person = self.get_object(request, unquote(id))
+        if person is not None and person.is_simulated:
+            raise PermissionDenied("En simuleret agent kan ikke få en adgangskode: den kan aldrig logge ind.")
+        return super().user_change_password(request, id, form_url)

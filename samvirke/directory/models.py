@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MinValueValidator
 from django.db import models
@@ -153,6 +154,14 @@ class Person(AbstractUser):
     region = models.ForeignKey(
         Region, on_delete=models.PROTECT, null=True, blank=True, related_name="people", verbose_name="region"
     )
+    # An agent that `simulate-traffic` drives (made by seed-demo), never a person: it cannot log in (inactive,
+    # no usable password — both held by the database), it is named "(simuleret)" wherever people are listed,
+    # and the rota, which plans only active people, leaves it out.
+    is_simulated = models.BooleanField(
+        "simuleret",
+        default=False,
+        help_text="En agent, som trafiksimulatoren styrer. Den kan aldrig logge ind.",
+    )
 
     class Meta:
         ordering = ["first_name", "last_name", "username"]
@@ -167,7 +176,18 @@ class Person(AbstractUser):
                 condition=~models.Q(role="region_staff") | models.Q(region__isnull=False),
                 name="region_staff_belong_to_a_region",
             ),
+            models.CheckConstraint(
+                condition=models.Q(is_simulated=False)
+                | (models.Q(is_active=False) & models.Q(password__startswith=UNUSABLE_PASSWORD_PREFIX)),
+                name="simulated_people_cannot_log_in",
+            ),
         ]
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    def get_full_name(self) -> str:
+        name = super().get_full_name()
+        if self.is_simulated:
+            return f"{name or self.username} (simuleret)"
+        return name

@@ -7,7 +7,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Sum
+from django.db.models import Prefetch, Q, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -20,6 +20,7 @@ from samvirke.directory.actions import (
     do_change_membership_status,
 )
 from samvirke.directory.models import HotlineNumber, Membership, MembershipStatus, Role
+from samvirke.not_found import citizen_not_found, danish_message, is_citizen_path
 
 
 @login_required
@@ -49,6 +50,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
         status = ""
     current = memberships.exclude(status=MembershipStatus.LEFT)
     totals = current.aggregate(population=Sum("municipality__population"))
+    # Link only the pages the user may open: an agent or a coordinator sees its own municipality's page only.
+    linkable = access.viewable_municipality_ids(request.user, [m.municipality for m in memberships])
     counts = {choice: 0 for choice in MembershipStatus.values}
     for row in Membership.objects.values_list("status", flat=True):
         counts[row] += 1
@@ -63,6 +66,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
             "status_choices": [(value, label, counts[value]) for value, label in MembershipStatus.choices],
             "today": timezone.localdate(),
             "own_municipality_id": getattr(request.user, "municipality_id", None),
+            "linkable_municipality_ids": linkable,
         },
     )
 
@@ -73,7 +77,12 @@ def municipality_detail(request: HttpRequest, code: int) -> HttpResponse:
     membership = _memberships().filter(municipality=municipality).first()
     people = None
     if access.can_view_people_of(request.user, municipality):
-        people = municipality.people.filter(is_active=True).exclude(role=Role.NONE).order_by("role", "first_name")
+        # Active people, and the simulated agents the traffic simulator drives (inactive: they never log in).
+        people = (
+            municipality.people.filter(Q(is_active=True) | Q(is_simulated=True))
+            .exclude(role=Role.NONE)
+            .order_by("is_simulated", "role", "first_name", "last_name")
+        )
     next_statuses: list[tuple[str, str]] = []
     if membership is not None and access.can_change_membership(request.user):
         next_statuses = [
@@ -117,5 +126,6 @@ def permission_denied(request: HttpRequest, exception: Exception | None = None) 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     # Only our own Http404 messages are Danish sentences; Django's resolver messages are not for users.
-    message = str(exception) if exception and str(exception).startswith("Der findes") else ""
-    return render(request, "404.html", {"message": message or "Siden findes ikke."}, status=404)
+    if is_citizen_path(request.path_info):
+        return citizen_not_found(request, exception)  # a citizen gets the citizen pages' style, not the staff's
+    return render(request, "404.html", {"message": danish_message(exception)}, status=404)

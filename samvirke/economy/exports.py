@@ -35,6 +35,55 @@ ECONOMY_COLUMNS: tuple[tuple[str, str | None, int], ...] = (
 )
 
 
+_SUMMED_COLUMNS = {2: "indbyggere", 3: "bidrag", 4: "timer pr. år", 5: "timer pr. uge", 8: "timernes værdi"}
+
+
+def _column_sums(rows: Sequence[EconomyRow]) -> list[object]:
+    """The plain sums of the written rows, in the sheet's columns (None where a sum means nothing)."""
+    return [
+        None,
+        None,
+        sum(row.population for row in rows),
+        sum((row.fee for row in rows), Decimal("0.00")),
+        sum(row.hours_per_year for row in rows),
+        sum(row.hours_per_week for row in rows),
+        None,
+        None,
+        sum((row.hours_value for row in rows), Decimal("0.00")),
+    ]
+
+
+def _number_da(value: object) -> str:
+    if isinstance(value, Decimal):
+        whole, _, decimals = f"{value:,.2f}".partition(".")
+        return f"{whole.replace(',', '.')},{decimals} kr."
+    return f"{value:,}".replace(",", ".")
+
+
+def totals_notes(
+    total_label: str, totals_row: Sequence[object], sums: Sequence[object], rows_shown: int, members: int
+) -> list[str]:
+    """Sentences for the sheet when its totals row is not the sum of the rows above it (none when it is)."""
+    notes: list[str] = []
+    if rows_shown < members:
+        notes.append(
+            f"«{total_label}» er hele fællesskabets total for alle {members} medlemmer; filen viser kun "
+            f"{rows_shown} af rækkerne, så totalen er ikke summen af dem."
+        )
+    else:
+        differences = [
+            f"{name} {_number_da(totals_row[column])} mod summen {_number_da(sums[column])}"
+            for column, name in _SUMMED_COLUMNS.items()
+            if totals_row[column] != sums[column]
+        ]
+        if differences:
+            notes.append(
+                f"«{total_label}» er regnet af det samlede indbyggertal, som i fællesskabets økonomimodel, ikke som "
+                "summen af de afrundede rækker: " + "; ".join(differences) + "."
+            )
+    return notes
+
+
 def economy_workbook(
     result: EconomyResult,
     title: str,
@@ -47,7 +96,8 @@ def economy_workbook(
     "Økonomi" has a header row (row 1), one row per member in the members' order, and a totals row
     (`total_label`) as seed 000 prints it (computed from the total population, see fees.EconomyTotal).
     `rows` limits the member rows to some of `result.rows` (a coordinator's own) without recomputing
-    them; the totals row stays the whole fællesskab's. Numbers
+    them; the totals row stays the whole fællesskab's. Where the totals row is not the sum of the rows above
+    it, a row "Summen af rækkerne ovenfor" and a sentence saying why follow it. Numbers
     are numbers; money has the number format '#,##0.00'. "Parametre" lists the title and the settings
     used, among them the price per citizen and the hourly rate.
     """
@@ -92,21 +142,29 @@ def economy_workbook(
             ],
         )
     total = result.total
-    write_row(
-        row_number + 1,
-        [
-            total_label,
-            None,
-            total.population,
-            total.fee,
-            total.hours_per_year,
-            total.hours_per_week,
-            None,
-            None,
-            total.hours_value,
-        ],
-        font=bold,
-    )
+    written = list(result.rows if rows is None else rows)
+    totals_row: list[object] = [
+        total_label,
+        None,
+        total.population,
+        total.fee,
+        total.hours_per_year,
+        total.hours_per_week,
+        None,
+        None,
+        total.hours_value,
+    ]
+    write_row(row_number + 1, totals_row, font=bold)
+    row_number += 1
+    # Say in words why the totals row is not the sum of the column, wherever it is not.
+    sums = _column_sums(written)
+    notes = totals_notes(total_label, totals_row, sums, len(written), len(result.rows))
+    if notes:
+        row_number += 1
+        write_row(row_number, ["Summen af rækkerne ovenfor", None, *sums[2:]], font=Font(italic=True))
+        for note in notes:
+            row_number += 1
+            sheet.cell(row=row_number, column=1, value=note).font = Font(italic=True)
     sheet.freeze_panes = "A2"
 
     params = result.params

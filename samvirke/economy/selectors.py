@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from samvirke.directory.models import Fellesskab
 from samvirke.economy.actions.invoicing import billable_members, params_from_settings
 from samvirke.economy.lib.fees import EconomyResult, Member, compute_economy
-from samvirke.economy.lib.invoicing import BillableMember, membership_span
+from samvirke.economy.lib.invoicing import BillableMember, YearBilling, membership_span, plan_year, year_billing
 from samvirke.economy.models import EconomySettings
 
 
@@ -40,3 +41,16 @@ def economy_for_year(fellesskab: Fellesskab, year: int) -> YearEconomy | None:
 
 def model_years(fellesskab: Fellesskab) -> list[int]:
     return list(EconomySettings.objects.filter(fellesskab=fellesskab).values_list("year", flat=True))
+
+
+def billing_for(economy: YearEconomy, visible_codes: set[int] | None = None) -> YearBilling:
+    """The year's full-year fees against what its invoices bill (prorated by days of membership).
+
+    For all members (`visible_codes` None) the full-year total is the page's total; for some members (a
+    coordinator's own) it is the sum of their fees, so the comparison is about the rows the user sees.
+    """
+    planned = plan_year(economy.year, economy.members, params_from_settings(economy.settings))
+    if visible_codes is None:
+        return year_billing(economy.result.total.fee, planned)
+    fees = sum((row.fee for row in economy.result.rows if row.kommunekode in visible_codes), Decimal("0.00"))
+    return year_billing(fees, [invoice for invoice in planned if invoice.kommunekode in visible_codes])

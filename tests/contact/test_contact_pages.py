@@ -255,7 +255,7 @@ def test_the_export_has_one_row_per_contact_and_masks_numbers(secretariat: Perso
     assert holbaek["Ventetid (sek.)"] == "30" and holbaek["Behandlingstid (sek.)"] == "360"
     assert holbaek["Borgerens nummer (maskeret)"] == "••••••50"
     assert "12345678" not in holbaek["Notat (maskeret)"]
-    assert holbaek["Tilbudt"] == "2026-11-23 10:00:10"
+    assert holbaek["Tilbudt"] == "2026-11-23T10:00:10+01:00"  # ISO 8601, Danish time
     assert AuditEntry.objects.filter(action="contact.export").count() == 1
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -9,10 +10,15 @@ from django.core.management import CommandError, call_command
 from django.db.models import Count
 
 from samvirke.assistant.models import ChatbotConversation
+from samvirke.audit.models import AuditEntry
+from samvirke.contact.actions import do_set_agent_status
 from samvirke.contact.lib.traffic import LOCAL
 from samvirke.contact.management.commands.simulate_traffic import Command
 from samvirke.contact.models import AgentState, AgentStatus, Contact, ContactState, TelephonyEvent
-from samvirke.directory.models import Person
+from samvirke.directory.models import Fellesskab, Municipality, Person, Role
+from tests.conftest import GREVE, HOLBAEK, KOEGE
+
+LOCAL_MONDAY_0755 = dt.datetime(2026, 11, 23, 7, 55, tzinfo=LOCAL)
 
 
 def simulate(*args: str) -> tuple[str, str]:
@@ -21,8 +27,36 @@ def simulate(*args: str) -> tuple[str, str]:
     return out.getvalue(), err.getvalue()
 
 
+@pytest.fixture
+def simulated_agents(fellesskab: Fellesskab) -> list[Person]:
+    """The simulator's own agents, as seed-demo makes them: one per member, never able to log in."""
+    people = []
+    for code, name in ((HOLBAEK, "holbaek"), (GREVE, "greve"), (KOEGE, "koege")):
+        person = Person(
+            username=f"sim-{name}-1",
+            first_name="Agent",
+            last_name=f"{name.capitalize()} 1",
+            role=Role.AGENT,
+            municipality=Municipality.objects.get(code=code),
+            is_simulated=True,
+            is_active=False,
+        )
+        person.set_unusable_password()
+        person.save()
+        people.append(person)
+    return people
+
+
+def _driven_usernames(prefix: str) -> set[str]:
+    """Every agent the run's events set a status for."""
+    events = TelephonyEvent.objects.filter(event_id__startswith=f"{prefix}-", type="agent_status")
+    return {event.payload["agent"] for event in events}
+
+
 @pytest.mark.django_db
-def test_one_historic_day_gives_contacts_in_consistent_states(agents: list[Person]) -> None:
+def test_one_historic_day_gives_contacts_in_consistent_states(
+    simulated_agents: list[Person], agents: list[Person]
+) -> None:
     out, err = simulate(
         "--start", "2026-11-23", "--days", "1", "--calls-per-year", "4000", "--seed", "4", "--prefix", "t1"
     )
@@ -53,7 +87,57 @@ def test_one_historic_day_gives_contacts_in_consistent_states(agents: list[Perso
 
 
 @pytest.mark.django_db
-def test_a_live_run_paces_the_events(agents: list[Person]) -> None:
+def test_it_drives_its_own_simulated_agents_and_never_a_persons_login(
+    simulated_agents: list[Person], agents: list[Person]
+) -> None:
+    person = agents[0]  # agent-holbaek-1, a person's login
+    simulate("--start", "2026-11-23", "--days", "1", "--calls-per-year", "4000", "--seed", "4", "--prefix", "t3")
+    assert _driven_usernames("t3") == {p.username for p in simulated_agents}
+    answered = Contact.objects.filter(external_id__startswith="t3-", answered_at__isnull=False)
+    assert answered.exists() and not answered.exclude(agent__is_simulated=True).exists()
+    assert not AuditEntry.objects.filter(actor=person).exists()  # nothing registered in the person's name
+    assert not AgentState.objects.filter(person=person).exists()  # nor a status set for the person
+
+
+@pytest.mark.django_db
+def test_a_person_is_driven_only_when_named(simulated_agents: list[Person], agents: list[Person]) -> None:
+    out, err = simulate(
+        "--start", "2026-11-23", "--days", "1", "--calls-per-year", "2000", "--seed", "4", "--prefix", "t4",
+        "--agent", "agent-holbaek-1", "--agent", "agent-greve-1",
+    )  # fmt: skip
+    assert err == ""
+    assert "simulatoren styrer agent-holbaek-1, agent-greve-1" in out  # said out loud
+    assert _driven_usernames("t4") == {"agent-holbaek-1", "agent-greve-1"}
+    with pytest.raises(CommandError, match="ingen agent med brugernavnet nobody"):
+        simulate("--agent", "nobody")
+    with pytest.raises(CommandError, match="enten --agents"):
+        simulate("--agent", "agent-holbaek-1", "--agents", "1")
+
+
+@pytest.mark.django_db
+def test_a_call_given_to_a_person_on_the_desk_is_never_answered_or_registered_for_them(
+    simulated_agents: list[Person], agents: list[Person]
+) -> None:
+    # A person who went ready on the desk before the simulated agents' first shift gets the first call.
+    person = agents[0]
+    start = LOCAL_MONDAY_0755
+    do_set_agent_status(person, AgentStatus.READY, start)
+    out, err = simulate(
+        "--start", "2026-11-23", "--days", "1", "--calls-per-year", "4000", "--seed", "4", "--prefix", "t5"
+    )
+    assert err == ""
+    theirs = Contact.objects.filter(external_id__startswith="t5-", agent=person)
+    assert theirs.exists()
+    # The person never answered on the desk, so the citizen hung up; no answer, no registration in their name.
+    assert not theirs.filter(answered_at__isnull=False).exists()
+    assert not theirs.filter(registered_at__isnull=False).exists()
+    assert set(theirs.values_list("state", flat=True)) == {ContactState.ABANDONED}
+    assert person.username not in _driven_usernames("t5")
+    assert "Opkald til medarbejdere, som simulatoren ikke styrer:" in out
+
+
+@pytest.mark.django_db
+def test_a_live_run_paces_the_events(simulated_agents: list[Person]) -> None:
     out, err = simulate(
         "--start", "2026-11-23T19:40:00+01:00", "--realtime", "--speed", "20000", "--calls-per-year", "400000",
         "--prefix", "t2",
@@ -83,8 +167,8 @@ def test_bad_options_are_refused_in_danish(args: list[str], message: str) -> Non
 
 
 @pytest.mark.django_db
-def test_too_many_agents_and_a_bad_url_are_refused(agents: list[Person]) -> None:
-    with pytest.raises(CommandError, match="der er kun 3 medarbejdere"):
+def test_too_many_agents_and_a_bad_url_are_refused(simulated_agents: list[Person]) -> None:
+    with pytest.raises(CommandError, match="der er kun 3 simulerede agenter"):
         simulate("--agents", "99")
     with pytest.raises(CommandError, match="--url skal være en http"):
         simulate("--url", "ftp://example.org")
@@ -93,6 +177,12 @@ def test_too_many_agents_and_a_bad_url_are_refused(agents: list[Person]) -> None
 @pytest.mark.django_db
 def test_without_members_it_says_to_seed_the_demo_first() -> None:
     with pytest.raises(CommandError, match="seed-demo"):
+        simulate("--days", "1")
+
+
+@pytest.mark.django_db
+def test_without_simulated_agents_it_says_to_seed_the_demo_and_takes_no_persons_login(agents: list[Person]) -> None:
+    with pytest.raises(CommandError, match="ingen simulerede agenter. Kør først: samvirke seed-demo"):
         simulate("--days", "1")
 
 

@@ -10,8 +10,10 @@ from typing import Any
 from samvirke.assistant.lib.hours import is_open
 from samvirke.contact.lib.traffic import (
     LOCAL,
+    PERSON_ANSWER_SECONDS,
     ArrivalProfile,
     Member,
+    PollAssignments,
     PostEvent,
     Register,
     Scheduler,
@@ -228,3 +230,74 @@ def test_scheduler_is_deterministic_and_every_call_finishes() -> None:
         if payload["type"] == "agent_status":
             final[payload["agent"]] = payload["status"]
     assert set(final.values()) == {"offline"}
+
+
+class CentreWithAPerson(FakeCentre):
+    """The fake centre with a person ready on the desk from the start (so the first call is theirs). With
+    `answers`, the person answers a call of theirs on the desk before the platform's poll asks."""
+
+    def __init__(self, person: str, since: dt.datetime, answers: bool) -> None:
+        super().__init__()
+        self.person, self.answers = person, answers
+        self.ready[person] = since
+
+    def assigned(self) -> set[str]:
+        calls = {call for agent, call in self.holding.items() if self.state.get(call) == "assigned"}
+        if self.answers:
+            held = self.holding.get(self.person)
+            if held and self.state[held] == "assigned":
+                self.state[held] = "answered"  # the person pressed Besvar on the desk
+                calls.discard(held)
+        return calls
+
+    def reply(self, payload: dict[str, Any], at: dt.datetime) -> dict[str, Any]:
+        if payload["type"] == "call_abandoned" and self.state.get(payload["call_id"]) == "answered":
+            return {"state": "answered", "ignored": True}
+        if payload["type"] == "call_abandoned" and self.state.get(payload["call_id"]) == "assigned":
+            self.state[payload["call_id"]] = "abandoned"
+            return {"state": "abandoned"}
+        return super().reply(payload, at)
+
+
+def run_with_a_person(answers: bool) -> tuple[list[Any], Scheduler]:
+    result = plan(days=1, seed=5, calls_per_year=20_000, agents=AGENTS[:3])
+    scheduler = Scheduler(result, seed=5, driven=AGENTS[:3])
+    centre = CentreWithAPerson("person", dt.datetime.combine(MONDAY, dt.time(7, 0), tzinfo=LOCAL), answers)
+    steps: list[Any] = []
+    while (step := scheduler.next_step()) is not None:
+        steps.append(step)
+        if isinstance(step, PostEvent):
+            scheduler.on_reply(step, 200, centre.reply(step.payload, step.at))
+        elif isinstance(step, PollAssignments):
+            scheduler.on_assignments(step, centre.assigned())
+    return steps, scheduler
+
+
+def _persons_call(steps: list[Any]) -> str:
+    return next(s.payload["call_id"] for s in steps if isinstance(s, PostEvent) and s.payload["type"] == "call_offered")
+
+
+def test_a_call_given_to_a_person_rings_a_minute_and_the_citizen_hangs_up_if_they_do_not_answer() -> None:
+    steps, scheduler = run_with_a_person(answers=False)
+    call = _persons_call(steps)
+    about_it = [
+        s for s in steps if getattr(s, "call_id", None) == call or getattr(s, "payload", {}).get("call_id") == call
+    ]
+    kinds = [type(s).__name__ if not isinstance(s, PostEvent) else s.payload["type"] for s in about_it]
+    assert kinds == ["call_offered", "PollAssignments", "call_abandoned"]
+    assert (about_it[2].at - about_it[0].at).total_seconds() == PERSON_ANSWER_SECONDS
+    assert scheduler.stats.person_calls >= 1 and scheduler.stats.anomalies == []
+
+
+def test_a_person_who_answers_on_the_desk_keeps_the_call_and_the_simulator_only_ends_it_as_the_citizen() -> None:
+    steps, scheduler = run_with_a_person(answers=True)
+    call = _persons_call(steps)
+    posted = [s.payload for s in steps if isinstance(s, PostEvent)]
+    about_it = [p["type"] for p in posted if p.get("call_id") == call]
+    assert "call_answered" not in about_it  # the person answered on the desk, not the simulator
+    assert about_it[0] == "call_offered" and about_it[-1] in ("call_ended", "satisfaction")
+    assert "call_ended" in about_it
+    # Nothing in the person's name: no status, no registration.
+    assert not [p for p in posted if p.get("agent") == "person"]
+    assert not [s for s in steps if isinstance(s, Register) and s.agent == "person"]
+    assert scheduler.stats.person_answered >= 1 and scheduler.stats.anomalies == []

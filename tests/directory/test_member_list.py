@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import re
+
 from samvirke.directory.models import Membership, MembershipStatus, Person
 from tests.conftest import client_for
 
@@ -69,3 +71,25 @@ def test_the_openapi_schema_describes_the_directory_endpoints(db: None) -> None:
 
     schema = Client().get("/api/openapi.json").json()
     assert "/api/directory/members" in schema["paths"]
+
+
+def _linked_pages(page: str) -> list[str]:
+    return re.findall(r'href="(/kommuner/\d+/)"', page)
+
+
+def test_an_agent_is_linked_only_to_the_pages_it_may_open(holbaek_agent: Person) -> None:
+    client = client_for(holbaek_agent)
+    page = client.get("/medlemmer/").content.decode()
+    assert "Greve" in page and "Køge" in page  # every member is listed
+    assert set(_linked_pages(page)) == {"/kommuner/316/"}  # but only the own municipality is a link
+    assert all(client.get(url).status_code == 200 for url in _linked_pages(page))
+
+
+def test_the_secretariat_and_the_region_are_linked_to_every_members_page(
+    secretariat: Person, region_staff: Person
+) -> None:
+    for person in (secretariat, region_staff):
+        client = client_for(person)
+        links = _linked_pages(client.get("/medlemmer/").content.decode())
+        assert sorted(links) == ["/kommuner/253/", "/kommuner/259/", "/kommuner/316/"]
+        assert all(client.get(url).status_code == 200 for url in links)

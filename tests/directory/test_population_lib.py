@@ -108,3 +108,16 @@ def test_a_kommunekode_must_be_plain_digits(code: str) -> None:
 @pytest.mark.parametrize("year", ["2.025", "2025.0", "20.25", "2 025"])
 def test_a_year_must_be_plain_digits(year: str) -> None:
     assert problems_of(HEADER + f'316,74000,"{year}",DST\n') == [f"Linje 2: året '{year}' er ikke et tal."]
+
+
+def test_a_file_name_or_a_document_reference_is_not_a_source() -> None:
+    why = "er et filnavn eller en henvisning til et dokument, ikke en kilde – skriv hvor tallet kommer fra, fx "
+    example = "«Danmarks Statistik, FOLK1A, 1. kvartal 2025»."
+    assert problems_of(HEADER + "316,74000,2025,befolkning-2025.csv\n253,52500,2025,Seed 000\n") == [
+        f"Linje 2: kilden 'befolkning-2025.csv' {why}{example}",
+        f"Linje 3: kilden 'Seed 000' {why}{example}",
+    ]
+
+
+def test_a_source_longer_than_the_field_is_refused() -> None:
+    assert problems_of(HEADER + "316,74000,2025," + "x" * 201 + "\n") == ["Linje 2: kilden er længere end 200 tegn."]

@@ -2,8 +2,10 @@ from __future__ import annotations
 
 from io import StringIO
 
+import pytest
 from django.apps import apps
 from django.core.management import call_command
+from django.db import IntegrityError, transaction
 from django.test import Client
 
 from samvirke.directory.models import HotlineNumber, Membership, MembershipStatus, Person, Role
@@ -36,7 +38,7 @@ def test_it_loads_the_region_sjaelland_pilot_and_prints_the_logins(db: None) -> 
     assert Membership.objects.filter(status=MembershipStatus.ACTIVE).count() == 17
     assert set(Membership.objects.values_list("municipality__region__code", flat=True)) == {1085}
     assert Person.objects.filter(role=Role.COORDINATOR).count() == 17
-    assert Person.objects.filter(role=Role.AGENT).count() == 51
+    assert Person.objects.filter(role=Role.AGENT, is_simulated=False).count() == 51
     assert Person.objects.filter(role=Role.SECRETARIAT).count() == 1
     assert HotlineNumber.objects.filter(is_demo=True).count() == 34
 
@@ -102,3 +104,63 @@ def test_pilot_financing_lasts_two_years_from_the_first_shift(db: None) -> None:
     assert holbaek.pilot_start is not None and holbaek.pilot_end is not None and holbaek.pilot_payer is not None
     assert (holbaek.pilot_start.isoformat(), holbaek.pilot_end.isoformat()) == ("2025-02-01", "2027-01-31")
     assert holbaek.pilot_payer.name == "Region Sjælland"
+
+
+def test_the_traffic_simulator_gets_agents_of_its_own_that_can_never_log_in(db: None) -> None:
+    out = seed()
+    simulated = Person.objects.filter(is_simulated=True)
+    assert simulated.count() == 51 and set(simulated.values_list("role", flat=True)) == {Role.AGENT}
+    assert "51 simulerede agenter" in out
+    agent = Person.objects.get(username="sim-holbaek-1")
+    assert agent.municipality is not None and agent.municipality.code == 316
+    assert str(agent) == "Agent Holbæk 1 (simuleret)"
+    assert not agent.is_active and not agent.has_usable_password()
+    client = Client()
+    for password in ("samvirke-demo", "", agent.password):
+        assert not client.login(username="sim-holbaek-1", password=password)
+    assert client.get("/medlemmer/").status_code == 302  # still anonymous
+
+
+def test_the_database_refuses_a_simulated_agent_that_could_log_in(db: None) -> None:
+    seed()
+    agent = Person.objects.get(username="sim-holbaek-1")
+    agent.is_active = True
+    with pytest.raises(IntegrityError), transaction.atomic():
+        agent.save()
+    agent.refresh_from_db()
+    agent.set_password("et-kodeord")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        agent.save()
+
+
+def test_a_simulated_agents_old_session_is_not_honoured(db: None) -> None:
+    # Even a session made before (force_login skips the password) is dropped: the agent is not active.
+    seed()
+    client = Client()
+    client.force_login(Person.objects.get(username="sim-holbaek-1"))
+    assert client.get("/medlemmer/").status_code == 302
+
+
+def test_the_rota_and_the_people_lists_know_a_simulated_agent_for_what_it_is(db: None) -> None:
+    from samvirke.staffing.models import Shift
+
+    seed()
+    assert Shift.objects.filter(agent__isnull=False).exists()
+    assert not Shift.objects.filter(agent__is_simulated=True).exists()  # the rota plans real people only
+    secretariat = Person.objects.get(username="sekretariat")
+    client = Client()
+    client.force_login(secretariat)
+    page = client.get("/kommuner/316/").content.decode()
+    assert "Agent Holbæk 1 (simuleret)" in page and "kan ikke logge ind" in page
+    assert "agent-holbaek-1" in page
+
+
+def test_the_demo_invoices_name_the_real_population_source(db: None) -> None:
+    from samvirke.economy.models import Invoice
+
+    seed()
+    invoice = Invoice.objects.filter(municipality__code=316).first()
+    assert invoice is not None
+    assert invoice.population_source.startswith("Danmarks Statistik, FOLK1A, 2024")
+    assert "(2024, Danmarks Statistik, FOLK1A, 2024" in invoice.explanation
+    assert not Invoice.objects.filter(explanation__icontains="seed").exists()

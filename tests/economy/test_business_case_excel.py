@@ -14,6 +14,7 @@ import pytest
 import samvirke.economy
 from samvirke.economy.lib.business_case import BusinessCaseInputError, compute_case, parse_case
 from samvirke.economy.lib.business_case_excel import (
+    MAX_SHEET_ROWS,
     amounts_from_texts,
     case_workbook,
     parse_amount_text,
@@ -372,3 +373,42 @@ def test_case_4s_row_totals_survive_a_round_trip_and_are_shown_with_their_comput
     assert rows["Implementering og udvikling (Tabel 4)"][4:6] == (16200, 13000)
     assert rows["Investeringer totalt, anlæg (Tabel 4)"][2:6] == ("implementering", "Anlæg", 23900, 20700)
     assert read_case_workbook(content)["printed"]["row_totals"] == original["printed"]["row_totals"]
+
+
+# --- bounded reading: an upload costs a request little, whatever its size ---------------------------------
+
+
+def _lines(count: int) -> list[list[Any]]:
+    return [HEADER] + [[f"Linje {i}", "varig", "Service", "", 1, 2, 3] for i in range(count)]
+
+
+def test_a_sheet_with_more_rows_than_a_business_case_can_have_is_refused_by_name() -> None:
+    message = error_of(simple_workbook(_lines(MAX_SHEET_ROWS + 5), sheet_title="Tabel 1"))
+    assert message.startswith("Arket 'Tabel 1' har mere end 2.000 rækker")
+
+
+def test_a_workbook_whose_sheet_unpacks_far_beyond_a_business_case_is_refused_unread() -> None:
+    # 45,000 rows of short values: about 3 MB of sheet XML (a real case's sheet is under 10 kB).
+    workbook = openpyxl.Workbook(write_only=True)
+    sheet = workbook.create_sheet("Tabel 1")
+    for row in _lines(45_000):
+        sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert "Excel-filen er for stor til at være en business case" in error_of(buffer.getvalue())
+
+
+def test_sheets_a_business_case_does_not_have_are_not_read() -> None:
+    # An extra sheet with more rows than the limit does not matter: only Tabel 1, Rækketotaler, Beskrivelse count.
+    workbook = openpyxl.Workbook()
+    table = workbook.active
+    assert table is not None
+    table.title = "Tabel 1"
+    for row in [["Titel", "Lille case"], HEADER, ["Udgift", "varig", "Service", "", 1, 2, 3]]:
+        table.append(row)
+    extra = workbook.create_sheet("Noter")
+    for i in range(MAX_SHEET_ROWS + 5):
+        extra.append([i])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    assert read_case_workbook(buffer.getvalue())["title"] == "Lille case"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from html.parser import HTMLParser
 from io import BytesIO
@@ -10,12 +11,13 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from samvirke.assistant.models import ChatbotConversation
 from samvirke.audit.models import AuditEntry
 from samvirke.contact.models import Contact, Queue
-from samvirke.directory.models import Fellesskab, Person
+from samvirke.directory.models import Fellesskab, Municipality, Person
 from samvirke.economy.actions.invoicing import do_run_invoicing, do_save_economy_settings
 from samvirke.economy.models import ContactVolume, EconomySettings, Invoice
 from tests.conftest import client_for
@@ -110,7 +112,7 @@ def _page_table(client: Client, year: int) -> list[tuple[str, Decimal, Decimal, 
     parser = _TableCells("economy-table")
     parser.feed(client.get(f"/oekonomi/?aar={year}").content.decode())
     return [
-        (cells[0], *(_danish_number(cells[i]) for i in (1, 2, 3, 6)))  # type: ignore[misc]
+        (cells[0], *(_danish_number(cells[i]) for i in (1, 2, 4, 7)))  # type: ignore[misc]
         for cells in parser.rows[1:]
     ]
 
@@ -120,7 +122,9 @@ def _excel_table(client: Client, year: int) -> list[tuple[str, Decimal, Decimal,
     response = client.get(f"/oekonomi/{year}.xlsx")
     assert response.status_code == 200
     rows = list(load_workbook(BytesIO(response.content))["Økonomi"].iter_rows(values_only=True))
-    return [(str(row[0]), *(Decimal(str(row[i])) for i in (2, 3, 4, 8))) for row in rows[1:]]  # type: ignore[misc]
+    totals = next(i for i, row in enumerate(rows) if row[0] == "Fællesskabet i alt")
+    # The members and the totals row; what may follow it explains the totals row (tested on its own).
+    return [(str(row[0]), *(Decimal(str(row[i])) for i in (2, 3, 4, 8))) for row in rows[1 : totals + 1]]  # type: ignore[misc]
 
 
 def test_the_excel_export_has_the_pages_rows_and_totals(model_2025: EconomySettings, secretariat: Person) -> None:
@@ -160,6 +164,14 @@ def test_a_budget_models_excel_export_has_the_pages_largest_remainder_fees(
         assert rows[-1][2] == Decimal("100000.00")
     secretariat_rows = _excel_table(client_for(secretariat), 2026)
     assert sum(row[2] for row in secretariat_rows[:-1]) == Decimal("100000.00")
+
+
+def test_a_coordinators_excel_export_says_its_total_is_the_fellesskabs(
+    model_2025: EconomySettings, greve_coordinator: Person
+) -> None:
+    response = client_for(greve_coordinator).get("/oekonomi/2025.xlsx")
+    texts = [row[0] for row in load_workbook(BytesIO(response.content))["Økonomi"].iter_rows(values_only=True)]
+    assert any("hele fællesskabets total for alle 3 medlemmer" in str(text) for text in texts)
 
 
 def test_a_coordinators_excel_export_holds_only_its_own_row(
@@ -242,25 +254,93 @@ def test_an_unknown_invoice_is_a_danish_404(secretariat: Person) -> None:
     assert "Der findes ingen faktura med det nummer." in response.content.decode()
 
 
-def test_the_secretariat_runs_invoicing_from_the_page_twice_without_double_invoices(
+def _confirmation(client: Client, year: int) -> tuple[str, dict[str, str]]:
+    """The confirmation page and the form it posts (year and the plan's token)."""
+    page = client.get(f"/oekonomi/fakturaer/koer/?aar={year}").content.decode()
+    token = re.search(r'name="token" value="([0-9a-f]+)"', page)
+    return page, ({"year": str(year), "token": token.group(1)} if token else {})
+
+
+def test_invoicing_asks_for_confirmation_first_and_issues_nothing_until_then(
     model_2025: EconomySettings, secretariat: Person
 ) -> None:
     client = client_for(secretariat)
-    first = client.post("/oekonomi/fakturaer/koer/", {"year": "2025"}, follow=True).content.decode()
-    assert "Fakturering 2025: 3 nye fakturaer, 0 kreditnotaer, 0 uændrede." in first
-    second = client.post("/oekonomi/fakturaer/koer/", {"year": "2025"}, follow=True).content.decode()
-    assert "0 nye fakturaer, 0 kreditnotaer, 3 uændrede." in second
+    invoices = client.get("/oekonomi/fakturaer/?aar=2025").content.decode()
+    assert 'href="/oekonomi/fakturaer/koer/?aar=2025"' in invoices and 'method="post"' not in invoices.split("tabs")[-1]
+    page, form = _confirmation(client, 2025)
+    assert "udstede <strong>3 fakturaer</strong>" in page and "Udsted 3 fakturaer" in page
+    assert not Invoice.objects.exists()  # looking is not invoicing
+    # A post without the confirmation's token (an old form, a script) is sent to the confirmation.
+    response = client.post("/oekonomi/fakturaer/koer/", {"year": "2025"})
+    assert response.status_code == 302 and response["Location"] == "/oekonomi/fakturaer/koer/?aar=2025"
+    assert not Invoice.objects.exists()
+    done = client.post("/oekonomi/fakturaer/koer/", form, follow=True).content.decode()
+    assert "Fakturering 2025: 3 nye fakturaer, 0 kreditnotaer, 0 uændrede." in done
+    again, _form = _confirmation(client, 2025)
+    assert "Der er intet at udstede eller kreditere: 3 fakturaer" in again and "Udsted" not in again
+
+
+def test_a_double_clicked_confirmation_issues_nothing_twice_and_the_second_click_is_told(
+    model_2025: EconomySettings, secretariat: Person
+) -> None:
+    client = client_for(secretariat)
+    _page, form = _confirmation(client, 2025)
+    first = client.post("/oekonomi/fakturaer/koer/", form, follow=True).content.decode()
+    second = client.post("/oekonomi/fakturaer/koer/", form, follow=True).content.decode()
+    assert "3 nye fakturaer" in first
+    assert "Intet er udstedt denne gang. Der er intet nyt at udstede nu." in second
     assert Invoice.objects.count() == 3
+    assert AuditEntry.objects.filter(action="economy.invoicing_run").count() == 1
+
+
+def test_a_confirmation_made_before_the_basis_changed_issues_nothing(
+    model_2025: EconomySettings, fellesskab: Fellesskab, secretariat: Person
+) -> None:
+    client = client_for(secretariat)
+    _page, form = _confirmation(client, 2025)
+    Municipality.objects.filter(code=316).update(population=80_000)  # someone imports new populations meanwhile
+    told = client.post("/oekonomi/fakturaer/koer/", form, follow=True).content.decode()
+    assert "ændret, siden du bekræftede" in told and "Nu ville en kørsel udstede 3" in told
+    assert not Invoice.objects.exists()
+
+
+def test_invoicing_before_the_year_is_over_says_so_and_needs_its_own_confirmation(
+    fellesskab: Fellesskab, secretariat: Person
+) -> None:
+    year = timezone.localdate().year
+    do_save_economy_settings(None, fellesskab, year, price_per_citizen=Decimal("1.25"))
+    client = client_for(secretariat)
+    page, form = _confirmation(client, year)
+    assert f"Året {year} er ikke slut" in page
+    assert "krediterer en senere kørsel de berørte fakturaer i deres helhed og udsteder nye" in page
+    assert 'name="early" value="ja" required' in page
+    refused = client.post("/oekonomi/fakturaer/koer/", form, follow=True).content.decode()
+    assert f"Året {year} er ikke slut. Bekræft" in refused
+    assert not Invoice.objects.exists()
+    done = client.post("/oekonomi/fakturaer/koer/", {**form, "early": "ja"}, follow=True).content.decode()
+    assert "3 nye fakturaer" in done and Invoice.objects.count() == 3
+
+
+def test_a_finished_year_needs_no_early_confirmation(model_2025: EconomySettings, secretariat: Person) -> None:
+    page, _form = _confirmation(client_for(secretariat), 2025)
+    assert "er ikke slut" not in page and 'name="early"' not in page
 
 
 def test_invoicing_a_year_without_a_model_says_so(fellesskab: object, secretariat: Person) -> None:
-    page = client_for(secretariat).post("/oekonomi/fakturaer/koer/", {"year": "2030"}, follow=True).content.decode()
+    client = client_for(secretariat)
+    page = client.get("/oekonomi/fakturaer/koer/?aar=2030", follow=True).content.decode()
     assert "Der er ingen økonomimodel for 2030." in page
+    posted = client.post("/oekonomi/fakturaer/koer/", {"year": "2030", "token": "x"}, follow=True).content.decode()
+    assert "Der er ingen økonomimodel for 2030." in posted
+    assert "Året skal være et årstal" in client.get("/oekonomi/fakturaer/koer/?aar=abc", follow=True).content.decode()
     assert not Invoice.objects.exists()
 
 
 def test_only_the_secretariat_may_run_invoicing(model_2025: EconomySettings, greve_coordinator: Person) -> None:
-    assert client_for(greve_coordinator).post("/oekonomi/fakturaer/koer/", {"year": "2025"}).status_code == 403
+    client = client_for(greve_coordinator)
+    assert client.get("/oekonomi/fakturaer/koer/?aar=2025").status_code == 403
+    assert client.post("/oekonomi/fakturaer/koer/", {"year": "2025", "token": "x"}).status_code == 403
+    assert "fakturaer/koer" not in client.get("/oekonomi/fakturaer/?aar=2025").content.decode()
     assert not Invoice.objects.exists()
 
 
@@ -383,3 +463,48 @@ def test_the_contact_centres_count_is_scaled_from_the_days_it_covers_to_the_year
     # Three days (3–5 March): 3 calls → 3 × 365 / 3 = 365, 1 conversation → 121.67 → 122
     assert {row.channel: row.contacts for row in response.context["result"].channels} == {"phone": 365, "chatbot": 122}
     assert "(3 dage)" in response.content.decode()
+
+
+def test_the_overview_and_the_invoices_say_why_their_totals_differ_and_by_how_much(
+    model_2025: EconomySettings, fellesskab: Fellesskab, secretariat: Person
+) -> None:
+    # The three members joined on 1 February 2025: 334 of 365 days. Holbæk 128,170.16 × 334 / 365 = 117,284.48;
+    # Greve 82,926.06; Køge 99,488.38: the invoices bill 299,698.92 kr. of the page's 327,515.28 kr.
+    client = client_for(secretariat)
+    overview = client.get("/oekonomi/?aar=2025").content.decode()
+    assert "Derfor er fakturaerne 27.816,36 kr. mindre end driftsbidraget" in overview
+    assert "327.515,28 kr." in overview and "299.698,92 kr." in overview
+    assert "betaler kun for sine medlemsdage" in overview
+    assert (
+        "Holbæk: medlem 1.2.2025–31.12.2025, 334 af 365 dage: 128.170,16 kr. × 334 / 365 = 117.284,48 kr." in overview
+    )
+    parser = _TableCells("economy-table")
+    parser.feed(overview)
+    assert parser.rows[-1][3] == "299.698,92"  # the totals row's "Faktureres" cell
+
+    do_run_invoicing(None, fellesskab, 2025)
+    invoices = client.get("/oekonomi/fakturaer/?aar=2025").content.decode()
+    assert 'id="invoice-total">299.698,92' in invoices  # the invoices' total is the overview's "Faktureres"
+    assert "Derfor er fakturaerne 27.816,36 kr. mindre end driftsbidraget" in invoices
+    assert "invoices-out-of-date" not in invoices
+
+
+def test_a_coordinator_is_told_about_its_own_municipality_only(
+    model_2025: EconomySettings, fellesskab: Fellesskab, greve_coordinator: Person
+) -> None:
+    do_run_invoicing(None, fellesskab, 2025)
+    client = client_for(greve_coordinator)
+    for url in ("/oekonomi/?aar=2025", "/oekonomi/fakturaer/?aar=2025"):
+        page = client.get(url).content.decode()
+        assert "Driftsbidraget for hele året for din kommune er <strong>90.622,79 kr.</strong>" in page
+        assert "Derfor er fakturaerne 7.696,73 kr. mindre" in page  # 90,622.79 − 82,926.06
+        assert "Holbæk:" not in page and "Køge:" not in page
+
+
+def test_invoices_issued_before_a_change_say_they_are_out_of_date(
+    model_2025: EconomySettings, fellesskab: Fellesskab, secretariat: Person
+) -> None:
+    do_run_invoicing(None, fellesskab, 2025)
+    Municipality.objects.filter(code=316).update(population=80_000)
+    page = client_for(secretariat).get("/oekonomi/fakturaer/?aar=2025").content.decode()
+    assert 'id="invoices-out-of-date"' in page and "en ny kørsel ville fakturere" in page

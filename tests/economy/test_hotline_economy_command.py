@@ -273,14 +273,38 @@ def test_xlsx_opens_with_openpyxl_and_its_totals_equal_the_json_totals(tmp_path)
     sheet = workbook["Økonomi"]
     rows = list(sheet.iter_rows(values_only=True))
     assert rows[0][0] == "Kommune"
-    assert len(rows) == 1 + 17 + 1
-    total = rows[-1]
-    assert total[0] == "I alt"
+    assert rows[18][0] == "I alt"  # header, 17 members, the totals row; then why it is not the column sum
+    total = rows[18]
     assert total[2] == data["total"]["population"]
     assert Decimal(str(total[3])) == Decimal(data["total"]["fee"])
     assert total[4] == data["total"]["hours_per_year"]
     assert total[5] == data["total"]["hours_per_week"]
     assert Decimal(str(total[8])) == Decimal(data["total"]["hours_value"])
+
+
+def test_xlsx_says_in_words_why_its_totals_row_is_not_the_column_sum(tmp_path):
+    # At 1.7375 the fees add up to 1,480,120.68 kr. against 1,480,120.65 printed (seed 000), the rounded weekly
+    # hours to 141 against 142, the yearly hours to 6,814 against 6,815.
+    target = tmp_path / "economy.xlsx"
+    run("--members", str(SJAELLAND17), "--price-per-citizen", "1.7375", "--format", "xlsx", "--output", str(target))
+    rows = list(load_workbook(target)["Økonomi"].iter_rows(values_only=True))
+    members, sums, note = rows[1:18], rows[19], rows[20][0]
+    assert sums[0] == "Summen af rækkerne ovenfor"
+    for column in (2, 3, 4, 5, 8):
+        assert Decimal(str(sums[column])) == sum(Decimal(str(row[column])) for row in members)
+    assert "regnet af det samlede indbyggertal" in note
+    assert "bidrag 1.480.120,65 kr. mod summen 1.480.120,68 kr." in note
+    assert "timer pr. uge 142 mod summen 141" in note and "timer pr. år 6.815 mod summen 6.814" in note
+    assert "indbyggere" not in note  # the population column is its sum: nothing to say
+
+
+def test_xlsx_whose_totals_row_is_the_column_sum_adds_nothing(tmp_path):
+    target = tmp_path / "economy.xlsx"
+    members = tmp_path / "two.csv"
+    members.write_text("name,kommunekode,population\nHolbæk,316,48000\nGreve,253,48000\n", encoding="utf-8")
+    run("--members", str(members), "--price-per-citizen", "1.25", "--format", "xlsx", "--output", str(target))
+    rows = list(load_workbook(target)["Økonomi"].iter_rows(values_only=True))
+    assert [row[0] for row in rows] == ["Kommune", "Holbæk", "Greve", "I alt"]
 
 
 def test_xlsx_has_one_row_per_member_with_numbers_as_numbers_and_money_formatted(tmp_path):

@@ -3,14 +3,23 @@
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 
 from samvirke.audit.models import AuditEntry
 from samvirke.directory.actions import do_change_membership_status
 from samvirke.directory.models import Fellesskab, Membership, Municipality
-from samvirke.economy.actions.invoicing import EconomySettingsMissing, do_run_invoicing, do_save_economy_settings
+from samvirke.economy.actions.invoicing import (
+    EconomySettingsMissing,
+    InvoicingChanged,
+    InvoicingNotConfirmed,
+    do_run_invoicing,
+    do_save_economy_settings,
+    prepare_invoicing,
+)
 from samvirke.economy.models import EconomySettings, Invoice, InvoiceKind
 
 
@@ -85,3 +94,56 @@ def test_each_run_is_audited(model_2025: EconomySettings, fellesskab: Fellesskab
     entry = AuditEntry.objects.get(action="economy.invoicing_run")
     assert entry.details == {"year": 2025, "issued": 3, "credited": 0, "unchanged": 0}
     assert AuditEntry.objects.filter(action="economy.invoice_issued").count() == 3
+
+
+def test_a_confirmed_run_whose_plan_has_changed_issues_nothing(
+    model_2025: EconomySettings, fellesskab: Fellesskab
+) -> None:
+    token = prepare_invoicing(fellesskab, 2025).token
+    do_run_invoicing(None, fellesskab, 2025)  # a colleague's run, just before
+    with pytest.raises(InvoicingChanged, match="Intet er udstedt denne gang. Der er intet nyt at udstede nu."):
+        do_run_invoicing(None, fellesskab, 2025, confirmed_token=token)
+    assert Invoice.objects.count() == 3
+
+
+def test_invoicing_before_the_years_end_must_be_confirmed_as_such(
+    model_2025: EconomySettings, fellesskab: Fellesskab
+) -> None:
+    with pytest.raises(InvoicingNotConfirmed, match="Året 2025 er ikke slut"):
+        do_run_invoicing(None, fellesskab, 2025, today=dt.date(2025, 12, 7))
+    assert not Invoice.objects.exists()
+    run = do_run_invoicing(None, fellesskab, 2025, today=dt.date(2025, 12, 7), early_confirmed=True)
+    assert len(run.issued) == 3
+    assert len(do_run_invoicing(None, fellesskab, 2025, today=dt.date(2026, 1, 2)).issued) == 0  # over: no question
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="two writers at once need a server database (the in-memory SQLite test database locks whole tables)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_two_confirmed_runs_at_once_issue_once_and_the_other_is_told(fellesskab: Fellesskab) -> None:
+    # A double click: two requests with the same confirmation, in two threads with their own connections.
+    do_save_economy_settings(None, fellesskab, 2025, price_per_citizen=Decimal("1.7375"))
+    token = prepare_invoicing(fellesskab, 2025).token
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def click() -> None:
+        try:
+            barrier.wait()
+            run = do_run_invoicing(None, fellesskab, 2025, confirmed_token=token)
+            outcomes.append(f"issued {len(run.issued)}")
+        except InvoicingChanged:
+            outcomes.append("told")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=click) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["issued 3", "told"]
+    assert Invoice.objects.count() == 3
+    assert sorted(Invoice.objects.values_list("number", flat=True)) == ["2025-0001", "2025-0002", "2025-0003"]

@@ -7,15 +7,19 @@ from dataclasses import replace
 from decimal import Decimal
 from typing import Any
 
-from samvirke.economy.lib.fees import EconomyParams
+from samvirke.economy.lib.fees import EconomyParams, Member, compute_economy
 from samvirke.economy.lib.invoicing import (
     BillableMember,
     IssuedInvoice,
     PlannedInvoice,
+    billing_by_member,
     membership_span,
+    plan_token,
     plan_year,
     reconcile,
+    year_billing,
 )
+from tests.economy.golden import GOLDEN
 
 PRICE_2025 = EconomyParams(price_per_citizen=Decimal("1.7375"))
 PRICE_ALL_17 = EconomyParams(price_per_citizen=Decimal("1.25"))
@@ -147,3 +151,53 @@ def test_under_a_budget_the_explanation_gives_the_share_of_the_budget_not_popula
     )
     assert "kr. pr. borger" not in holbaek.explanation
     assert greve.amount + holbaek.amount == Decimal("100000.00")
+
+
+def _golden_members(dates_by_code: dict[int, dict[str, object]] | None = None) -> list[BillableMember]:
+    dates = dates_by_code or {}
+    return [member(code, name, population, **dates.get(code, {})) for name, code, population, *_ in GOLDEN]
+
+
+def test_the_billing_explains_the_difference_by_proration_and_rounding() -> None:
+    # All 17 at 1.7375 for the full year: the page's total (Σ population × price) is 1,480,120.65 kr., the
+    # invoices add the rounded fees: 1,480,120.68 kr. Nothing is prorated: the whole −0.03 kr. is rounding.
+    members = _golden_members()
+    total = compute_economy([Member(m.name, m.kommunekode, m.population) for m in members], PRICE_2025).total.fee
+    billing = year_billing(total, plan_year(2025, members, PRICE_2025))
+    assert (billing.full_year_total, billing.billed_total) == (Decimal("1480120.65"), Decimal("1480120.68"))
+    assert billing.prorated == () and billing.rounding == Decimal("-0.03")
+    assert billing.size_of_difference == Decimal("0.03")
+
+
+def test_a_member_who_joins_in_march_is_billed_for_its_days_and_named_with_them() -> None:
+    # Lejre joins on 1 March 2026 (306 of 365 days): 36,417.50 × 306 / 365 = 30,530.84 kr.
+    members = _golden_members({350: {"member_since": dt.date(2026, 3, 1)}})
+    total = compute_economy([Member(m.name, m.kommunekode, m.population) for m in members], PRICE_ALL_17).total.fee
+    billing = year_billing(total, plan_year(2026, members, PRICE_ALL_17))
+    [lejre] = billing.prorated
+    assert (lejre.name, lejre.member_days, lejre.days_in_year) == ("Lejre", 306, 365)
+    assert (lejre.full_year_fee, lejre.billed, lejre.difference) == (
+        Decimal("36417.50"), Decimal("30530.84"), Decimal("5886.66"),
+    )  # fmt: skip
+    assert billing.difference == Decimal("5886.66") and billing.rounding == 0
+    assert billing.billed_total == Decimal("1064835.00") - Decimal("5886.66")
+
+
+def test_a_pilot_members_two_invoices_count_as_one_members_billing() -> None:
+    # The region pays until 31 January 2027; the municipality from 1 February: two invoices, one member.
+    [holbaek] = billing_by_member(
+        plan_year(2027, [member(**pilot(dt.date(2025, 2, 1), dt.date(2027, 1, 31)))], PRICE_ALL_17)
+    )
+    assert holbaek.member_days == 365 and not holbaek.is_prorated
+    assert holbaek.billed == holbaek.full_year_fee == Decimal("92208.75")
+
+
+def test_the_plan_token_changes_with_what_a_run_would_do_and_with_the_numbering() -> None:
+    planned = plan_year(2025, [member()], PRICE_ALL_17)
+    plan = reconcile(planned, [])
+    assert plan_token(plan, 0) == plan_token(reconcile(planned, []), 0)
+    assert plan_token(plan, 0) != plan_token(plan, 1)  # another run has numbered an invoice since
+    changed = plan_year(2025, [member(population=80_000)], PRICE_ALL_17)
+    assert plan_token(reconcile(changed, []), 0) != plan_token(plan, 0)
+    issued = reconcile(planned, [as_issued(planned[0], 7)])
+    assert plan_token(issued, 1) != plan_token(plan, 1)  # nothing to issue now

@@ -51,7 +51,7 @@ PAGES: dict[str, Page] = {
     "oekonomi/model/<int:year>/": Page("/oekonomi/model/2025/", ("GET", "POST")),
     "oekonomi/scenarier/": Page("/oekonomi/scenarier/"),
     "oekonomi/fakturaer/": Page("/oekonomi/fakturaer/"),
-    "oekonomi/fakturaer/koer/": Page("/oekonomi/fakturaer/koer/", ("POST",)),
+    "oekonomi/fakturaer/koer/": Page("/oekonomi/fakturaer/koer/?aar=2025", ("GET", "POST")),
     "oekonomi/fakturaer/<int:pk>/": Page("/oekonomi/fakturaer/{invoice}/"),
     "oekonomi/fakturaer/<int:year>.xlsx": Page("/oekonomi/fakturaer/2025.xlsx"),
     "oekonomi/vagttimer/": Page("/oekonomi/vagttimer/"),
@@ -130,6 +130,7 @@ API: dict[str, Page] = {
 }
 
 PUBLIC: dict[str, str] = {
+    "favicon.ico": "the site's icon: browsers ask for it on every page, before anyone logs in",
     "login/": "the login form itself",
     "logout/": "logging out needs no permission",
     "admin/login/": "the admin's own login form",

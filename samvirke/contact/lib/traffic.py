@@ -473,7 +473,20 @@ class Register:
     note: str
 
 
-Step = PostEvent | Register
+@dataclass(frozen=True)
+class PollAssignments:
+    """Ask the contact centre which calls are assigned and not yet answered (`GET /api/telephony/assignments`),
+    as the platform does; hand the call ids to `Scheduler.on_assignments`. Used for a call given to a person the
+    simulator does not drive: only the contact centre knows whether the person has answered it."""
+
+    at: dt.datetime
+    call_id: str
+
+
+Step = PostEvent | Register | PollAssignments
+
+# How long the simulated citizen lets the phone ring for a person the simulator does not drive before hanging up.
+PERSON_ANSWER_SECONDS = 60.0
 
 
 @dataclass
@@ -484,6 +497,7 @@ class _Call:
     queue: str = ""
     answered_at: dt.datetime | None = None
     callback: bool = False
+    person: bool = False  # given to someone the simulator does not drive: their status and registration are theirs
 
 
 @dataclass
@@ -513,6 +527,8 @@ class SimulationStats:
     events: int = 0
     duplicates: int = 0
     foreign_calls: int = 0
+    person_calls: int = 0  # given to people the simulator does not drive (ready on the desk themselves)
+    person_answered: int = 0
     anomalies: list[str] = field(default_factory=list)
 
     @property
@@ -545,6 +561,8 @@ class Scheduler:
     Agents follow their shifts through agent_status events; a call goes offered → (queued →) assigned →
     answered → ended/transferred → wrap-up → registered, and a queued caller hangs up when their patience runs
     out. What the contact centre decided (which agent got which call, when) is read from the replies only.
+    Only the `driven` agents are acted for; a call the contact centre gives anyone else (a person ready on the
+    desk) is theirs to answer and register: the simulator plays only the telephone and the citizen.
     """
 
     def __init__(
@@ -556,8 +574,11 @@ class Scheduler:
         overflow_seconds: dict[str, float] | None = None,
         service_level_seconds: float = 60.0,
         model: TrafficModel | None = None,
+        driven: Iterable[str] | None = None,
     ) -> None:
         self.plan = plan
+        # The agents whose status and registrations this simulation sends; anyone else is a person.
+        self.driven = set(driven) if driven is not None else {shift.agent for shift in plan.shifts}
         self.prefix = prefix
         self.model = model or TrafficModel()
         self.rng = random.Random(f"{seed}:scheduler")  # noqa: S311
@@ -626,6 +647,14 @@ class Scheduler:
             return []
         return [self._event(at, "call_abandoned", call_id=call_id)]
 
+    def _on_person_check(self, at: dt.datetime, call_id: str) -> list[Step]:
+        call = self.calls[call_id]
+        return [PollAssignments(at, call_id)] if call.state == "assigned" and call.person else []
+
+    def _on_person_gives_up(self, at: dt.datetime, call_id: str) -> list[Step]:
+        call = self.calls[call_id]
+        return [self._event(at, "call_abandoned", call_id=call_id)] if call.state == "assigned" else []
+
     def _on_callback(self, at: dt.datetime, call_id: str) -> list[Step]:
         call = self.calls[call_id]
         if call.state != "queued":
@@ -652,7 +681,7 @@ class Scheduler:
         call = self.calls[call_id]
         if call.state != "answered":
             return []
-        if call.spec.forward_to:
+        if call.spec.forward_to and not call.person:  # a person decides on the desk whether to transfer
             target = TRANSFER_TARGETS.get(call.spec.forward_to, "Andet")
             return [self._event(at, "call_transferred", call_id=call_id, transfer_target=target)]
         return [self._event(at, "call_ended", call_id=call_id)]
@@ -763,6 +792,16 @@ class Scheduler:
             return
         call = self.calls[payload["call_id"]]
         state = body.get("state", "")
+        if call.person and kind != "call_offered":
+            self._person_reply(call, kind, state, at)
+            return
+        if kind == "call_abandoned" and state == "answered":
+            # A person who went ready on the desk got this queued call and answered it before the citizen's
+            # patience ran out: the citizen talks with them instead.
+            call.person = True
+            self.stats.person_calls += 1
+            self._person_answered(call, at)
+            return
         if kind == "call_offered":
             self._offer_reply(call, at, body)
         elif kind == "call_answered":
@@ -793,6 +832,32 @@ class Scheduler:
         elif kind == "satisfaction" and call.spec.rating:
             self.stats.ratings += 1
             self.stats.ratings_total += call.spec.rating
+
+    def on_assignments(self, step: PollAssignments, assigned: set[str]) -> None:
+        """The contact centre's list of assigned, unanswered calls, for a call given to a person."""
+        call = self.calls[step.call_id]
+        if call.state != "assigned" or not call.person:
+            return
+        if step.call_id in assigned:
+            self._push(step.at, "person_gives_up", step.call_id)  # still ringing: the citizen hangs up
+        else:
+            self._person_answered(call, step.at)
+
+    def _person_answered(self, call: _Call, at: dt.datetime) -> None:
+        self._set_state(call, "answered")
+        call.answered_at = at
+        self.stats.person_answered += 1
+        self._push(at + dt.timedelta(seconds=call.spec.handle_seconds), "end", call.spec.call_id)
+
+    def _person_reply(self, call: _Call, kind: str, state: str, at: dt.datetime) -> None:
+        """Replies about a person's call: whatever the person did on the desk (answer, transfer) stands."""
+        if kind == "call_abandoned" and state == "answered":
+            self._person_answered(call, at)  # answered between the poll and the citizen hanging up
+            return
+        if state in ("answered", "ended", "transferred", "abandoned"):
+            self._set_state(call, state)
+        if kind in ("call_ended", "call_transferred") and call.spec.rating:
+            self._push(at + dt.timedelta(seconds=self.rng.uniform(15, 60)), "rate", call.spec.call_id)
 
     def _expect(self, call: _Call, state: str, expected: str, kind: str) -> None:
         if state != expected:
@@ -836,6 +901,9 @@ class Scheduler:
             self._push(at, "leave_if_idle", username)
 
     def _assign(self, call_id: str, username: str, at: dt.datetime) -> None:
+        if username not in self.driven:
+            self._assign_to_person(call_id, username, at)
+            return
         call = self.calls.get(call_id)
         if call is None:
             # A call from before this run (still queued in the contact centre): answer it like any other.
@@ -856,6 +924,16 @@ class Scheduler:
         call.agent = username
         agent.status, agent.call, agent.ready_since = "busy", call_id, None
         self._push(at + dt.timedelta(seconds=call.spec.ring_seconds), "answer", call_id)
+
+    def _assign_to_person(self, call_id: str, username: str, at: dt.datetime) -> None:
+        """Someone the simulator does not drive got the call: it rings on their desk; the citizen waits a minute."""
+        call = self.calls.get(call_id)
+        if call is None or (call.state == "assigned" and call.agent == username):
+            return  # not this run's call, or the same offer reported again
+        self._set_state(call, "assigned")
+        call.agent, call.person = username, True
+        self.stats.person_calls += 1
+        self._push(at + dt.timedelta(seconds=PERSON_ANSWER_SECONDS), "person_check", call_id)
 
 
 def summarise(stats: SimulationStats) -> dict[str, Any]:

@@ -36,6 +36,7 @@ class DemoPerson:
     role: str
     municipality_code: int | None = None
     region_code: int | None = None
+    simulated: bool = False
 
 
 def slug(name: str) -> str:
@@ -73,3 +74,28 @@ def demo_people(member_codes: dict[int, str], region_code: int) -> list[DemoPers
             first, last = demo_name(code * 3 + number)
             people.append(DemoPerson(f"agent-{slug(name)}-{number}", first, last, "agent", municipality_code=code))
     return people
+
+
+SIMULATED_AGENTS_PER_MEMBER = 3
+
+
+def simulated_agent_username(name: str, number: int) -> str:
+    return f"sim-{slug(name)}-{number}"
+
+
+def demo_simulated_agents(member_codes: dict[int, str]) -> list[DemoPerson]:
+    """The agents `simulate-traffic` drives: three per member, never a person's login (sim-holbaek-1, …).
+
+    They are named for what they are ("Agent Holbæk 1"), so no one mistakes them for a colleague."""
+    return [
+        DemoPerson(
+            simulated_agent_username(name, number),
+            "Agent",
+            f"{name} {number}",
+            "agent",
+            municipality_code=code,
+            simulated=True,
+        )
+        for code, name in sorted(member_codes.items())
+        for number in range(1, SIMULATED_AGENTS_PER_MEMBER + 1)
+    ]

@@ -54,6 +54,12 @@ def _population_number(value: str) -> int | None:
     return None
 
 
+SOURCE_MAX_LENGTH = 200  # Municipality.population_source
+EXAMPLE_SOURCE = "Danmarks Statistik, FOLK1A, 1. kvartal 2025"
+# A file name, or an internal document reference, where a source belongs. Anchored, no nested repetition.
+_NOT_A_SOURCE = re.compile(r"(\.(csv|xlsx?|json|txt)$)|(^seed\s*\d+)", re.IGNORECASE)
+
+
 def _danish_thousands(number: int) -> str:
     return f"{number:,}".replace(",", ".")
 
@@ -104,6 +110,14 @@ def parse_population_file(text: str, known_codes: set[int]) -> list[PopulationUp
             line_problems.append(f"året {year} ligger ikke mellem {EARLIEST_YEAR} og {LATEST_YEAR}")
         if not source:
             line_problems.append("kilden mangler")
+        elif len(source) > SOURCE_MAX_LENGTH:
+            line_problems.append(f"kilden er længere end {SOURCE_MAX_LENGTH} tegn")
+        elif _NOT_A_SOURCE.search(source):
+            # The source is printed on invoices: it must say where the figure comes from, not which file held it.
+            line_problems.append(
+                f"kilden '{source}' er et filnavn eller en henvisning til et dokument, ikke en kilde – "
+                f"skriv hvor tallet kommer fra, fx «{EXAMPLE_SOURCE}»"
+            )
         if line_problems:
             problems.append(f"Linje {line}: " + "; ".join(line_problems) + ".")
             continue

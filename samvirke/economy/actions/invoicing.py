@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -12,7 +13,15 @@ from django.db import transaction
 from samvirke.audit.actions import record
 from samvirke.directory.models import Fellesskab, Membership, Region
 from samvirke.economy.lib.fees import EconomyParams
-from samvirke.economy.lib.invoicing import BillableMember, IssuedInvoice, PlannedInvoice, plan_year, reconcile
+from samvirke.economy.lib.invoicing import (
+    BillableMember,
+    InvoicingPlan,
+    IssuedInvoice,
+    PlannedInvoice,
+    plan_token,
+    plan_year,
+    reconcile,
+)
 from samvirke.economy.models import (
     ContactVolume,
     EconomySettings,
@@ -99,66 +108,150 @@ class InvoicingRun:
         )
 
 
-def _next_number(sequence: InvoiceSequence) -> str:
-    sequence.last_number += 1
-    sequence.save(update_fields=["last_number"])
-    return f"{sequence.year}-{sequence.last_number:04d}"
+class InvoicingChanged(ValueError):
+    """What a run would do is no longer what was confirmed (a double click, a colleague, a new population)."""
 
 
-@transaction.atomic
-def do_run_invoicing(actor: Any, fellesskab: Fellesskab, year: int) -> InvoicingRun:
-    """Issue the year's operations-fee invoices. Safe to run again: only what changed is credited and reissued.
+class InvoicingNotConfirmed(ValueError):
+    """The year is not over, and the one invoicing has not confirmed that they know what that means."""
 
-    The year's sequence row is locked first, so two runs at once are serialised and never double-invoice.
-    """
-    sequence, _ = InvoiceSequence.objects.get_or_create(fellesskab=fellesskab, year=year)
-    sequence = InvoiceSequence.objects.select_for_update().get(pk=sequence.pk)
-    try:
-        settings = EconomySettings.objects.get(fellesskab=fellesskab, year=year)
-    except EconomySettings.DoesNotExist:
+
+@dataclass(frozen=True)
+class InvoicingPreview:
+    """What a run would do now, read outside any transaction; `token` names it for the confirmation."""
+
+    year: int
+    plan: InvoicingPlan
+    last_number: int  # the year's last invoice number when the plan was made
+    token: str
+    settings: EconomySettings
+    municipality_ids: dict[int, int]  # membership → municipality
+    regions: dict[int, Region]
+
+    @property
+    def issue_total(self) -> Decimal:
+        return sum((invoice.amount for invoice in self.plan.to_issue), Decimal("0.00"))
+
+    @property
+    def credit_total(self) -> Decimal:
+        return sum((invoice.amount for invoice in self.plan.to_credit), Decimal("0.00"))
+
+    @property
+    def changes_anything(self) -> bool:
+        return bool(self.plan.to_issue or self.plan.to_credit)
+
+
+def year_is_over(year: int, today: dt.date) -> bool:
+    return today > dt.date(year, 12, 31)
+
+
+def prepare_invoicing(fellesskab: Fellesskab, year: int) -> InvoicingPreview:
+    """Read what invoicing `year` needs and plan it: the computing happens here, outside the run's transaction."""
+    settings = EconomySettings.objects.filter(fellesskab=fellesskab, year=year).first()
+    if settings is None:
         raise EconomySettingsMissing(
             f"Der er ingen økonomimodel for {year}. Sekretariatet skal først angive pris eller budget for året."
-        ) from None
-    planned = plan_year(year, billable_members(fellesskab), params_from_settings(settings))
-    active = {invoice.pk: invoice for invoice in _active_invoices(fellesskab, year)}
-    plan = reconcile(planned, [_as_issued(invoice) for invoice in active.values()])
-    run = InvoicingRun(year=year, unchanged=len(plan.unchanged))
-
-    for old in plan.to_credit:
-        original = active[old.invoice_id]
-        note = Invoice.objects.create(
-            number=_next_number(sequence),
-            kind=InvoiceKind.CREDIT_NOTE,
-            fellesskab=fellesskab,
-            year=year,
-            membership_id=original.membership_id,
-            municipality_id=original.municipality_id,
-            payer_kind=original.payer_kind,
-            payer_region_id=original.payer_region_id,
-            payer_name=original.payer_name,
-            period_start=original.period_start,
-            period_end=original.period_end,
-            days_billed=original.days_billed,
-            days_in_year=original.days_in_year,
-            population=original.population,
-            population_year=original.population_year,
-            population_source=original.population_source,
-            full_year_fee=original.full_year_fee,
-            price_per_citizen=original.price_per_citizen,
-            amount=-original.amount,
-            explanation=f"Krediterer faktura {original.number} i sin helhed, fordi grundlaget er ændret "
-            "(indbyggertal, medlemskab, pilotperiode eller pris).",
-            credits=original,
-            issued_by=actor if getattr(actor, "is_authenticated", False) else None,
         )
-        record(actor, "economy.credit_note_issued", note, {"credits": original.number, "amount": str(note.amount)})
-        run.credit_notes.append(note)
+    sequence = InvoiceSequence.objects.filter(fellesskab=fellesskab, year=year).first()
+    last_number = sequence.last_number if sequence else 0
+    members = billable_members(fellesskab)
+    planned = plan_year(year, members, params_from_settings(settings))
+    issued = [_as_issued(invoice) for invoice in _active_invoices(fellesskab, year)]
+    plan = reconcile(planned, issued)
+    payer_ids = {invoice.payer_region_id for invoice in plan.to_issue if invoice.payer_region_id}
+    return InvoicingPreview(
+        year=year,
+        plan=plan,
+        last_number=last_number,
+        token=plan_token(plan, last_number),
+        settings=settings,
+        municipality_ids=dict(Membership.objects.filter(fellesskab=fellesskab).values_list("pk", "municipality_id")),
+        regions=Region.objects.in_bulk(payer_ids),
+    )
 
-    municipality_ids = dict(Membership.objects.filter(fellesskab=fellesskab).values_list("pk", "municipality_id"))
-    for new in plan.to_issue:
-        invoice = _create_invoice(actor, fellesskab, year, new, municipality_ids[new.membership_id], sequence)
-        run.issued.append(invoice)
-    if run.issued or run.credit_notes:  # a run that changes nothing writes nothing, not even its audit entry
+
+def do_run_invoicing(
+    actor: Any,
+    fellesskab: Fellesskab,
+    year: int,
+    *,
+    confirmed_token: str | None = None,
+    today: dt.date | None = None,
+    early_confirmed: bool = False,
+) -> InvoicingRun:
+    """Issue the year's operations-fee invoices. Safe to run again: only what changed is credited and reissued.
+
+    The plan is computed first, outside any transaction; the run then writes it in one short transaction, which
+    locks the year's invoice numbering and first checks that no other run has numbered an invoice since the
+    plan was made. A confirmed run (`confirmed_token`, from the confirmation page) issues only what was
+    confirmed: if the plan has changed since — a double click, a colleague's run, a new population — it
+    issues nothing and raises InvoicingChanged, so the second of two clicks is told rather than obeyed twice.
+    With `today` before the year's end, the caller must have confirmed that too (`early_confirmed`).
+    """
+    if today is not None and not year_is_over(year, today) and not early_confirmed:
+        raise InvoicingNotConfirmed(
+            f"Året {year} er ikke slut. Bekræft, at du vil fakturere før årets udgang, eller vent til januar."
+        )
+    for _attempt in range(3):
+        preview = prepare_invoicing(fellesskab, year)
+        if confirmed_token is not None and preview.token != confirmed_token:
+            raise InvoicingChanged(_changed_message(year, preview))
+        try:
+            return _issue(actor, fellesskab, preview)
+        except InvoicingChanged:
+            if confirmed_token is not None:
+                raise
+            # An unconfirmed run (the demo, a command) plans again from what the other run wrote.
+    raise InvoicingChanged(f"Faktureringen for {year} blev ændret af andre kørsler undervejs. Prøv igen.")
+
+
+def _changed_message(year: int, preview: InvoicingPreview) -> str:
+    now = (
+        "Der er intet nyt at udstede nu."
+        if not preview.changes_anything
+        else f"Nu ville en kørsel udstede {len(preview.plan.to_issue)} og kreditere {len(preview.plan.to_credit)}."
+    )
+    return (
+        f"Faktureringen for {year} er ændret, siden du bekræftede – fx et dobbeltklik, eller en anden har "
+        f"faktureret i mellemtiden. Intet er udstedt denne gang. {now}"
+    )
+
+
+def _issue(actor: Any, fellesskab: Fellesskab, preview: InvoicingPreview) -> InvoicingRun:
+    """Write the plan in one short transaction: numbers reserved at once, rows inserted in bulk, one audit entry
+    per invoice and credit note and one for the run (bench/invoicing.py measures it)."""
+    year, plan = preview.year, preview.plan
+    run = InvoicingRun(year=year, unchanged=len(plan.unchanged))
+    if not preview.changes_anything:
+        return run  # a run that changes nothing writes nothing, not even its audit entry
+    issued_by = actor if getattr(actor, "is_authenticated", False) else None
+    with transaction.atomic():
+        sequence, _ = InvoiceSequence.objects.get_or_create(fellesskab=fellesskab, year=year)
+        sequence = InvoiceSequence.objects.select_for_update().get(pk=sequence.pk)
+        if sequence.last_number != preview.last_number:
+            raise InvoicingChanged(_changed_message(year, preview))
+        to_credit = [old.invoice_id for old in plan.to_credit]
+        if Invoice.objects.filter(credits_id__in=to_credit).exists():
+            raise InvoicingChanged(_changed_message(year, preview))  # credited since the plan was made
+        originals = Invoice.objects.in_bulk(to_credit)
+        numbers = (f"{year}-{number:04d}" for number in itertools.count(sequence.last_number + 1))
+        run.credit_notes = [
+            _credit_note(fellesskab, year, originals[invoice_id], next(numbers), issued_by) for invoice_id in to_credit
+        ]
+        run.issued = [_invoice(fellesskab, year, new, next(numbers), preview, issued_by) for new in plan.to_issue]
+        Invoice.objects.bulk_create([*run.credit_notes, *run.issued])
+        sequence.last_number += len(run.credit_notes) + len(run.issued)
+        sequence.save(update_fields=["last_number"])
+        for note in run.credit_notes:
+            assert note.credits is not None and note.pk is not None
+            record(
+                actor, "economy.credit_note_issued", note, {"credits": note.credits.number, "amount": str(note.amount)}
+            )
+        for invoice in run.issued:
+            assert invoice.pk is not None
+            record(
+                actor, "economy.invoice_issued", invoice, {"amount": str(invoice.amount), "payer": invoice.payer_name}
+            )
         record(
             actor,
             "economy.invoicing_run",
@@ -168,23 +261,46 @@ def do_run_invoicing(actor: Any, fellesskab: Fellesskab, year: int) -> Invoicing
     return run
 
 
-def _create_invoice(
-    actor: Any,
-    fellesskab: Fellesskab,
-    year: int,
-    planned: PlannedInvoice,
-    municipality_id: int,
-    sequence: InvoiceSequence,
+def _credit_note(fellesskab: Fellesskab, year: int, original: Invoice, number: str, issued_by: Any) -> Invoice:
+    return Invoice(
+        number=number,
+        kind=InvoiceKind.CREDIT_NOTE,
+        fellesskab=fellesskab,
+        year=year,
+        membership_id=original.membership_id,
+        municipality_id=original.municipality_id,
+        payer_kind=original.payer_kind,
+        payer_region_id=original.payer_region_id,
+        payer_name=original.payer_name,
+        period_start=original.period_start,
+        period_end=original.period_end,
+        days_billed=original.days_billed,
+        days_in_year=original.days_in_year,
+        population=original.population,
+        population_year=original.population_year,
+        population_source=original.population_source,
+        full_year_fee=original.full_year_fee,
+        price_per_citizen=original.price_per_citizen,
+        amount=-original.amount,
+        explanation=f"Krediterer faktura {original.number} i sin helhed, fordi grundlaget er ændret "
+        "(indbyggertal, medlemskab, pilotperiode eller pris).",
+        credits=original,
+        issued_by=issued_by,
+    )
+
+
+def _invoice(
+    fellesskab: Fellesskab, year: int, planned: PlannedInvoice, number: str, preview: InvoicingPreview, issued_by: Any
 ) -> Invoice:
-    invoice = Invoice.objects.create(
-        number=_next_number(sequence),
+    return Invoice(
+        number=number,
         kind=InvoiceKind.INVOICE,
         fellesskab=fellesskab,
         year=year,
         membership_id=planned.membership_id,
-        municipality_id=municipality_id,
+        municipality_id=preview.municipality_ids[planned.membership_id],
         payer_kind=planned.payer_kind,
-        payer_region=Region.objects.get(pk=planned.payer_region_id) if planned.payer_region_id else None,
+        payer_region=preview.regions[planned.payer_region_id] if planned.payer_region_id else None,
         payer_name=planned.payer_name,
         period_start=planned.period_start,
         period_end=planned.period_end,
@@ -197,10 +313,8 @@ def _create_invoice(
         price_per_citizen=planned.price_per_citizen,
         amount=planned.amount,
         explanation=planned.explanation,
-        issued_by=actor if getattr(actor, "is_authenticated", False) else None,
+        issued_by=issued_by,
     )
-    record(actor, "economy.invoice_issued", invoice, {"amount": str(invoice.amount), "payer": invoice.payer_name})
-    return invoice
 
 
 @transaction.atomic

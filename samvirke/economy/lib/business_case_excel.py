@@ -47,6 +47,7 @@ TABLE_SHEET = "Tabel 1"
 DISCREPANCY_SHEET = "Afvigelser"
 DESCRIPTION_SHEET = "Beskrivelse"
 ROW_TOTAL_SHEET = "Rækketotaler"
+_READ_SHEETS = (TABLE_SHEET, DESCRIPTION_SHEET, ROW_TOTAL_SHEET)
 ROW_TOTAL_HEADERS = ("Rækketotal", "Linjer", "Blok", "Styringsområde", "Trykt i alt", "Beregnet i alt")
 FIXED_HEADERS = ("Linje", "Blok", "Styringsområde", "Udelades af tilbagebetaling")
 BLOCK_HEADINGS = {"varig": "Varige ændringer", "implementering": "Implementeringsomkostninger"}
@@ -87,6 +88,12 @@ DESCRIPTION_TABLES: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
 
 MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # a workbook that unpacks to more is not a business case
+# What is read of an uploaded workbook (bench/business_case_import.py: unbounded, a 3 MB file that unpacks to
+# 46 MB took 25 s of a request's CPU; a real case has tens of lines over at most a few dozen years).
+MAX_SHEET_ROWS = 2000
+MAX_SHEET_COLUMNS = 80
+MAX_XML_PART_BYTES = 2 * 1024 * 1024  # the shipped cases' sheets are under 10 kB each
+MAX_XML_TOTAL_BYTES = 6 * 1024 * 1024
 
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=14)
@@ -575,19 +582,44 @@ def _load_rows(data: bytes) -> dict[str, list[tuple[Any, ...]]]:
         raise BusinessCaseInputError("Filen er ikke en Excel-fil (.xlsx). Gem den som Excel-projektmappe (.xlsx).")
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
+            parts = archive.infolist()
     except zipfile.BadZipFile:
         raise BusinessCaseInputError("Filen er ikke en Excel-fil (.xlsx) eller er beskadiget.") from None
-    if unpacked > MAX_UNCOMPRESSED_BYTES:
-        raise BusinessCaseInputError("Excel-filen er for stor til at være en business case.")
+    unpacked = sum(info.file_size for info in parts)
+    xml_sizes = [info.file_size for info in parts if info.filename.endswith(".xml")]
+    # openpyxl parses XML parts whole on opening (the shared strings; every sheet without a <dimension> is
+    # scanned to size it), before any row limit can help: parts far larger than a business case's are refused.
+    if (
+        unpacked > MAX_UNCOMPRESSED_BYTES
+        or max(xml_sizes, default=0) > MAX_XML_PART_BYTES
+        or (sum(xml_sizes) > MAX_XML_TOTAL_BYTES)
+    ):
+        raise BusinessCaseInputError(
+            "Excel-filen er for stor til at være en business case: arkene fylder mere end "
+            f"{MAX_XML_PART_BYTES // (1024 * 1024)} MB hver eller {MAX_XML_TOTAL_BYTES // (1024 * 1024)} MB i alt "
+            "udpakket. Gem kun tabellen og beskrivelsen i filen."
+        )
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     except Exception:  # openpyxl raises many kinds (KeyError, ParseError, ValueError …) for a broken file
         raise BusinessCaseInputError("Filen er ikke en Excel-fil (.xlsx) eller er beskadiget.") from None
     try:
         sheets: dict[str, list[tuple[Any, ...]]] = {}
-        for sheet in workbook.worksheets:
-            sheets[sheet.title] = [tuple(row) for row in sheet.iter_rows(values_only=True)]
+        for index, sheet in enumerate(workbook.worksheets):
+            # Only the sheets a business case has (Tabel 1, or the first sheet; Rækketotaler; Beskrivelse), and
+            # only as many rows and columns as one can have: a large or hostile file costs a request little.
+            if index > 0 and sheet.title not in _READ_SHEETS:
+                sheets[sheet.title] = []
+                continue
+            rows: list[tuple[Any, ...]] = []
+            for row in sheet.iter_rows(max_col=MAX_SHEET_COLUMNS, values_only=True):
+                if len(rows) == MAX_SHEET_ROWS:
+                    raise BusinessCaseInputError(
+                        f"Arket '{sheet.title}' har mere end {MAX_SHEET_ROWS:,} rækker".replace(",", ".")
+                        + " – en business case har typisk under 100. Slet de tomme rækker under tabellen."
+                    )
+                rows.append(tuple(row))
+            sheets[sheet.title] = rows
         return sheets
     finally:
         workbook.close()

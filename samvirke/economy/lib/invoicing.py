@@ -8,6 +8,7 @@ its days of membership; the pilot's days go to the region, the rest to the munic
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
@@ -282,3 +283,107 @@ def reconcile(planned: list[PlannedInvoice], issued: list[IssuedInvoice]) -> Inv
             to_issue.append(invoice)
     to_credit += [invoice for invoice in issued if invoice.key not in planned_keys]
     return InvoicingPlan(to_issue=to_issue, to_credit=to_credit, unchanged=unchanged)
+
+
+# --- what the invoices bill against the full-year fees ---------------------------------------------------------
+
+PRORATION_RULE = (
+    "Et medlem, der kommer ind eller træder ud i løbet af året, betaler kun for sine medlemsdage: "
+    "helårsbidrag × medlemsdage / dage i året, afrundet til øre (halvt op)."
+)
+
+
+@dataclass(frozen=True)
+class MemberBilling:
+    """One member's full-year fee (the economy page) and what its invoices for the year add up to."""
+
+    kommunekode: int
+    name: str
+    full_year_fee: Decimal
+    billed: Decimal
+    member_days: int
+    days_in_year: int
+    first_day: dt.date
+    last_day: dt.date
+
+    @property
+    def is_prorated(self) -> bool:
+        return self.member_days < self.days_in_year
+
+    @property
+    def difference(self) -> Decimal:
+        return self.full_year_fee - self.billed
+
+
+def billing_by_member(planned: list[PlannedInvoice]) -> list[MemberBilling]:
+    """The planned invoices per member (a pilot member has one to the region and maybe one to itself)."""
+    by_member: dict[int, list[PlannedInvoice]] = {}
+    for invoice in planned:
+        by_member.setdefault(invoice.kommunekode, []).append(invoice)
+    return [
+        MemberBilling(
+            kommunekode=code,
+            name=invoices[0].name,
+            full_year_fee=invoices[0].full_year_fee,
+            billed=sum((invoice.amount for invoice in invoices), Decimal("0.00")),
+            member_days=sum(invoice.days_billed for invoice in invoices),
+            days_in_year=invoices[0].days_in_year,
+            first_day=min(invoice.period_start for invoice in invoices),
+            last_day=max(invoice.period_end for invoice in invoices),
+        )
+        for code, invoices in by_member.items()
+    ]
+
+
+@dataclass(frozen=True)
+class YearBilling:
+    """The economy page's total of full-year fees against the total the year's invoices bill, and why they differ.
+
+    `rounding` is what is left when the prorated members are accounted for: the page's total is computed from
+    the total population (seed 000), not as the sum of the members' rounded fees.
+    """
+
+    full_year_total: Decimal
+    billed_total: Decimal
+    members: tuple[MemberBilling, ...]
+
+    @property
+    def difference(self) -> Decimal:
+        return self.full_year_total - self.billed_total
+
+    @property
+    def size_of_difference(self) -> Decimal:
+        return abs(self.difference)
+
+    @property
+    def prorated(self) -> tuple[MemberBilling, ...]:
+        return tuple(member for member in self.members if member.is_prorated)
+
+    @property
+    def prorated_difference(self) -> Decimal:
+        return sum((member.difference for member in self.prorated), Decimal("0.00"))
+
+    @property
+    def rounding(self) -> Decimal:
+        return self.difference - self.prorated_difference
+
+
+def year_billing(full_year_total: Decimal, planned: list[PlannedInvoice]) -> YearBilling:
+    members = billing_by_member(planned)
+    billed = sum((member.billed for member in members), Decimal("0.00"))
+    return YearBilling(full_year_total=full_year_total, billed_total=billed, members=tuple(members))
+
+
+def plan_token(plan: InvoicingPlan, last_number: int) -> str:
+    """A short fingerprint of what a run would do and of the invoice numbers used so far: the confirmation page
+    carries it, and a run whose plan or numbering has changed since (a double click, a colleague, a new
+    population) issues nothing and says so."""
+    digest = hashlib.sha256()
+    digest.update(f"{last_number}|".encode())
+    for invoice in plan.to_issue:
+        digest.update(repr((invoice.key, invoice.basis())).encode())
+    for issued in plan.to_credit:
+        digest.update(f"|credit {issued.invoice_id}".encode())
+    for issued in plan.unchanged:
+        digest.update(f"|keep {issued.invoice_id}".encode())
+    return digest.hexdigest()[:20]

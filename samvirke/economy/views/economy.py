@@ -15,8 +15,9 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Sum
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from samvirke.contact.selectors import (
     handled_contacts_by_channel,
@@ -28,11 +29,15 @@ from samvirke.directory.selectors import the_fellesskab
 from samvirke.economy import access
 from samvirke.economy.actions.invoicing import (
     EconomySettingsMissing,
+    InvoicingChanged,
+    InvoicingNotConfirmed,
     days_in,
     do_run_invoicing,
     do_save_economy_settings,
     do_set_contact_volume,
     params_from_settings,
+    prepare_invoicing,
+    year_is_over,
 )
 from samvirke.economy.forms import ContactVolumeForm, EconomySettingsForm, ScenarioForm
 from samvirke.economy.invoice_exports import invoices_workbook
@@ -45,6 +50,7 @@ from samvirke.economy.lib.balance import (
     cost_per_contact,
     hour_balance,
 )
+from samvirke.economy.lib.chart import bar_chart
 from samvirke.economy.lib.fees import (
     EconomyInputError,
     EconomyParams,
@@ -55,9 +61,9 @@ from samvirke.economy.lib.fees import (
     compute_economy,
     hours_for,
 )
-from samvirke.economy.lib.invoicing import membership_span
+from samvirke.economy.lib.invoicing import PRORATION_RULE, membership_span
 from samvirke.economy.models import Channel, ContactVolume, EconomySettings, Invoice, InvoiceKind
-from samvirke.economy.selectors import economy_for_year, members_in_year, model_years
+from samvirke.economy.selectors import billing_for, economy_for_year, members_in_year, model_years
 from samvirke.staffing.selectors import (
     published_hours,
 )
@@ -97,23 +103,6 @@ def _visible_rows(user: Any, result: EconomyResult) -> list[EconomyRow]:
     return [row for row in result.rows if row.kommunekode in visible]
 
 
-def _chart(rows: list[Any]) -> list[dict[str, Any]]:
-    """Bar lengths (percent of the largest) for the fee-and-hours chart, drawn as inline SVG."""
-    max_fee = max((row.fee for row in rows), default=Decimal(1)) or Decimal(1)
-    max_hours = max((row.hours_per_year for row in rows), default=1) or 1
-    return [
-        {
-            "name": row.name,
-            "fee": row.fee,
-            "hours": row.hours_per_year,
-            "fee_pct": float(row.fee / max_fee * 100),
-            "hours_pct": row.hours_per_year / max_hours * 100,
-            "y": index * 34,
-        }
-        for index, row in enumerate(sorted(rows, key=lambda r: -r.population))
-    ]
-
-
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     access.require_economy(request.user)
@@ -121,19 +110,27 @@ def overview(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     economy = economy_for_year(fellesskab, year)
     rows = _visible_rows(request.user, economy.result) if economy else []
-    chart = _chart(rows)
+    chart = bar_chart(rows)
+    sees_all = access.sees_all_members(request.user)
+    # The fællesskab's invoiced total for the totals row; the note explains the rows the user sees.
+    billing_all = billing_for(economy) if economy else None
+    billing = billing_all if sees_all or economy is None else billing_for(economy, _visible_codes(request.user))
+    billed = {member.kommunekode: member for member in billing.members} if billing else {}
     return render(
         request,
         "economy/overview.html",
         {
             "year": year,
+            "billing": billing,
+            "billing_all": billing_all,
+            "billed_rows": [(row, billed.get(row.kommunekode)) for row in rows],
+            "proration_rule": PRORATION_RULE,
             "years": sorted(set(model_years(fellesskab)) | {year}),
             "economy": economy,
             "rows": rows,
-            "sees_all": access.sees_all_members(request.user),
+            "sees_all": sees_all,
             "can_manage": access.can_manage_economy(request.user),
             "chart": chart,
-            "chart_height": len(chart) * 34 + 10,
         },
     )
 
@@ -236,11 +233,19 @@ def invoices(request: HttpRequest) -> HttpResponse:
     by_payer: dict[str, Decimal] = {}
     for invoice in rows:
         by_payer[invoice.payer_name] = by_payer.get(invoice.payer_name, Decimal("0.00")) + invoice.amount
+    economy = economy_for_year(fellesskab, year)
+    sees_all = access.sees_all_members(request.user)
+    billing = billing_for(economy, None if sees_all else _visible_codes(request.user)) if economy else None
     return render(
         request,
         "economy/invoices.html",
         {
             "year": year,
+            "billing": billing,
+            "sees_all": sees_all,
+            "proration_rule": PRORATION_RULE,
+            # The invoices issued against what a run would bill now (they differ until a change is invoiced).
+            "out_of_date": billing is not None and bool(rows) and billing.billed_total != total,
             "years": sorted(set(model_years(fellesskab)) | {year}),
             "invoices": rows,
             "total": total,
@@ -251,22 +256,72 @@ def invoices(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _requested_year(raw: str) -> int | None:
+    return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else None
+
+
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def run_invoicing(request: HttpRequest) -> HttpResponse:
+    """GET: what a run would issue and credit, with the year's status, to confirm. POST: the confirmed run.
+
+    The confirmation carries the plan's token; a run whose plan has changed since (the second click of a double
+    click, a colleague's run) issues nothing and says so."""
     access.require_manage_economy(request.user)
-    raw = request.POST.get("year", "")
-    if not raw.isdigit():
-        messages.error(request, "Året skal være et tal.")
+    fellesskab = _fellesskab()
+    year = _requested_year(request.POST.get("year", "") if request.method == "POST" else request.GET.get("aar", ""))
+    if year is None:
+        messages.error(request, "Året skal være et årstal mellem 2000 og 2100.")
         return redirect("economy:invoices")
-    year = int(raw)
+    invoices_url = f"/oekonomi/fakturaer/?aar={year}"
+    confirm_url = f"{reverse('economy:run_invoicing')}?aar={year}"
+    today = timezone.localdate()
+    if request.method == "POST":
+        token = request.POST.get("token", "")
+        if not token:
+            messages.error(request, "Faktureringen skal bekræftes her, før noget udstedes.")
+            return redirect(confirm_url)
+        try:
+            run = do_run_invoicing(
+                request.user,
+                fellesskab,
+                year,
+                confirmed_token=token,
+                today=today,
+                early_confirmed=request.POST.get("early") == "ja",
+            )
+        except InvoicingNotConfirmed as error:
+            messages.error(request, str(error))
+            return redirect(confirm_url)
+        except InvoicingChanged as error:
+            messages.warning(request, str(error))
+            return redirect(invoices_url)
+        except (EconomySettingsMissing, EconomyInputError) as error:
+            messages.error(request, str(error))
+            return redirect(invoices_url)
+        messages.success(request, run.summary())
+        return redirect(invoices_url)
     try:
-        run = do_run_invoicing(request.user, _fellesskab(), year)
+        preview = prepare_invoicing(fellesskab, year)
     except (EconomySettingsMissing, EconomyInputError) as error:
         messages.error(request, str(error))
-    else:
-        messages.success(request, run.summary())
-    return redirect(f"/oekonomi/fakturaer/?aar={year}")
+        return redirect(invoices_url)
+    economy = economy_for_year(fellesskab, year)
+    return render(
+        request,
+        "economy/invoicing_confirm.html",
+        {
+            "year": year,
+            "preview": preview,
+            "to_issue": preview.plan.to_issue,
+            "to_credit": preview.plan.to_credit,
+            "year_over": year_is_over(year, today),
+            "year_started": today >= dt.date(year, 1, 1),
+            "today": today,
+            "billing": billing_for(economy) if economy else None,
+            "proration_rule": PRORATION_RULE,
+        },
+    )
 
 
 @login_required

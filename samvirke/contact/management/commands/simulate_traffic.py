@@ -10,8 +10,13 @@ Historic mode (default) simulates `--days` working days as fast as possible with
 to fill the wallboard and the reports; `--realtime --speed X` sleeps between events, so the desk and the
 wallboard come alive.
 
-Simulated agents are the people with role agent (`--agents N`: the first N, one of each member first); their
-presence is sent as agent_status events following an Erlang C roster. The agents' registrations (topic,
+The simulator drives agents of its own: the simulated agents seed-demo makes (Person.is_simulated, sim-holbaek-1
+…; `--agents N`: the first N, one of each member first), which can never log in. A person's login is driven only
+when named with `--agent USERNAME` (repeatable). The driven agents' presence is sent as agent_status events
+following an Erlang C roster. A call the contact centre gives to someone the simulator does not drive (a person
+who is ready on the desk) is that person's: the simulator plays only the telephone and the citizen, who hangs
+up if the call is not answered within a minute and otherwise when the conversation is over; it never sends the
+person's status or registers the call for them. The agents' registrations (topic,
 straksafklaret ~61 %, a note) stand in for their clicks on the desk: in-process they call
 `actions.do_register_contact` directly; over HTTP there is no desk session, so calls stay unregistered and the
 agents leave wrap-up with agent_status ready. Chatbot conversations (~92,000 for 266,000 calls) are written as
@@ -47,6 +52,7 @@ from samvirke.contact.lib.traffic import (
     LOCAL,
     ChatbotSpec,
     Member,
+    PollAssignments,
     PostEvent,
     Register,
     Scheduler,
@@ -61,6 +67,7 @@ from samvirke.directory.templatetags.humanize_da import percent_da
 from samvirke.knowledge import content
 
 EVENTS_PATH = "/api/telephony/events"
+ASSIGNMENTS_PATH = "/api/telephony/assignments"
 HEALTH_SKILL = "health_apps"
 MAX_DAYS = 260
 
@@ -77,6 +84,10 @@ class Transport(abc.ABC):
 
     @abc.abstractmethod
     def post(self, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]: ...
+
+    @abc.abstractmethod
+    def assigned_calls(self) -> set[str]:
+        """The call ids the contact centre has assigned and that are not yet answered (signed over the path)."""
 
     def close(self) -> None:
         return None
@@ -98,6 +109,10 @@ class InProcessTransport(Transport):
         )
         return response.status_code, json.loads(response.content or b"{}")
 
+    def assigned_calls(self) -> set[str]:
+        response = self.client.get(ASSIGNMENTS_PATH, headers={HEADER: sign(ASSIGNMENTS_PATH.encode(), self.secret)})
+        return _call_ids(response.status_code, json.loads(response.content or b"[]"))
+
 
 class HttpTransport(Transport):
     """One keep-alive connection to a running Samvirke (http.client: no extra dependency)."""
@@ -115,28 +130,45 @@ class HttpTransport(Transport):
         factory = http.client.HTTPSConnection if self.scheme == "https" else http.client.HTTPConnection
         return factory(self.netloc, timeout=30)
 
-    def post(self, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-        body = json.dumps(payload).encode()
-        headers = {"Content-Type": "application/json", HEADER: sign(body, self.secret)}
+    def _request(self, method: str, path: str, body: bytes | None, headers: dict[str, str]) -> tuple[int, bytes]:
         for attempt in (1, 2):
             try:
-                self.connection.request("POST", self.path, body, headers)
+                self.connection.request(method, path, body, headers)
                 response = self.connection.getresponse()
-                data = response.read()
-                break
+                return response.status, response.read()
             except (ConnectionError, http.client.HTTPException, OSError) as exc:
                 # The server closed the keep-alive connection: reconnect once. The event id makes a resend safe.
                 self.connection.close()
                 self.connection = self._connect()
                 if attempt == 2:
                     raise CommandError(f"Kunne ikke sende hændelsen til {self.netloc}: {exc}") from exc
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def post(self, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        body = json.dumps(payload).encode()
+        headers = {"Content-Type": "application/json", HEADER: sign(body, self.secret)}
+        status, data = self._request("POST", self.path, body, headers)
         try:
-            return response.status, json.loads(data or b"{}")
+            return status, json.loads(data or b"{}")
         except json.JSONDecodeError:
-            return response.status, {"detail": data[:200].decode(errors="replace")}
+            return status, {"detail": data[:200].decode(errors="replace")}
+
+    def assigned_calls(self) -> set[str]:
+        path = self.path.removesuffix(EVENTS_PATH) + ASSIGNMENTS_PATH
+        status, data = self._request("GET", path, None, {HEADER: sign(path.encode(), self.secret)})
+        try:
+            return _call_ids(status, json.loads(data or b"[]"))
+        except json.JSONDecodeError:
+            return set()
 
     def close(self) -> None:
         self.connection.close()
+
+
+def _call_ids(status: int, body: Any) -> set[str]:
+    if status != 200 or not isinstance(body, list):
+        return set()
+    return {str(item.get("call_id")) for item in body if isinstance(item, dict)}
 
 
 class Command(BaseCommand):
@@ -158,7 +190,17 @@ class Command(BaseCommand):
             default=None,
             help="Opkald om året. Standard: 266.000 × medlemmernes andel af Danmarks ca. 6,0 mio. indbyggere",
         )
-        parser.add_argument("--agents", type=int, default=None, help="Antal simulerede agenter (standard: alle)")
+        parser.add_argument(
+            "--agents", type=int, default=None, help="Antal simulerede agenter, der arbejder (standard: alle)"
+        )
+        parser.add_argument(
+            "--agent",
+            action="append",
+            default=[],
+            metavar="BRUGERNAVN",
+            help="Styr denne agent i stedet for de simulerede (kan gentages). Personen bliver sat klar, på pause "
+            "og logget af af simulatoren, og dens opkald registreres for den.",
+        )
         parser.add_argument("--seed", type=int, default=1, help="Frø for tilfældighederne (samme frø, samme trafik)")
         parser.add_argument(
             "--url", default=None, help="Send over HTTP til en kørende server, fx http://127.0.0.1:8000"
@@ -199,6 +241,8 @@ class Command(BaseCommand):
             raise CommandError(f"--calls-per-year skal være større end 0 (fik {options['calls_per_year']}).")
         if options["agents"] is not None and options["agents"] < 1:
             raise CommandError(f"--agents skal være mindst 1 (fik {options['agents']}).")
+        if options["agents"] is not None and options["agent"]:
+            raise CommandError("Brug enten --agents (antal simulerede agenter) eller --agent BRUGERNAVN, ikke begge.")
 
     def _members(self) -> list[Member]:
         numbers: dict[int, dict[str, str]] = defaultdict(dict)
@@ -216,16 +260,43 @@ class Command(BaseCommand):
             raise CommandError("Ingen medlemmer med et hotline-nummer. Kør først: samvirke seed-demo")
         return members
 
-    def _agents(self, wanted: int | None) -> list[Person]:
-        people = list(Person.objects.filter(role=Role.AGENT, is_active=True).select_related("municipality"))
+    def _agents(self, wanted: int | None, named: list[str], members: list[Member]) -> list[Person]:
+        """The agents this run drives: the simulated agents of the members, or exactly the people named."""
+        if named:
+            return self._named_agents(named)
+        people = list(
+            Person.objects.filter(
+                role=Role.AGENT, is_simulated=True, municipality__code__in=[m.code for m in members]
+            ).select_related("municipality")
+        )
         if not people:
-            raise CommandError("Ingen medarbejdere med rollen agent. Kør først: samvirke seed-demo")
-        # One agent of each member first (agent-holbaek-1, agent-greve-1, …), then the second of each, ….
+            raise CommandError(
+                "Der er ingen simulerede agenter. Kør først: samvirke seed-demo (eller nævn en agent med --agent)."
+            )
+        # One agent of each member first (sim-holbaek-1, sim-greve-1, …), then the second of each, ….
         people.sort(key=lambda p: (p.username.rsplit("-", 1)[-1], p.username))
         if wanted is not None:
             if wanted > len(people):
-                raise CommandError(f"--agents {wanted}: der er kun {len(people)} medarbejdere med rollen agent.")
+                raise CommandError(f"--agents {wanted}: der er kun {len(people)} simulerede agenter.")
             people = people[:wanted]
+        return people
+
+    def _named_agents(self, named: list[str]) -> list[Person]:
+        usernames = list(dict.fromkeys(named))
+        found = {
+            p.username: p
+            for p in Person.objects.filter(username__in=usernames, role=Role.AGENT).select_related("municipality")
+        }
+        missing = [name for name in usernames if name not in found]
+        if missing:
+            raise CommandError(f"--agent: ingen agent med brugernavnet {', '.join(missing)}.")
+        people = [found[name] for name in usernames]
+        persons = [p.username for p in people if not p.is_simulated]
+        if persons:
+            self.stdout.write(
+                f"Bemærk: simulatoren styrer {', '.join(persons)} – status, opkald og registreringer sættes for "
+                "personen, også hvis den er logget ind på skrivebordet."
+            )
         return people
 
     # -- the run ---------------------------------------------------------------------------------------------
@@ -238,7 +309,7 @@ class Command(BaseCommand):
         else:
             transport = InProcessTransport(settings.TELEPHONY_SECRET)
         members = self._members()
-        agents = self._agents(options["agents"])
+        agents = self._agents(options["agents"], options["agent"], members)
         people = {person.username: person for person in agents}
         calls_per_year = options["calls_per_year"]
         if calls_per_year is None:
@@ -281,6 +352,7 @@ class Command(BaseCommand):
                 q.slug: float(q.overflow_after_seconds) for q in queues.values() if q.overflow_after_seconds
             },
             service_level_seconds=hotline.service_level_seconds,
+            driven=people,
         )
         period = f"{plan.days[0]:%d.%m.%Y}–{plan.days[-1]:%d.%m.%Y}" if plan.days else "–"
         volume = f"{calls_per_year:,.0f}".replace(",", ".")
@@ -299,10 +371,10 @@ class Command(BaseCommand):
         self._summary(scheduler, chatbots_written, time.monotonic() - started, in_process=not options["url"])
 
     def _train_health_agents(self, agents: list[Person]) -> None:
-        """The health-app line needs the skill; if no agent has it, the first agent of each member gets it
-        (else every health-app call would wait for the overflow)."""
+        """The health-app line needs the skill; if none of the driven agents has it, the first agent of each member
+        gets it (else every health-app call would wait for the overflow)."""
         skill = Skill.objects.filter(slug=HEALTH_SKILL).first()
-        if skill is None or AgentState.objects.filter(skills=skill).exists():
+        if skill is None or AgentState.objects.filter(skills=skill, person__in=agents).exists():
             return
         now = timezone.now()
         trained = [p for p in agents if p.username.endswith("-1")] or agents[:1]
@@ -341,14 +413,16 @@ class Command(BaseCommand):
             if isinstance(step, PostEvent):
                 status, body = transport.post(step.payload)
                 scheduler.on_reply(step, status, body)
+            elif isinstance(step, PollAssignments):
+                scheduler.on_assignments(step, transport.assigned_calls())
             elif in_process:
                 self._register(step, people)
         written += self._write_chatbots(chatbots[chat_index:], municipalities)
         return written
 
     def _register(self, step: Register, people: dict[str, Person]) -> None:
-        """Stands in for the agent's registration on the desk (in-process only)."""
-        person = people.get(step.agent) or Person.objects.filter(username=step.agent).first()
+        """Stands in for the agent's registration on the desk (in-process only; never for a person not driven)."""
+        person = people.get(step.agent)
         contact = Contact.objects.filter(external_id=step.call_id).only("pk").first()
         if person is None or contact is None:
             return
@@ -386,6 +460,11 @@ class Command(BaseCommand):
             f"Chatbotsamtaler: {chatbots}. Hændelser sendt: {stats.events} på {seconds:.1f} s"
             + (f" ({stats.events / seconds:.0f}/s)." if seconds > 0 else ".")
         )
+        if stats.person_calls:
+            self.stdout.write(
+                f"Opkald til medarbejdere, som simulatoren ikke styrer: {stats.person_calls} "
+                f"({stats.person_answered} besvaret af dem selv; de registrerer selv på skrivebordet)."
+            )
         if stats.anomalies:
             self.stderr.write(f"Advarsel: {len(stats.anomalies)} uventede svar, fx:")
             for line in stats.anomalies[:5]:

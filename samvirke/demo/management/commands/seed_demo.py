@@ -7,6 +7,7 @@ import io
 import time
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandParser
 from django.db import transaction
@@ -135,7 +136,8 @@ class Command(BaseCommand):
         template.set_password(demo.DEMO_PASSWORD)
         municipalities = {m.code: m for m in Municipality.objects.filter(code__in=member_codes)}
         people = demo.demo_people(member_codes, SJAELLAND)
-        for spec in people:
+        simulated = demo.demo_simulated_agents(member_codes)
+        for spec in people + simulated:
             Person.objects.get_or_create(  # the password is set only when the person is created
                 username=spec.username,
                 defaults={
@@ -144,8 +146,10 @@ class Command(BaseCommand):
                     "role": spec.role,
                     "municipality": municipalities.get(spec.municipality_code) if spec.municipality_code else None,
                     "region": region if spec.region_code else None,
-                    "password": template.password,
-                    "is_active": True,
+                    # A simulated agent can never log in: no usable password, not active (the database insists).
+                    "password": make_password(None) if spec.simulated else template.password,
+                    "is_active": not spec.simulated,
+                    "is_simulated": spec.simulated,
                     # The secretariat runs the admin in the demo.
                     "is_staff": spec.role == "secretariat",
                     "is_superuser": spec.role == "secretariat",
@@ -157,7 +161,9 @@ class Command(BaseCommand):
         cases_added = load_demo_business_cases(None, Municipality.objects.get(code=HOLBAEK))
 
         self.stdout.write(
-            f"Demodata klar: {fellesskab.name} med {len(member_codes)} medlemmer og {len(people)} personer."
+            f"Demodata klar: {fellesskab.name} med {len(member_codes)} medlemmer og {len(people)} personer, "
+            f"og {len(simulated)} simulerede agenter (sim-<kommune>-1..{demo.SIMULATED_AGENTS_PER_MEMBER}), som "
+            "trafiksimulatoren styrer; de kan ikke logge ind."
         )
         self.stdout.write(
             f"Vidensbase: {knowledge['guides']} nye guides, {knowledge['examples']} nye eksempelspørgsmål, "
