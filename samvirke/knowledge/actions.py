@@ -269,12 +269,16 @@ def _check_content(content: GuideContent, topic: Topic) -> None:
         raise KnowledgeInputError("Guiden skal have en tekst.")
     if len(content.body) > MAX_BODY_CHARS:
         raise KnowledgeInputError(f"Teksten må højst være {MAX_BODY_CHARS} tegn.")
-    same_title = Topic.objects.filter(title__iexact=content.title.strip()).exclude(pk=topic.pk).first()
-    if same_title is not None:
-        raise KnowledgeInputError(
-            f"Emnet »{same_title.pk}« hedder allerede »{same_title.title}«. To emner med samme titel forvirrer "
-            "borgerne og assistenten; vælg en anden titel."
-        )
+    title = content.title.strip().casefold()
+    if topic.title.strip().casefold() == title:
+        return  # unchanged: an old duplicate must not block every other edit
+    # Compared in Python: SQLite's case-insensitive match knows only ASCII, and Danish titles have æ, ø and å.
+    for other_id, other_title in Topic.objects.exclude(pk=topic.pk).values_list("pk", "title"):
+        if other_title.strip().casefold() == title:
+            raise KnowledgeInputError(
+                f"Emnet »{other_id}« hedder allerede »{other_title}«. To emner med samme titel forvirrer "
+                "borgerne og assistenten; vælg en anden titel."
+            )
 
 
 @transaction.atomic

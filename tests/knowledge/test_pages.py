@@ -315,7 +315,7 @@ def test_saving_a_guide_unchanged_makes_no_revision(small_knowledge: object, gui
         ({"body": "x" * 50_001}, "højst have 50000 tegn"),
         ({"review_date": "31.02.2027"}, "Skriv datoen som"),
         ({"note": "x" * 301}, "højst have 300 tegn"),
-        ({"title": "Åbningstider"}, "To emner med samme titel forvirrer"),
+        ({"title": "åbningstider"}, "To emner med samme titel forvirrer"),  # any case, also æ, ø, å
     ],
 )
 def test_bad_guide_input_gets_a_danish_message_and_saves_nothing(
