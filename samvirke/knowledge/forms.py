@@ -27,6 +27,20 @@ HANDLED_BY_CHOICES = [
 ]
 
 
+class VersionField(forms.CharField):
+    """The version a form was opened on, in a hidden field. Missing or unreadable counts as 0, i.e. stale: the save
+    is refused as a conflict with the editor's text kept, never as bad input the editor cannot see or fix."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(required=False, **kwargs)
+
+    def to_python(self, value: Any) -> int:  # type: ignore[override]
+        text = (super().to_python(value) or "").strip()
+        return int(text) if text.isdigit() and len(text) <= 9 else 0
+
+
 def _markdown(value: str) -> str:
     """Textarea text as guides store it: Unix line ends, no surrounding blank lines, one final newline."""
     return value.replace("\r\n", "\n").replace("\r", "\n").strip() + "\n"
@@ -82,7 +96,7 @@ class _ContentFields(forms.Form):
 class GuideForm(_ContentFields):
     """Editing a guide. Saving makes a draft; a published guide stays online until the draft is published."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    version = VersionField()
     note = forms.CharField(
         label="Bemærkning til ændringen", max_length=300, required=False, help_text="Fx hvad du har rettet og hvorfor"
     )
@@ -91,7 +105,7 @@ class GuideForm(_ContentFields):
 
     def base_version(self) -> int:
         """The version the editor started from; a form without one (an old page) is treated as stale."""
-        return self.cleaned_data.get("version") or 0
+        return int(self.cleaned_data.get("version") or 0)
 
 
 class NewGuideForm(_ContentFields):
@@ -158,7 +172,7 @@ class NewGuideForm(_ContentFields):
 class PublishForm(forms.Form):
     """Publishing a draft: below the quality bar only with »Udgiv alligevel« ticked and a reason."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    version = VersionField()
     override = forms.BooleanField(label="Udgiv alligevel", required=False)
     reason = forms.CharField(
         label="Begrundelse",
@@ -173,7 +187,7 @@ class PublishForm(forms.Form):
 class VersionForm(forms.Form):
     """Buttons that change a guide without a text (discard the draft, take offline): the version they saw."""
 
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    version = VersionField()
 
 
 class VariantForm(forms.Form):
@@ -185,11 +199,11 @@ class VariantForm(forms.Form):
         error_messages={"required": "Varianten skal have en tekst."},
     )
     note = forms.CharField(label="Bemærkning til ændringen", max_length=300, required=False)
-    version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=0)
+    version = VersionField()
 
     def base_version(self) -> int:
         """The variant's version the coordinator started from; 0 when there was no variant."""
-        return self.cleaned_data.get("version") or 0
+        return int(self.cleaned_data.get("version") or 0)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
