@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 
 from samvirke.directory.models import Municipality
+from samvirke.knowledge.lib.editing import GuideContent
 
 
 class Topic(models.Model):
@@ -38,7 +39,11 @@ class GuideStatus(models.TextChoices):
 
 
 class Guide(models.Model):
-    """The shared answer for a topic, in Markdown with ## sections and {placeholders}."""
+    """The shared answer for a topic, in Markdown with ## sections and {placeholders}.
+
+    With status=published, `body` is what citizens and the assistant see. Changes to a published guide wait in its
+    GuideDraft until they are published; a guide that is not published is edited in place.
+    """
 
     topic = models.OneToOneField(Topic, on_delete=models.CASCADE, related_name="guide")
     body = models.TextField("tekst (Markdown)")
@@ -48,6 +53,9 @@ class Guide(models.Model):
     )
     review_date = models.DateField("næste gennemsyn", null=True, blank=True)
     updated_at = models.DateTimeField("ændret", auto_now=True)
+    # Counts every write to the guide or its draft. An edit form carries the version it was based on, so the second
+    # of two editors working at once is told instead of silently overwriting the first.
+    version = models.PositiveIntegerField("version", default=1)
 
     class Meta:
         ordering = ["topic__category", "topic__title"]
@@ -56,6 +64,51 @@ class Guide(models.Model):
 
     def __str__(self) -> str:
         return self.topic.title
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == GuideStatus.PUBLISHED
+
+    def pending_draft(self) -> GuideDraft | None:
+        try:
+            return self.draft
+        except GuideDraft.DoesNotExist:
+            return None
+
+    def saved_content(self) -> GuideContent:
+        """The guide as it is stored: what citizens see when it is published."""
+        return GuideContent(self.topic.title, self.topic.synonyms, self.body, self.review_date)
+
+    def working_content(self) -> GuideContent:
+        """What an editor continues from: the pending draft if there is one, else the guide itself."""
+        draft = self.pending_draft()
+        return draft.content() if draft is not None else self.saved_content()
+
+
+class GuideDraft(models.Model):
+    """Saved, not yet published changes to a published guide. Until they are published, citizens and the assistant
+    keep getting the guide's published text, title and synonyms."""
+
+    guide = models.OneToOneField(Guide, on_delete=models.CASCADE, related_name="draft")
+    title = models.CharField("titel", max_length=200)
+    synonyms = models.TextField("synonymer", blank=True)
+    body = models.TextField("tekst (Markdown)")
+    review_date = models.DateField("næste gennemsyn", null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    author_name = models.CharField(max_length=200)
+    saved_at = models.DateTimeField("gemt")
+
+    class Meta:
+        verbose_name = "kladde"
+        verbose_name_plural = "kladder"
+
+    def __str__(self) -> str:
+        return f"Kladde: {self.title}"
+
+    def content(self) -> GuideContent:
+        return GuideContent(self.title, self.synonyms, self.body, self.review_date)
 
 
 class VariantMode(models.TextChoices):
@@ -72,6 +125,7 @@ class GuideVariant(models.Model):
     body = models.TextField("tekst (Markdown)")
     is_demo = models.BooleanField("demodata", default=False)
     updated_at = models.DateTimeField("ændret", auto_now=True)
+    version = models.PositiveIntegerField("version", default=1)  # as Guide.version: two editors at once
 
     class Meta:
         ordering = ["guide", "municipality__name"]
@@ -97,12 +151,31 @@ class ExampleQuestion(models.Model):
         return self.text
 
 
+class RevisionEvent(models.TextChoices):
+    SAVED = "saved", "Gemt"  # a variant (live at once), and guide revisions from before drafts existed
+    CREATED = "created", "Oprettet som kladde"
+    DRAFT = "draft", "Kladde gemt"
+    PUBLISHED = "published", "Udgivet"
+    DISCARDED = "discarded", "Kladde kasseret"
+    UNPUBLISHED = "unpublished", "Taget offline"
+
+
 class GuideRevision(models.Model):
-    """Every saved version of a guide or a variant, so editors can see who changed what (with a diff)."""
+    """Every saved version of a guide or a variant, so editors can see who changed what (with a diff).
+
+    `body` is the text being edited after the event: the draft's text for a saved draft, the published text after
+    publishing, and the published text again when a draft is discarded.
+    """
 
     guide = models.ForeignKey(Guide, on_delete=models.CASCADE, related_name="revisions")
     variant = models.ForeignKey(GuideVariant, on_delete=models.CASCADE, null=True, blank=True, related_name="revisions")
+    event = models.CharField("hændelse", max_length=20, choices=RevisionEvent.choices, default=RevisionEvent.SAVED)
+    # The guide's (or variant's) version after this event: the text a stale edit form was based on is found by it.
+    version = models.PositiveIntegerField(null=True, blank=True)
     body = models.TextField()
+    # Publishing below the quality bar: the problems the editor published anyway, and why.
+    overridden_problems = models.JSONField("kvalitetsproblemer ved udgivelsen", default=list, blank=True)
+    override_reason = models.CharField("begrundelse for at udgive alligevel", max_length=300, blank=True)
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -1,6 +1,7 @@
 """Knowledge-base pages: the guide overview, the agents' guide search, a guide with its examples, variants and
-revisions, a municipality's variant with a preview, a revision's diff, the quality and missing-answers reports
-and the crisis notices.
+revisions, creating a guide, editing it as a draft and publishing it (below the quality bar only with a reason), a
+municipality's variant with a preview, a revision's diff, the quality and missing-answers reports and the crisis
+notices.
 
 Thin: permission checks and object look-ups from knowledge/access.py, text work from knowledge/lib/, the
 assistant's search from assistant/service.py, every write through knowledge/actions.py.
@@ -14,7 +15,6 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
@@ -28,6 +28,16 @@ from samvirke.assistant import service
 from samvirke.assistant.models import AnswerFeedback, UnansweredQuestion
 from samvirke.directory.models import Municipality
 from samvirke.knowledge import access, actions
+from samvirke.knowledge.forms import (
+    CrisisNoticeForm,
+    ExampleForm,
+    GuideForm,
+    NewGuideForm,
+    PublishForm,
+    VariantForm,
+    VersionForm,
+)
+from samvirke.knowledge.lib.editing import GUIDE_TEMPLATE, GuideContent, changed_fields
 from samvirke.knowledge.lib.guides import (
     PLACEHOLDERS,
     apply_variant,
@@ -43,131 +53,13 @@ from samvirke.knowledge.models import (
     GuideRevision,
     GuideStatus,
     GuideVariant,
+    RevisionEvent,
     Topic,
     VariantMode,
 )
 
 MAX_REPORT_ROWS = 200
 REVIEW_SOON_DAYS = 30
-DATETIME_INPUT = "%Y-%m-%dT%H:%M"
-
-
-# --- forms --------------------------------------------------------------------------------------------
-
-
-def _markdown(value: str) -> str:
-    """Textarea text as guides store it: Unix line ends, no surrounding blank lines, one final newline."""
-    return value.replace("\r\n", "\n").replace("\r", "\n").strip() + "\n"
-
-
-class GuideForm(forms.Form):
-    body = forms.CharField(
-        label="Tekst (Markdown)",
-        max_length=50_000,
-        widget=forms.Textarea(attrs={"rows": 26, "class": "markdown", "spellcheck": "true"}),
-        error_messages={"required": "Guiden skal have en tekst."},
-    )
-    status = forms.ChoiceField(label="Status", choices=GuideStatus.choices)
-    review_date = forms.DateField(
-        label="Næste gennemsyn",
-        required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-        input_formats=["%Y-%m-%d", "%d.%m.%Y", "%d-%m-%Y"],
-        error_messages={"invalid": "Skriv datoen som ÅÅÅÅ-MM-DD eller DD.MM.ÅÅÅÅ."},
-    )
-    note = forms.CharField(
-        label="Bemærkning til ændringen", max_length=300, required=False, help_text="Fx hvad du har rettet og hvorfor"
-    )
-
-    def clean_body(self) -> str:
-        return _markdown(self.cleaned_data["body"])
-
-
-class VariantForm(forms.Form):
-    mode = forms.ChoiceField(label="Type", choices=VariantMode.choices, widget=forms.RadioSelect)
-    body = forms.CharField(
-        label="Kommunens tekst (Markdown)",
-        max_length=50_000,
-        widget=forms.Textarea(attrs={"rows": 20, "class": "markdown", "spellcheck": "true"}),
-        error_messages={"required": "Varianten skal have en tekst."},
-    )
-    note = forms.CharField(label="Bemærkning til ændringen", max_length=300, required=False)
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        body, mode = data.get("body"), data.get("mode")
-        if body is None or mode != VariantMode.SECTIONS:
-            return data
-        body = _markdown(body)
-        data["body"] = body
-        parts = sections(body)
-        if not any(heading for heading, _ in parts):
-            self.add_error(
-                "body",
-                "En variant, der erstatter navngivne afsnit, skal have mindst ét afsnit med en overskrift "
-                "som »## Kort svar«.",
-            )
-        elif parts[0][0] == "":
-            self.add_error(
-                "body",
-                "Tekst før den første ## overskrift bliver ikke vist. Flyt den ind under en overskrift, "
-                "eller vælg typen »Erstatter hele teksten«.",
-            )
-        return data
-
-    def clean_body(self) -> str:
-        return _markdown(self.cleaned_data["body"])
-
-
-class ExampleForm(forms.Form):
-    text = forms.CharField(
-        label="Nyt eksempelspørgsmål",
-        max_length=500,
-        error_messages={"required": "Skriv spørgsmålet, før du tilføjer det."},
-    )
-
-
-class CrisisNoticeForm(forms.Form):
-    title = forms.CharField(label="Overskrift", max_length=200)
-    body = forms.CharField(label="Tekst", widget=forms.Textarea(attrs={"rows": 5}), max_length=5_000)
-    municipalities = forms.MultipleChoiceField(
-        label="Kommuner",
-        widget=forms.CheckboxSelectMultiple,
-        error_messages={"required": "Vælg mindst én kommune, meddelelsen gælder for."},
-    )
-    keywords = forms.CharField(label="Nøgleord", max_length=300, required=False, help_text="Kommaseparerede ord")
-    starts_at = forms.DateTimeField(
-        label="Gælder fra",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT),
-        input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
-        error_messages={"invalid": "Skriv tidspunktet som DD.MM.ÅÅÅÅ TT:MM."},
-    )
-    ends_at = forms.DateTimeField(
-        label="Gælder til",
-        required=False,
-        help_text="Tom: indtil meddelelsen afpubliceres",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_INPUT),
-        input_formats=[DATETIME_INPUT, "%Y-%m-%d %H:%M", "%d.%m.%Y %H:%M"],
-        error_messages={"invalid": "Skriv tidspunktet som DD.MM.ÅÅÅÅ TT:MM."},
-    )
-    published = forms.BooleanField(label="Udgiv med det samme", required=False)
-
-    def __init__(self, *args: Any, municipalities: list[Municipality], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.by_code = {str(m.code): m for m in municipalities}
-        field = self.fields["municipalities"]
-        assert isinstance(field, forms.MultipleChoiceField)
-        field.choices = [(str(m.code), m.name) for m in municipalities]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        starts_at, ends_at = data.get("starts_at"), data.get("ends_at")
-        if starts_at and ends_at and ends_at <= starts_at:
-            self.add_error("ends_at", "Slut-tidspunktet skal ligge efter start-tidspunktet.")
-        return data
-
-    def chosen_municipalities(self) -> list[Municipality]:
-        return [self.by_code[code] for code in self.cleaned_data["municipalities"]]
 
 
 # --- helpers ------------------------------------------------------------------------------------------
@@ -248,7 +140,7 @@ def index(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     known = _known_topics()
     topics = (
-        Topic.objects.select_related("guide__owner")
+        Topic.objects.select_related("guide__owner", "guide__draft")
         .annotate(n_examples=Count("examples", distinct=True), n_variants=Count("guide__variants", distinct=True))
         .order_by("category", "title")
     )
@@ -271,12 +163,18 @@ def index(request: HttpRequest) -> HttpResponse:
                 "problems": problems,
                 "overdue": bool(guide and guide.review_date and guide.review_date < today),
                 "handled_by": handled_by_text(topic),
+                "has_draft": bool(guide and guide.pending_draft()),
             }
         )
     return _render(
         request,
         "index.html",
-        {"groups": sorted(groups.items()), "counts": counts, "only_problems": only_problems},
+        {
+            "groups": sorted(groups.items()),
+            "counts": counts,
+            "only_problems": only_problems,
+            "can_edit": access.can_edit_guides(request.user),
+        },
         tab="guides",
     )
 
@@ -368,12 +266,50 @@ def search(request: HttpRequest) -> HttpResponse:
     )
 
 
-# --- 3. one guide -------------------------------------------------------------------------------------
+# --- 3. one guide: reading it, editing it as a draft, publishing it -------------------------------------------
+
+ASSISTANT_LEARNS = "Assistenten lærer ændringen i baggrunden – den er klar om få sekunder."
+FIELD_LABELS = {"title": "Titel", "synonyms": "Synonymer", "review_date": "Næste gennemsyn"}
 
 
-def _topic_page(request: HttpRequest, topic: Topic, status: int = 200, **bound: forms.Form) -> HttpResponse:
+@dataclass(frozen=True)
+class ConflictView:
+    """What the second of two editors sees: whose save came first, and that change as a diff."""
+
+    message: str
+    lines: list[DiffLine]
+    theirs_only: bool  # the lines are exactly the other editor's change (else: the saved text against yours)
+
+
+def _field_changes(old: GuideContent, new: GuideContent) -> list[dict[str, str]]:
+    """The draft's changes outside the text, for the topic page (the text has its own diff)."""
+
+    def shown(value: object) -> str:
+        if isinstance(value, dt.date):
+            return value.strftime("%d.%m.%Y")
+        return str(value) if value else "–"
+
+    return [
+        {"label": FIELD_LABELS[name], "old": shown(getattr(old, name)), "new": shown(getattr(new, name))}
+        for name in changed_fields(old, new)
+        if name in FIELD_LABELS
+    ]
+
+
+def _topic_page(
+    request: HttpRequest,
+    topic: Topic,
+    status: int = 200,
+    *,
+    guide_form: GuideForm | None = None,
+    example_form: ExampleForm | None = None,
+    publish_form: PublishForm | None = None,
+    publish_problems: list[QualityProblem] | None = None,
+    publish_error: str = "",
+    conflict: ConflictView | None = None,
+) -> HttpResponse:
     user = request.user
-    guide = getattr(topic, "guide", None)
+    guide = Guide.objects.select_related("owner", "draft").filter(topic=topic).first()
     today = timezone.localdate()
     can_edit = access.can_edit_guides(user)
     context: dict[str, Any] = {
@@ -383,14 +319,18 @@ def _topic_page(request: HttpRequest, topic: Topic, status: int = 200, **bound: 
         "handled_by": handled_by_text(topic),
         "examples": topic.examples.order_by("id"),
         "can_edit": can_edit,
-        "example_form": bound.get("example_form") or ExampleForm(),
+        "example_form": example_form or ExampleForm(),
     }
     if guide is not None:
+        known = _known_topics()
         variants = list(guide.variants.select_related("municipality").order_by("municipality__name"))
         with_variant = {v.municipality_id for v in variants}
+        draft = guide.pending_draft()
+        working = guide.working_content()
+        publishable = draft is not None or not guide.is_published
         context.update(
             guide_html=_guide_html(guide.body, mark_placeholders=True),
-            problems=_problems(guide, _known_topics(), today),
+            problems=_problems(guide, known, today),
             variants=variants,
             editable_without_variant=[
                 m
@@ -399,14 +339,58 @@ def _topic_page(request: HttpRequest, topic: Topic, status: int = 200, **bound: 
             ],
             revisions=guide.revisions.select_related("variant__municipality")[:50],
             revision_count=guide.revisions.count(),
-            guide_form=bound.get("guide_form")
-            or GuideForm(initial={"body": guide.body, "status": guide.status, "review_date": guide.review_date}),
+            draft=draft,
+            publishable=publishable,
+            publish_error=publish_error,
         )
+        if draft is not None:
+            context.update(
+                draft_lines=diff_lines(guide.body, draft.body, "den udgivne tekst", "kladden"),
+                draft_field_changes=_field_changes(guide.saved_content(), working),
+            )
+        if can_edit:
+            context.update(
+                guide_form=guide_form
+                or GuideForm(
+                    initial={
+                        "version": guide.version,
+                        "title": working.title,
+                        "synonyms": working.synonyms,
+                        "body": working.body,
+                        "review_date": working.review_date,
+                    }
+                ),
+                conflict=conflict,
+            )
+        if can_edit and publishable:
+            problems = publish_problems
+            if problems is None:
+                problems = check_guide(working.body, known_topics=known, review_date=working.review_date, today=today)
+            context.update(
+                publish_problems=problems,
+                publish_form=publish_form or PublishForm(initial={"version": guide.version}),
+            )
     return _render(request, "topic.html", context, tab="guides", status=status)
+
+
+def _topic_url(topic: Topic, anchor: str = "") -> str:
+    return reverse("knowledge:topic", args=[topic.pk]) + (f"#{anchor}" if anchor else "")
+
+
+def _editable_guide(request: HttpRequest, topic_id: str) -> tuple[Topic, Guide]:
+    topic = access.access_topic(request.user, topic_id)
+    access.require_edit_guides(request.user)
+    return topic, _topic_with_guide(topic)
+
+
+def _saved_by(conflict: actions.EditConflict) -> str:
+    when = timezone.localtime(conflict.at).strftime("%d.%m.%Y kl. %H:%M") if conflict.at else "for lidt siden"
+    return f"{conflict.by} gemte {when}"
 
 
 @login_required
 def topic_detail(request: HttpRequest, topic_id: str) -> HttpResponse:
+    """The guide; a POST saves the edit form as a draft (the published text stays online)."""
     topic = access.access_topic(request.user, topic_id)
     if request.method != "POST":
         return _topic_page(request, topic)
@@ -415,15 +399,171 @@ def topic_detail(request: HttpRequest, topic_id: str) -> HttpResponse:
     form = GuideForm(request.POST)
     if not form.is_valid():
         return _topic_page(request, topic, 400, guide_form=form)
+    try:
+        result = actions.do_save_guide_draft(
+            request.user, guide, form.content(), base_version=form.base_version(), note=form.cleaned_data["note"]
+        )
+    except actions.EditConflict as conflict:
+        # Keep the editor's text in the form, now based on the saved version: saving again is a decision made
+        # with the other change in view, not an accident.
+        data = request.POST.copy()
+        data["version"] = str(conflict.version)
+        stale = GuideForm(data)
+        stale.is_valid()
+        yours = stale.cleaned_data.get("body", "")
+        if conflict.base_body is not None:
+            lines = diff_lines(conflict.base_body, conflict.current_body, "teksten da du begyndte", "teksten nu")
+        else:
+            lines = diff_lines(conflict.current_body, yours, "teksten nu", "din tekst")
+        message = (
+            f"Guiden er ændret, mens du arbejdede ({_saved_by(conflict)}). Din ændring er ikke gemt, men din tekst "
+            "står stadig i feltet. Se den anden ændring herunder, ret din tekst til, og gem igen."
+        )
+        view = ConflictView(message, lines, conflict.base_body is not None)
+        return _topic_page(request, topic, 409, guide_form=stale, conflict=view)
+    except actions.KnowledgeInputError as error:
+        form.add_error(None, str(error))
+        return _topic_page(request, topic, 400, guide_form=form)
+    if result is actions.DraftSaved.UNCHANGED:
+        messages.info(request, "Ingen ændringer at gemme.")
+        return redirect(_topic_url(topic))
+    if result is actions.DraftSaved.PENDING:
+        messages.success(
+            request,
+            "Kladden er gemt. Borgerne og assistenten får stadig den udgivne tekst, til kladden udgives.",
+        )
+    else:
+        messages.success(request, "Kladden er gemt. Guiden er ikke udgivet, så borgerne ser den ikke endnu.")
+    return redirect(_topic_url(topic, "kladde"))
+
+
+@login_required
+@require_POST
+def publish_guide(request: HttpRequest, topic_id: str) -> HttpResponse:
+    topic, guide = _editable_guide(request, topic_id)
+    form = PublishForm(request.POST)
+    if not form.is_valid():
+        return _topic_page(request, topic, 400, publish_form=form)
     data = form.cleaned_data
-    changed = data["body"] != guide.body
-    actions.do_save_guide(
-        request.user, guide, data["body"], status=data["status"], review_date=data["review_date"], note=data["note"]
-    )
-    messages.success(
-        request, "Guiden er gemt." + ("" if changed else " Teksten var uændret, så der er ingen ny revision.")
-    )
-    return redirect("knowledge:topic", topic_id=topic.pk)
+    try:
+        result = actions.do_publish_guide(
+            request.user, guide, base_version=data["version"] or 0, override=data["override"], reason=data["reason"]
+        )
+    except actions.EditConflict as conflict:
+        message = (
+            f"Guiden er ændret, siden du åbnede siden ({_saved_by(conflict)}), så intet er udgivet. "
+            "Læs kladden, som den er nu, før du udgiver den."
+        )
+        return _topic_page(request, topic, 409, publish_error=message)
+    except actions.QualityRefused as refused:
+        return _topic_page(
+            request, topic, 400, publish_form=form, publish_problems=refused.problems, publish_error=str(refused)
+        )
+    except actions.KnowledgeInputError as error:
+        return _topic_page(request, topic, 400, publish_error=str(error))
+    if result.repeated:
+        messages.info(request, "Guiden er allerede udgivet.")
+    elif result.overridden:
+        messages.success(
+            request,
+            f"Guiden er udgivet trods {len(result.overridden)} "
+            f"{'kvalitetsproblem' if len(result.overridden) == 1 else 'kvalitetsproblemer'}; begrundelsen er gemt i "
+            f"revisionen. {ASSISTANT_LEARNS}",
+        )
+    else:
+        messages.success(request, f"Guiden er udgivet. {ASSISTANT_LEARNS}")
+    return redirect(_topic_url(topic))
+
+
+def _version(request: HttpRequest) -> int:
+    form = VersionForm(request.POST)
+    return (form.cleaned_data["version"] or 0) if form.is_valid() else 0
+
+
+@login_required
+@require_POST
+def discard_draft(request: HttpRequest, topic_id: str) -> HttpResponse:
+    topic, guide = _editable_guide(request, topic_id)
+    try:
+        discarded = actions.do_discard_guide_draft(request.user, guide, base_version=_version(request))
+    except actions.EditConflict as conflict:
+        message = (
+            f"Kladden er ændret, siden du åbnede siden ({_saved_by(conflict)}), så den er ikke kasseret. "
+            "Læs den, som den er nu."
+        )
+        return _topic_page(request, topic, 409, publish_error=message)
+    except actions.KnowledgeInputError as error:
+        return _topic_page(request, topic, 400, publish_error=str(error))
+    if discarded:
+        messages.success(request, "Kladden er kasseret. Den udgivne tekst er uændret.")
+    else:
+        messages.info(request, "Kladden er allerede kasseret.")
+    return redirect(_topic_url(topic))
+
+
+@login_required
+@require_POST
+def unpublish_guide(request: HttpRequest, topic_id: str) -> HttpResponse:
+    topic, guide = _editable_guide(request, topic_id)
+    try:
+        unpublished = actions.do_unpublish_guide(request.user, guide, base_version=_version(request))
+    except actions.EditConflict as conflict:
+        message = (
+            f"Guiden er ændret, siden du åbnede siden ({_saved_by(conflict)}), så den er ikke taget offline. "
+            "Læs den, som den er nu."
+        )
+        return _topic_page(request, topic, 409, publish_error=message)
+    except actions.KnowledgeInputError as error:
+        messages.error(request, str(error))
+        return redirect(_topic_url(topic))
+    if unpublished:
+        messages.success(
+            request, f"Guiden er taget offline: borgerne og assistenten får den ikke længere. {ASSISTANT_LEARNS}"
+        )
+    else:
+        messages.info(request, "Guiden er allerede taget offline.")
+    return redirect(_topic_url(topic))
+
+
+@login_required
+def new_topic(request: HttpRequest) -> HttpResponse:
+    """A new topic and its guide, saved as a draft."""
+    access.require_edit_guides(request.user)
+    categories = sorted(set(Topic.objects.values_list("category", flat=True)))
+    status = 200
+    if request.method == "POST":
+        form = NewGuideForm(request.POST, categories=categories)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                guide = actions.do_create_guide(
+                    request.user,
+                    topic_id=data["topic_id"],
+                    category=data["category"],
+                    handled_by=data["handled_by"],
+                    content=form.content(),
+                    examples=data["examples"],
+                )
+            except actions.KnowledgeInputError as error:
+                form.add_error(None, str(error))
+            else:
+                messages.success(
+                    request,
+                    f"Guiden »{guide.topic.title}« er oprettet som kladde. Borgerne og assistenten får den først, "
+                    "når den er udgivet.",
+                )
+                return redirect(_topic_url(guide.topic, "kladde"))
+        status = 400
+    else:
+        form = NewGuideForm(
+            initial={
+                "body": GUIDE_TEMPLATE,
+                "handled_by": "hotline",
+                "review_date": timezone.localdate() + dt.timedelta(days=365),
+            },
+            categories=categories,
+        )
+    return _render(request, "new_topic.html", {"form": form}, tab="guides", status=status)
 
 
 @login_required
@@ -438,8 +578,10 @@ def add_example(request: HttpRequest, topic_id: str) -> HttpResponse:
         except actions.KnowledgeInputError as error:
             form.add_error("text", str(error))
         else:
-            messages.success(request, "Eksempelspørgsmålet er tilføjet. Assistenten lærer det med det samme.")
-            return redirect(reverse("knowledge:topic", args=[topic.pk]) + "#eksempler")
+            published = Guide.objects.filter(topic=topic, status=GuideStatus.PUBLISHED).exists()
+            learns = ASSISTANT_LEARNS if published else "Assistenten lærer det, når guiden udgives."
+            messages.success(request, f"Eksempelspørgsmålet er tilføjet. {learns}")
+            return redirect(_topic_url(topic, "eksempler"))
     return _topic_page(request, topic, 400, example_form=form)
 
 
@@ -453,7 +595,7 @@ def delete_example(request: HttpRequest, topic_id: str, example_id: int) -> Http
         raise Http404(f"Der findes intet eksempelspørgsmål nr. {example_id} til dette emne.")
     actions.do_delete_example_question(request.user, example)
     messages.success(request, f"»{example.text}« er slettet fra eksempelspørgsmålene.")
-    return redirect(reverse("knowledge:topic", args=[topic.pk]) + "#eksempler")
+    return redirect(_topic_url(topic, "eksempler"))
 
 
 # --- 4. one municipality's variant --------------------------------------------------------------------
@@ -471,25 +613,62 @@ def variant_detail(request: HttpRequest, topic_id: str, code: int) -> HttpRespon
     variant = GuideVariant.objects.filter(guide=guide, municipality=municipality).first()
     status = 200
     previewing = False
+    conflict: ConflictView | None = None
     if request.method == "POST":
         access.require_edit_variant(request.user, municipality)
         form = VariantForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data
             if "preview" not in request.POST:
-                actions.do_save_variant(request.user, guide, municipality, data["body"], data["mode"], data["note"])
-                messages.success(request, f"{municipality.name}s variant af »{topic.title}« er gemt.")
-                return redirect("knowledge:variant", topic_id=topic.pk, code=municipality.code)
-            previewing = True
-            citizen_text = _citizen_text(guide, data["body"], data["mode"], municipality)
+                try:
+                    saved = actions.do_save_variant(
+                        request.user,
+                        guide,
+                        municipality,
+                        data["body"],
+                        data["mode"],
+                        data["note"],
+                        base_version=form.base_version(),
+                    )
+                except actions.EditConflict as error:
+                    posted = request.POST.copy()
+                    posted["version"] = str(error.version)
+                    form = VariantForm(posted)
+                    form.is_valid()
+                    if error.base_body is not None:
+                        lines = diff_lines(error.base_body, error.current_body, "teksten da du begyndte", "teksten nu")
+                    else:
+                        lines = diff_lines(error.current_body, data["body"], "teksten nu", "din tekst")
+                    conflict = ConflictView(
+                        f"Varianten er ændret, mens du arbejdede ({_saved_by(error)}). Din ændring er ikke gemt, "
+                        "men din tekst står stadig i feltet. Se den anden ændring herunder, ret din tekst til, "
+                        "og gem igen.",
+                        lines,
+                        error.base_body is not None,
+                    )
+                    variant = GuideVariant.objects.filter(guide=guide, municipality=municipality).first()
+                    status = 409
+                else:
+                    if saved is None:
+                        messages.info(request, "Ingen ændringer at gemme.")
+                    else:
+                        messages.success(request, f"{municipality.name}s variant af »{topic.title}« er gemt.")
+                    return redirect("knowledge:variant", topic_id=topic.pk, code=municipality.code)
+            else:
+                previewing = True
         else:
             status = 400
+        if previewing:
+            citizen_text = _citizen_text(guide, form.cleaned_data["body"], form.cleaned_data["mode"], municipality)
+        else:
             citizen_text = _citizen_text(
                 guide, variant.body if variant else None, variant.mode if variant else "", municipality
             )
     else:
         initial = (
-            {"mode": variant.mode, "body": variant.body} if variant else {"mode": VariantMode.SECTIONS, "body": ""}
+            {"mode": variant.mode, "body": variant.body, "version": variant.version}
+            if variant
+            else {"mode": VariantMode.SECTIONS, "body": "", "version": 0}
         )
         form = VariantForm(initial=initial)
         citizen_text = _citizen_text(
@@ -515,6 +694,7 @@ def variant_detail(request: HttpRequest, topic_id: str, code: int) -> HttpRespon
             "problems": problems,
             "shared_headings": [heading for heading, _ in sections(guide.body) if heading],
             "revisions": variant.revisions.all()[:20] if variant else [],
+            "conflict": conflict,
         },
         tab="guides",
         status=status,
@@ -612,18 +792,23 @@ def revision_detail(request: HttpRequest, topic_id: str, revision_id: int) -> Ht
     if revision is None:
         raise Http404(f"Der findes ingen revision nr. {revision_id} af guiden »{topic.title}«.")
     same_text = GuideRevision.objects.filter(guide=revision.guide, variant=revision.variant)
-    previous = (
-        same_text.filter(Q(created_at__lt=revision.created_at) | Q(created_at=revision.created_at, pk__lt=revision.pk))
-        .order_by("-created_at", "-pk")
-        .first()
-    )
+    earlier = Q(created_at__lt=revision.created_at) | Q(created_at=revision.created_at, pk__lt=revision.pk)
+    previous = same_text.filter(earlier).order_by("-created_at", "-pk").first()
+    # What a publication changed is the difference from what was published before it, not from its own draft.
+    compared = previous
+    if revision.event == RevisionEvent.PUBLISHED:
+        compared = (
+            same_text.filter(earlier, event__in=[RevisionEvent.PUBLISHED, RevisionEvent.SAVED])
+            .order_by("-created_at", "-pk")
+            .first()
+        )
     following = (
         same_text.filter(Q(created_at__gt=revision.created_at) | Q(created_at=revision.created_at, pk__gt=revision.pk))
         .order_by("created_at", "pk")
         .first()
     )
     lines = diff_lines(
-        previous.body if previous else "", revision.body, _revision_name(previous), _revision_name(revision)
+        compared.body if compared else "", revision.body, _revision_name(compared), _revision_name(revision)
     )
     return _render(
         request,
@@ -632,6 +817,7 @@ def revision_detail(request: HttpRequest, topic_id: str, revision_id: int) -> Ht
             "topic": topic,
             "revision": revision,
             "previous": previous,
+            "compared": compared,
             "following": following,
             "lines": lines,
             "added": sum(1 for line in lines if line.kind == "add"),

@@ -52,8 +52,11 @@ def test_the_editor_edits_a_guide_previews_a_variant_and_reads_the_diff(
     body = page.get_by_label("Tekst (Markdown)")
     body.fill(body.input_value().replace("2-3 uger", "cirka 3 uger"))
     page.get_by_label("Bemærkning til ændringen").fill("Ny sagsbehandlingstid")
-    page.get_by_role("button", name="Gem guiden").click()
-    assert page.get_by_text("Guiden er gemt.").is_visible()
+    page.get_by_role("button", name="Gem kladde").click()
+    assert page.get_by_text("Kladden er gemt.").is_visible()
+    assert "cirka 3 uger" not in Guide.objects.get(topic_id="passport").body  # a draft: the published text stays
+    page.get_by_role("button", name="Udgiv kladden").click()
+    assert page.get_by_text("Guiden er udgivet.").is_visible()
     assert "cirka 3 uger" in Guide.objects.get(topic_id="passport").body
     screenshot(page, "knowledge-topic")
 

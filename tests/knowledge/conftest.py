@@ -49,3 +49,31 @@ def guide_editor(fellesskab: Fellesskab) -> Person:
     person.set_password(PASSWORD)
     person.save()
     return person
+
+
+# A guide on a topic the shipped knowledge does not have, written to the standard (sections, 80–450 words, LIX ≤ 45,
+# allowed links), and one that falls short the way issue 11's did: a few long words, no sections.
+BONFIRE_BODY = """## Kort svar
+Du må gerne tænde bål i din have, hvis røgen ikke generer naboerne. Når der er bålforbud, må du ikke tænde bål. \
+Kommunen melder forbuddet ud på sin hjemmeside.
+
+## Sådan gør du
+1. Se på kommunens side, om der er bålforbud i dag.
+2. Hold bålet lille, og hav en spand vand eller en haveslange klar.
+3. Brænd kun tørt træ. Du må ikke brænde affald, plast eller malet træ.
+4. Sluk bålet helt, før du går fra det.
+
+## Hvis det ikke virker
+Hvis røgen generer en nabo, så tal med naboen først. Hvis det ikke hjælper, kan naboen klage til kommunen. Ring 112, \
+hvis ilden kommer ud af kontrol.
+
+## Mere hjælp
+- [Regler for bål og afbrænding](https://www.borger.dk/bolig-og-flytning)
+- [Se også: Affald og storskrald](guide:waste)
+"""
+POOR_BODY = (
+    "Afbrændingsbestemmelserne vedrørende haveaffaldsforbrænding administreres kommunalt, og overtrædelser "
+    "sanktioneres efter miljøbeskyttelseslovgivningens bestemmelser om luftforurening, hvorfor borgerens "
+    "henvendelse vedrørende bålafbrænding bør rettes til den kommunale miljømyndighed.\n"
+)
+BONFIRE_EXAMPLES = "må jeg tænde bål i haven\nmå man lave bål i haven\nhvornår er der bålforbud\nmå jeg brænde grene af"

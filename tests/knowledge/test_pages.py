@@ -16,9 +16,11 @@ from samvirke.knowledge.models import (
     CrisisNotice,
     ExampleQuestion,
     Guide,
+    GuideDraft,
     GuideRevision,
     GuideStatus,
     GuideVariant,
+    RevisionEvent,
     Topic,
 )
 from samvirke.knowledge.views import diff_lines
@@ -36,6 +38,10 @@ READ_PAGES = [
 REPORT_PAGES = ["/vidensbase/rapporter/kvalitet/", "/vidensbase/rapporter/manglende-svar/"]
 WRITES = [
     ("/vidensbase/passport/", {"body": "## Kort svar\nÆndret.", "status": "published"}),
+    ("/vidensbase/passport/udgiv/", {"version": "1", "override": "on", "reason": "Nu"}),
+    ("/vidensbase/passport/kladde/kasser/", {"version": "1"}),
+    ("/vidensbase/passport/afpublicer/", {"version": "1"}),
+    ("/vidensbase/ny/", {"topic_id": "ny-guide", "title": "Ny", "category": "X", "handled_by": "hotline", "body": "x"}),
     ("/vidensbase/passport/eksempler/", {"text": "hvor får jeg et pas"}),
     ("/vidensbase/passport/eksempler/{example}/slet/", {}),
     ("/vidensbase/opening-hours/variant/253/", {"mode": "sections", "body": "## Kort svar\nÆndret."}),
@@ -64,8 +70,10 @@ def fill(url: str, notice: CrisisNotice) -> str:
 def snapshot() -> tuple[object, ...]:
     """Everything the pages can write, to show that a refused or bad request changed nothing."""
     return (
-        list(Guide.objects.values_list("pk", "body", "status", "review_date")),
-        list(GuideVariant.objects.values_list("pk", "body", "mode")),
+        list(Topic.objects.order_by("pk").values_list("pk", "title", "synonyms")),
+        list(Guide.objects.values_list("pk", "body", "status", "review_date", "version")),
+        list(GuideDraft.objects.values_list("pk", "title", "synonyms", "body", "review_date")),
+        list(GuideVariant.objects.values_list("pk", "body", "mode", "version")),
         GuideRevision.objects.count(),
         list(ExampleQuestion.objects.values_list("pk", "text")),
         list(CrisisNotice.objects.values_list("pk", "title", "published")),
@@ -241,23 +249,40 @@ def test_an_active_crisis_notice_is_shown_to_the_agent_first(knowledge: object, 
 # --- 3. a guide: editing, examples, revisions ---------------------------------------------------------
 
 
+def edit_form(guide: Guide, **changes: str) -> dict[str, str]:
+    """The guide's edit form as the page fills it in (the draft if there is one), with `changes` typed in."""
+    guide.refresh_from_db()
+    content = guide.working_content()
+    form = {
+        "version": str(guide.version),
+        "title": content.title,
+        "synonyms": content.synonyms,
+        "body": content.body,
+        "review_date": content.review_date.isoformat() if content.review_date else "",
+        "note": "",
+    }
+    return {**form, **changes}
+
+
 def test_an_editor_edits_a_guide_and_gets_a_revision_with_a_diff(small_knowledge: object, guide_editor: Person) -> None:
     guide = Guide.objects.get(topic_id="passport")
     new_body = guide.body.replace("Det tager normalt 2-3 uger", "Det tager normalt 3 uger <script>x</script>")
     client = client_for(guide_editor)
     response = client.post(
         "/vidensbase/passport/",
-        {"body": new_body, "status": "published", "review_date": "2027-09-30", "note": "Ny sagsbehandlingstid"},
+        edit_form(guide, body=new_body, review_date="2027-09-30", note="Ny sagsbehandlingstid"),
     )
     assert response.status_code == 302
     guide.refresh_from_db()
-    assert "3 uger <script>x</script>" in guide.body
-    assert guide.review_date == dt.date(2027, 9, 30)
+    draft = guide.pending_draft()
+    assert draft is not None and "3 uger <script>x</script>" in draft.body
+    assert draft.review_date == dt.date(2027, 9, 30)
     revision = GuideRevision.objects.filter(guide=guide).first()
     assert revision is not None and revision.note == "Ny sagsbehandlingstid" and revision.author_name == "redaktoer"
-    assert AuditEntry.objects.filter(action="knowledge.guide_saved", actor=guide_editor).exists()
+    assert revision.event == RevisionEvent.DRAFT
+    assert AuditEntry.objects.filter(action="knowledge.guide_draft_saved", actor=guide_editor).exists()
 
-    assert "Guiden er gemt." in client.get("/vidensbase/passport/").content.decode()
+    assert "Kladden er gemt." in client.get("/vidensbase/passport/").content.decode()
     page = client.get(f"/vidensbase/passport/revisioner/{revision.pk}/").content.decode()
     assert '<span class="kb-diff-del">' in page and '<span class="kb-diff-add">' in page
     assert "-Du søger om pas på borger.dk" in page
@@ -268,40 +293,51 @@ def test_an_editor_edits_a_guide_and_gets_a_revision_with_a_diff(small_knowledge
 
 def test_saving_a_guide_unchanged_makes_no_revision(small_knowledge: object, guide_editor: Person) -> None:
     guide = Guide.objects.get(topic_id="passport")
-    revisions = GuideRevision.objects.count()
+    before = snapshot()
+    audit = AuditEntry.objects.count()
     # A browser sends the textarea with CRLF line ends; that is not a change.
-    body = guide.body.replace("\n", "\r\n")
-    response = client_for(guide_editor).post("/vidensbase/passport/", {"body": body, "status": "published"})
+    form = edit_form(guide)
+    client = client_for(guide_editor)
+    response = client.post("/vidensbase/passport/", {**form, "body": form["body"].replace("\n", "\r\n")})
     assert response.status_code == 302
-    assert GuideRevision.objects.count() == revisions
+    assert snapshot() == before
+    assert AuditEntry.objects.count() == audit
+    assert "Ingen ændringer at gemme." in client.get("/vidensbase/passport/").content.decode()
 
 
 @pytest.mark.parametrize(
-    ("data", "message"),
+    ("changes", "message"),
     [
-        ({"body": "", "status": "published"}, "Guiden skal have en tekst."),
-        ({"body": "## Kort svar\nx", "status": "published", "review_date": "31.02.2027"}, "Skriv datoen som"),
-        ({"body": "## Kort svar\nx", "status": "hemmelig"}, "Marker en gyldig valgmulighed."),
-        ({"body": "## Kort svar\nx", "status": "draft", "note": "x" * 301}, "højst have 300 tegn"),
+        ({"body": ""}, "Guiden skal have en tekst."),
+        ({"title": "   "}, "Guiden skal have en titel."),
+        ({"title": "x" * 201}, "højst have 200 tegn"),
+        ({"synonyms": "pas, " * 300}, "højst have 1000 tegn"),
+        ({"body": "x" * 50_001}, "højst have 50000 tegn"),
+        ({"review_date": "31.02.2027"}, "Skriv datoen som"),
+        ({"note": "x" * 301}, "højst have 300 tegn"),
+        ({"title": "åbningstider"}, "To emner med samme titel forvirrer"),  # any case, also æ, ø, å
     ],
 )
 def test_bad_guide_input_gets_a_danish_message_and_saves_nothing(
-    small_knowledge: object, guide_editor: Person, data: dict[str, str], message: str
+    small_knowledge: object, guide_editor: Person, changes: dict[str, str], message: str
 ) -> None:
+    Topic.objects.filter(pk="opening-hours").update(title="Åbningstider")
     before = snapshot()
-    response = client_for(guide_editor).post("/vidensbase/passport/", data)
+    response = client_for(guide_editor).post(
+        "/vidensbase/passport/", edit_form(Guide.objects.get(topic_id="passport"), **changes)
+    )
     assert response.status_code == 400
     assert message in response.content.decode()
     assert snapshot() == before
 
 
-def test_the_secretariat_can_set_a_guide_to_draft(small_knowledge: object, secretariat: Person) -> None:
+def test_the_secretariat_takes_a_guide_offline(small_knowledge: object, secretariat: Person) -> None:
     guide = Guide.objects.get(topic_id="passport")
-    client_for(secretariat).post(
-        "/vidensbase/passport/", {"body": guide.body, "status": "draft", "review_date": "2027-01-01"}
-    )
+    response = client_for(secretariat).post("/vidensbase/passport/afpublicer/", {"version": str(guide.version)})
+    assert response.status_code == 302
     guide.refresh_from_db()
     assert guide.status == GuideStatus.DRAFT
+    assert AuditEntry.objects.filter(action="knowledge.guide_unpublished", actor=secretariat).exists()
 
 
 def test_an_editor_adds_and_deletes_example_questions(small_knowledge: object, guide_editor: Person) -> None:
@@ -349,7 +385,8 @@ def test_a_coordinator_edits_her_own_municipalitys_variant(small_knowledge: obje
     body = "## Kort svar\nBorgerservice i Greve har åbent alle hverdage. Ring på {phone}.\n"
     client = client_for(greve_coordinator)
     response = client.post(
-        "/vidensbase/opening-hours/variant/253/", {"mode": "sections", "body": body, "note": "Nye tider", "save": "1"}
+        "/vidensbase/opening-hours/variant/253/",
+        {"mode": "sections", "body": body, "note": "Nye tider", "version": "1", "save": "1"},
     )
     assert response.status_code == 302
     variant = GuideVariant.objects.get(guide__topic_id="opening-hours", municipality__code=GREVE)
@@ -421,7 +458,9 @@ def test_a_variant_revision_is_diffed_against_the_variants_previous_revision(
     client = client_for(greve_coordinator)
     old = GuideVariant.objects.get(guide__topic_id="opening-hours", municipality__code=GREVE).body
     new = old.rstrip("\n") + "\nEkstra linje om parkering.\n"
-    client.post("/vidensbase/opening-hours/variant/253/", {"mode": "sections", "body": new, "save": "1"})
+    client.post(
+        "/vidensbase/opening-hours/variant/253/", {"mode": "sections", "body": new, "version": "1", "save": "1"}
+    )
     revision = GuideRevision.objects.filter(variant__municipality__code=GREVE).first()
     assert revision is not None
     page = client.get(f"/vidensbase/opening-hours/revisioner/{revision.pk}/").content.decode()

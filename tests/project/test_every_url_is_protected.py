@@ -113,7 +113,11 @@ PAGES: dict[str, Page] = {
     "vidensbase/krise/": Page("/vidensbase/krise/", ("GET", "POST")),
     "vidensbase/krise/<int:notice_id>/": Page("/vidensbase/krise/{notice}/", ("GET", "POST")),
     "vidensbase/krise/<int:notice_id>/udgiv/": Page("/vidensbase/krise/{notice}/udgiv/", ("POST",)),
+    "vidensbase/ny/": Page("/vidensbase/ny/", ("GET", "POST")),
     "vidensbase/<slug:topic_id>/": Page("/vidensbase/passport/", ("GET", "POST")),
+    "vidensbase/<slug:topic_id>/udgiv/": Page("/vidensbase/passport/udgiv/", ("POST",)),
+    "vidensbase/<slug:topic_id>/kladde/kasser/": Page("/vidensbase/passport/kladde/kasser/", ("POST",)),
+    "vidensbase/<slug:topic_id>/afpublicer/": Page("/vidensbase/passport/afpublicer/", ("POST",)),
     "vidensbase/<slug:topic_id>/eksempler/": Page("/vidensbase/passport/eksempler/", ("POST",)),
     "vidensbase/<slug:topic_id>/eksempler/<int:example_id>/slet/": Page(
         "/vidensbase/passport/eksempler/{example}/slet/", ("POST",)

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from samvirke.knowledge.lib.editing import template_hints_left
 from samvirke.knowledge.lib.guides import REQUIRED_SECTIONS, plain_text, sections
 
 MIN_WORDS, MAX_WORDS = 80, 450
@@ -40,6 +41,8 @@ def check_guide(
     missing = [name for name in REQUIRED_SECTIONS if name not in headings]
     if missing:
         problems.append(QualityProblem("sections", "Mangler afsnit: " + ", ".join(missing) + "."))
+    for hint in template_hints_left(body):
+        problems.append(QualityProblem("template", f"Skabelonens hjælpetekst står der stadig: »{hint}«."))
     text = plain_text(body)
     word_count = len(re.findall(r"\w+", text))
     if word_count < MIN_WORDS:
