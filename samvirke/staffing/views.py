@@ -494,8 +494,8 @@ def _calendar(shifts: Any, title: str, filename: str, disposition: str = "attach
     since = timezone.now() - dt.timedelta(weeks=4)
     shifts = (
         shifts.filter(rota__status=RotaStatus.PUBLISHED, ends_at__gte=since)
-        .select_related("municipality")
-        .order_by("starts_at")
+        .select_related("municipality", "agent")
+        .order_by("starts_at", "municipality__name", "agent__first_name", "agent__last_name", "pk")
     )
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
     lines = [
@@ -512,13 +512,16 @@ def _calendar(shifts: Any, title: str, filename: str, disposition: str = "attach
     ]
     for shift in shifts:
         municipality = shift.municipality
+        who = _agent_name(shift.agent) if shift.agent is not None else "Ikke fordelt"
         lines += [
             "BEGIN:VEVENT",
             f"UID:samvirke-shift-{shift.pk}@samvirke",
             f"DTSTAMP:{stamp}",
             f"DTSTART:{shift.starts_at.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}",
             f"DTEND:{shift.ends_at.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}",
-            f"SUMMARY:{_ics_text(f'Hotlinevagt ({municipality.name})')}",
+            # Who works it first: a member's calendar holds several agents on the same shift, and a calendar app
+            # shows the start of the summary.
+            f"SUMMARY:{_ics_text(f'{who} – hotlinevagt ({municipality.name})')}",
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")
