@@ -54,6 +54,13 @@ class BuildForm(forms.Form):
     target_service_level = forms.FloatField(label="Servicemål (andel)", min_value=0.01, max_value=0.99, initial=0.8)
     target_seconds = forms.IntegerField(label="Inden for (sek.)", min_value=1, max_value=3600, initial=60)
     shrinkage = forms.FloatField(label="Svind (andel)", min_value=0, max_value=0.9, initial=0.3)
+    time_limit_seconds = forms.IntegerField(
+        label="Løserens tidsgrænse (sek.)",
+        min_value=5,
+        max_value=300,
+        required=False,
+        help_text="Tomt: 30 sekunder. Længere kan give en bedre plan.",
+    )
 
 
 def _week_label(week_start: dt.date) -> str:
@@ -121,6 +128,7 @@ def index(request: HttpRequest) -> HttpResponse:
                 target_service_level=data["target_service_level"],
                 target_seconds=data["target_seconds"],
                 shrinkage=data["shrinkage"],
+                time_limit_seconds=data["time_limit_seconds"] or actions.RotaSettings.time_limit_seconds,
             )
             try:
                 build = actions.do_request_rota_build(request.user, fellesskab, data["week"], settings)
