@@ -202,10 +202,11 @@ def do_fail_rota_build(build_id: int, reason: str, now: dt.datetime | None = Non
 
 
 def _fail(build: RotaBuild, reason: str, now: dt.datetime) -> None:
+    build.failed_in = build.state
     build.state = BuildState.FAILED
     build.failure = reason[:500]
     build.finished_at = now
-    build.save(update_fields=["state", "failure", "finished_at"])
+    build.save(update_fields=["state", "failed_in", "failure", "finished_at"])
     record(None, "staffing.rota_build_failed", build, {"week": build.week_start.isoformat(), "reason": reason})
 
 

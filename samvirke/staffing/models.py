@@ -73,6 +73,7 @@ class RotaBuild(models.Model):
     phase_since = models.DateTimeField("fase siden", null=True, blank=True)  # the worker's last sign of life
     finished_at = models.DateTimeField("afsluttet", null=True, blank=True)
     failure = models.CharField("årsag", max_length=500, blank=True)
+    failed_in = models.CharField("fejlede under", max_length=20, choices=BuildState.choices, blank=True)
     rota = models.ForeignKey(Rota, on_delete=models.SET_NULL, null=True, blank=True, related_name="builds")
 
     class Meta:

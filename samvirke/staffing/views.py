@@ -99,6 +99,7 @@ def _build_card(build: RotaBuild | None) -> dict[str, Any] | None:
         build.time_limit_seconds,
         build.failure,
         now,
+        build.failed_in,
     )
     return {
         "build": build,
@@ -289,7 +290,9 @@ def build_status(request: HttpRequest, week: str) -> HttpResponse:
         raise Http404("Der er ingen opbygning af den uge.")
     card = _build_card(build)
     assert card is not None
-    response = render(request, "staffing/_build_status.html", {"build": card})
+    response = render(
+        request, "staffing/_build_status.html", {"build": card, "can_plan": access.can_plan(request.user)}
+    )
     if getattr(request, "htmx", False) and card["progress"].state == builds.DONE:
         response["HX-Refresh"] = "true"
     return response

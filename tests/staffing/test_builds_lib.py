@@ -83,13 +83,15 @@ def test_done_says_when_and_how_long_it_took() -> None:
 
 
 def test_failed_shows_the_reason_and_where_it_stopped() -> None:
-    shown = builds.progress(builds.FAILED, T0, at(1), at(2), at(3), 30, "Ingen medlemmer.", at(10))
+    shown = builds.progress(builds.FAILED, T0, at(1), at(2), at(3), 30, "Ingen medlemmer.", at(10), builds.FORECASTING)
     assert shown.failed and not shown.active and shown.headline == "Fejlet" and shown.detail == "Ingen medlemmer."
+    assert [state for _, state in steps(shown)] == ["done", "current", "todo", "todo", "todo"]
 
 
 def test_a_stalled_build_shows_as_failed_before_anyone_writes_it_down() -> None:
     shown = builds.progress(builds.SOLVING, T0, T0, T0, None, 30, "", T0 + dt.timedelta(minutes=10))
     assert shown.failed and not shown.active and "holdt op med at melde tilbage" in shown.detail
+    assert ("Løser (CP-SAT)", "current") in steps(shown)
 
 
 # --- one count of agents per half-hour and of uncovered half-hours --------------------------------------------

@@ -265,6 +265,7 @@ def test_what_cannot_be_planned_fails_the_build_with_its_danish_reason(
     run_queued_tasks()
     build = RotaBuild.objects.get()
     assert build.state == BuildState.FAILED and build.failure == "Fællesskabet har ingen aktive medlemmer i den uge."
+    assert build.failed_in == BuildState.FORECASTING
     html = client_for(secretariat).get(f"/bemanding/{WEEK}/").content.decode()
     assert 'role="alert"' in html and "Opbygningen fejlede" in html and "ingen aktive medlemmer" in html
     assert AuditEntry.objects.filter(action="staffing.rota_build_failed").exists()

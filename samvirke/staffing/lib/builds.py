@@ -113,14 +113,17 @@ def progress(
     time_limit_seconds: float,
     failure: str,
     now: dt.datetime,
+    failed_in: str = "",
 ) -> Progress:
-    """The build's progress at `now`. Times are shown as given (pass them in local time). An active build past its
-    deadline is shown as failed, with the reason, even before anyone has written that down."""
+    """The build's progress at `now`. Times are shown as given (pass them in local time). A failed build shows the
+    phase it failed in (`failed_in`) as the current step. An active build past its deadline is shown as failed, with
+    the reason, even before anyone has written that down."""
     stalled = stalled_reason(state, requested_at, phase_since, time_limit_seconds, now)
     if stalled is not None:
-        state, failure, finished_at = FAILED, stalled, now
+        state, failure, finished_at, failed_in = FAILED, stalled, now, state
     order = [name for name, _ in PHASES]
-    reached = order.index(state) if state in order else -1
+    position = failed_in if state == FAILED else state
+    reached = order.index(position) if position in order else -1
     steps = tuple(
         Step(label, "done" if i < reached or state == DONE else "current" if i == reached else "todo")
         for i, (_name, label) in enumerate(PHASES)
