@@ -30,7 +30,7 @@ from typing import Any
 PROJECT = Path(__file__).resolve().parents[2]
 
 
-def _database_url(settings_db: dict[str, Any]) -> str:
+def _database_url(settings_db: Any) -> str:
     """The URL of the database Django is now connected to (after create_test_db renamed it)."""
     if settings_db["ENGINE"].endswith("sqlite3"):
         return f"sqlite:///{settings_db['NAME']}"
