@@ -342,7 +342,7 @@ def test_a_build_given_up_while_it_ran_writes_nothing(secretariat: Person, monke
 def test_the_week_list_shows_running_and_failed_builds(fellesskab: Fellesskab, secretariat: Person) -> None:
     a_build(fellesskab, BuildState.SOLVING, dt.timedelta(seconds=3), by=secretariat)
     html = client_for(secretariat).get("/bemanding/").content.decode()
-    assert 'id="running-builds"' in html and "uge 49 2026" in html and "løser med cp-sat" in html
+    assert 'id="running-builds"' in html and "uge 49 2026" in html and "Løser med CP-SAT (bestilt af" in html
     assert "ingen vagtplan endnu" in html
     RotaBuild.objects.update(state=BuildState.FAILED, failure="Fællesskabet har ingen aktive medlemmer i den uge.")
     html = client_for(secretariat).get("/bemanding/").content.decode()
