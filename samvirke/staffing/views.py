@@ -48,7 +48,11 @@ class BuildForm(forms.Form):
         label="Uge (en dag i ugen)", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     calls_per_year = forms.IntegerField(
-        label="Opkald om året", min_value=0, required=False, help_text="Tomt: fra kontaktcentrets historik"
+        label="Opkald om året",
+        min_value=0,
+        max_value=10_000_000,  # the whole country's hotline takes ~266,000; more is a typing error
+        required=False,
+        help_text="Tomt: fra kontaktcentrets historik",
     )
     aht_seconds = forms.IntegerField(label="Behandlingstid (sek.)", min_value=10, max_value=3600, initial=270)
     target_service_level = forms.FloatField(label="Servicemål (andel)", min_value=0.01, max_value=0.99, initial=0.8)

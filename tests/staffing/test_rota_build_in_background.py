@@ -153,6 +153,34 @@ def test_the_forecast_history_ends_the_day_the_build_was_asked_for(
     assert days == [dt.date(2026, 11, 25)]
 
 
+def test_with_the_immediate_backend_the_build_runs_after_the_commit_not_inside_it(
+    secretariat: Person, settings: Any, django_capture_on_commit_callbacks: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """TASKS_BACKEND=immediate runs a task where it is enqueued: the build must then start after the request's
+    transaction has committed, never inside it (where it would hold SQLite's write lock for the whole solve)."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
+    planned: list[int] = []
+    real_plan = tasks.plan_rota
+
+    def plan(*args: Any, **kwargs: Any) -> Any:
+        planned.append(1)
+        return real_plan(*args, **kwargs)
+
+    monkeypatch.setattr(tasks, "plan_rota", plan)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = request_build(client_for(secretariat))
+    assert response.status_code == 302 and RotaBuild.objects.get().state == BuildState.QUEUED and planned == []
+    assert len(callbacks) == 1  # the build waits for the commit
+    callbacks[0]()
+    assert planned == [1] and RotaBuild.objects.get().state == BuildState.DONE and Rota.objects.exists()
+    assert not DBTaskResult.objects.exists()
+
+
+def test_a_typing_error_in_the_yearly_calls_is_refused(secretariat: Person) -> None:
+    response = request_build(client_for(secretariat), {**BUILD, "calls_per_year": "2660000000"})
+    assert response.status_code == 400 and not RotaBuild.objects.exists()
+
+
 # --- one build of a week at a time -----------------------------------------------------------------------------
 
 
