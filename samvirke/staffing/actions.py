@@ -62,7 +62,7 @@ def _week_name(week_start: dt.date) -> str:
     return f"uge {week_start.isocalendar()[1]}"
 
 
-def _person_name(person: Any) -> str:
+def person_name(person: Any) -> str:
     if person is None:
         return "systemet"
     return str(person.get_full_name() or person.get_username())
@@ -73,7 +73,7 @@ def running_sentence(build: RotaBuild) -> str:
     when = timezone.localtime(build.requested_at)
     return (
         f"En opbygning af {_week_name(build.week_start)} er allerede i gang, startet af "
-        f"{_person_name(build.requested_by)} kl. {when:%H.%M}."
+        f"{person_name(build.requested_by)} kl. {when:%H.%M}."
     )
 
 

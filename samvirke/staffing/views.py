@@ -111,7 +111,7 @@ def _build_card(build: RotaBuild | None) -> dict[str, Any] | None:
         "percent": round(100 * progress.fraction) if progress.fraction is not None else None,
         "week": build.week_start.isoformat(),
         "week_label": _week_label(build.week_start),
-        "requested_by": actions._person_name(build.requested_by),
+        "requested_by": actions.person_name(build.requested_by),
         "requested_at": local(build.requested_at),
     }
 
