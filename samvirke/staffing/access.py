@@ -5,8 +5,9 @@
 - a coordinator's calendar feed and Excel are for its own municipality; the secretariat's for any;
 - a member's coordinator swaps that member's shifts with another member (as agreed between them), and so does
   the secretariat for any member;
-- an agent's calendar subscription is a secret link (a token, no login): the agent sees it, and so do the
-  secretariat and the agent's own coordinator.
+- an agent's calendar subscription is a secret link (a token, no login): only the agent sees it. Anyone who has
+  it reads the agent's shifts, so it is shown to nobody else (not to the coordinator, not to the secretariat); a
+  coordinator has the member's calendar file instead.
 """
 
 from __future__ import annotations
@@ -80,14 +81,5 @@ def agent_by_feed_token(token: str) -> Person | None:
 
 
 def can_see_agent_feed(user: Any, agent: Person) -> bool:
-    if not can_view_rota(user):
-        return False
-    if user.pk == agent.pk:
-        return True
-    if is_secretariat(user):
-        return True
-    return bool(
-        user.role == Role.COORDINATOR
-        and user.municipality_id is not None
-        and user.municipality_id == agent.municipality_id
-    )
+    """Only the agent: the link is a secret that works without a login."""
+    return can_view_rota(user) and user.pk == agent.pk

@@ -1,446 +1,313 @@
-"""Writes in staffing: build a week's rota (forecast → Erlang → CP-SAT), publish it, move a shift to another
-member. Each in a transaction, each audited."""
+"""Writes in staffing: request a week's rota build, the background build's progress and result, publish a rota,
+move a shift to another member. Each in one short transaction, each audited.
+
+A build computes for up to its time limit (forecast → Erlang → CP-SAT → simulation, staffing/builder.py) outside
+any transaction; only what it found is written, in `do_save_rota`'s one short transaction. On SQLite a transaction
+holds the write lock, so a long one would keep the telephony events waiting (issue 11).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from samvirke.audit.actions import record
-from samvirke.contact.lib.opening import OpeningHoursError, parse_opening_hours
-from samvirke.contact.lib.traffic import CALLS_PER_YEAR, DENMARK_POPULATION
-from samvirke.contact.models import Contact, Queue
 from samvirke.directory.models import Fellesskab, Membership, MembershipStatus, Municipality, Person, Role
-from samvirke.economy.actions.invoicing import params_from_settings
-from samvirke.economy.lib.fees import EconomyParams, hours_for
-from samvirke.economy.models import EconomySettings
-from samvirke.staffing.lib.forecast import (
-    Forecast,
-    evaluate_holdout,
-    forecast,
-    forecast_from_volume,
-    history_from_arrivals,
+from samvirke.staffing.builder import (
+    PlannedRota,
+    RotaSettings,
+    StaffingError,
+    check_buildable,
+    plan_rota,
 )
-from samvirke.staffing.lib.planning import (
-    LOCAL,
-    assign_to_agents,
-    interval_moment,
-    monday_of,
-    scheduled_per_interval,
-    shift_moments,
-    volumes_for,
-    yearly_balance,
-)
-from samvirke.staffing.lib.rota import (
-    Agent,
-    Interval,
-    RotaInputError,
-    RotaMember,
-    RotaProblem,
-    ShiftRules,
-    UnpopularRule,
-    Window,
-    intervals_from_opening_hours,
-    requirement_from_volumes,
-    solve_rota,
-)
-from samvirke.staffing.lib.simulation import simulate
-from samvirke.staffing.models import AgentAvailability, AgentHours, Rota, RotaStatus, Shift
+from samvirke.staffing.lib import builds
+from samvirke.staffing.lib.planning import monday_of
+from samvirke.staffing.models import BuildState, Rota, RotaBuild, RotaStatus, Shift
 
-HISTORY_WEEKS = 26  # half a year: enough weeks for the trend, short enough to follow it
-HOLDOUT_WEEKS = 4
-MIN_HISTORY_DAYS = 14
-SIMULATED_PATIENCE_SECONDS = 180
+__all__ = [
+    "BuildAlreadyRunning",
+    "BuildAbandoned",
+    "RotaSettings",
+    "StaffingError",
+    "SwapResult",
+    "do_advance_rota_build",
+    "do_build_rota",
+    "do_expire_stalled_builds",
+    "do_fail_rota_build",
+    "do_publish_rota",
+    "do_request_rota_build",
+    "do_save_rota",
+    "do_start_rota_build",
+    "do_swap_shift",
+]
 
 
-class StaffingError(Exception):
-    """Refused with a Danish message (shown in the UI, printed by the CLI)."""
+class BuildAlreadyRunning(StaffingError):
+    """A build of the week is already queued or running: `build` is that one."""
+
+    def __init__(self, build: RotaBuild) -> None:
+        self.build = build
+        super().__init__(running_sentence(build))
 
 
-@dataclass(frozen=True)
-class RotaSettings:
-    calls_per_year: int = 0  # 0: from the contact history when there are two weeks of it, else 266,000 × share
-    aht_seconds: int = 270
-    target_service_level: float = 0.8
-    target_seconds: int = 60
-    shrinkage: float = 0.3
-    max_occupancy: float = 0.85
-    min_shift_hours: float = 2
-    max_shift_hours: float = 4
-    time_limit_seconds: float = 30
+class BuildAbandoned(Exception):
+    """The build is no longer active (marked failed as stalled while it ran): its result must not be written."""
 
 
-def active_members(fellesskab: Fellesskab, week_start: dt.date) -> list[Membership]:
-    """The memberships that take part in the week of `week_start` (not prospective, not left, joined by its end)."""
-    week_end = week_start + dt.timedelta(days=6)
-    return [
-        m
-        for m in Membership.objects.filter(fellesskab=fellesskab)
-        .exclude(status__in=[MembershipStatus.PROSPECTIVE, MembershipStatus.LEFT])
-        .select_related("municipality")
-        if (m.member_since is None or m.member_since <= week_end) and (m.left_on is None or m.left_on >= week_start)
-    ]
+def _week_name(week_start: dt.date) -> str:
+    return f"uge {week_start.isocalendar()[1]}"
 
 
-@dataclass(frozen=True)
-class WeekForecast:
-    """A week's forecast (`forecast` covers exactly the seven days from `week_start`), what it came from, and how
-    wrong the same method was on held-out weeks of the history (None without enough history)."""
-
-    week_start: dt.date
-    forecast: Forecast
-    source: str
-    history_end: dt.date | None  # the day after the last day of history used (None: from a yearly volume)
-    error: dict[str, float | int] | None
+def person_name(person: Any) -> str:
+    if person is None:
+        return "systemet"
+    return str(person.get_full_name() or person.get_username())
 
 
-def population_share(members: list[Membership]) -> float:
-    """The members' share of Denmark's population: what scales the hotline's yearly calls to this fællesskab."""
-    return sum(m.municipality.population for m in members) / DENMARK_POPULATION
-
-
-def forecast_week(
-    week_start: dt.date, hours: Any, calls_per_year: int, population_share: float, today: dt.date
-) -> WeekForecast:
-    """The contacts forecast for the week from `week_start`: from the contact history when there are two weeks of
-    it before min(week_start, today) (days that have not happened yet are not history), forecast from the end of
-    the history over the horizon and cut to the week; else from `calls_per_year` (0: the hotline's calls a year ×
-    `population_share`)."""
-    history_end = min(week_start, today)
-    history_start = history_end - dt.timedelta(weeks=HISTORY_WEEKS)
-    arrivals = (
-        list(
-            Contact.objects.filter(offered_at__date__gte=history_start, offered_at__date__lt=history_end)
-            .exclude(state="closed")
-            .values_list("offered_at", flat=True)
-        )
-        if calls_per_year == 0
-        else []
+def running_sentence(build: RotaBuild) -> str:
+    """ "En opbygning af uge 51 er allerede i gang, startet af Sekretariat kl. 10.31." """
+    when = timezone.localtime(build.requested_at)
+    return (
+        f"En opbygning af {_week_name(build.week_start)} er allerede i gang, startet af "
+        f"{person_name(build.requested_by)} kl. {when:%H.%M}."
     )
-    if arrivals:
-        first_day = min(arrivals).astimezone(LOCAL).date()
-        if (history_end - first_day).days >= MIN_HISTORY_DAYS:
-            history = history_from_arrivals(arrivals, start=first_day, end=history_end)
-            horizon_weeks = math.ceil(((week_start - history_end).days + 7) / 7)
-            ahead = forecast(history, hours, horizon_weeks, start=history_end)
-            offset = (week_start - history_end).days
-            week = Forecast(week_start, ahead.counts[offset : offset + 7], ahead.model)
-            source = f"{len(arrivals)} henvendelser siden {first_day:%d.%m.%Y}"
-            return WeekForecast(week_start, week, source, history_end, _holdout_error(history, hours))
-    volume = calls_per_year or round(CALLS_PER_YEAR * population_share)
-    source = f"{volume:,} opkald om året".replace(",", ".")
-    return WeekForecast(week_start, forecast_from_volume(volume, hours, week_start, 1), source, None, None)
 
 
-def _finite(value: Any) -> Any:
-    """The value with every NaN or infinity (in nested dicts and lists too) replaced by None: JSON has no NaN,
-    and a page shows None as "–"."""
-    if isinstance(value, float):
-        return value if math.isfinite(value) else None
-    if isinstance(value, dict):
-        return {key: _finite(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_finite(item) for item in value]
-    return value
+def _published_refusal(week_start: dt.date) -> StaffingError:
+    return StaffingError(
+        f"Vagtplanen for {_week_name(week_start)} er offentliggjort og kan ikke bygges om. Byt vagter i stedet."
+    )
 
 
-def _holdout_error(history: Any, hours: Any) -> dict[str, float | int] | None:
-    """How wrong the same method was on the last weeks of history (up to `HOLDOUT_WEEKS`), each forecast from
-    the weeks before them: WAPE per half-hour and per day, and the bias (positive: over-forecast)."""
-    for weeks in range(HOLDOUT_WEEKS, 0, -1):
+def do_expire_stalled_builds(fellesskab: Fellesskab, week_start: dt.date, now: dt.datetime | None = None) -> int:
+    """Mark the week's active builds that are past their deadline (lib/builds.py) as failed, with the Danish
+    reason: a worker that died must not block the week for good. Returns how many."""
+    now = now or timezone.now()
+    expired = 0
+    with transaction.atomic():
+        for build in RotaBuild.objects.select_for_update().filter(
+            fellesskab=fellesskab, week_start=week_start, state__in=builds.ACTIVE
+        ):
+            reason = builds.stalled_reason(build.state, build.requested_at, build.phase_since,
+                                           build.time_limit_seconds, now)  # fmt: skip
+            if reason is not None:
+                _fail(build, reason, now)
+                expired += 1
+    return expired
+
+
+def do_request_rota_build(
+    actor: Any, fellesskab: Fellesskab, day: dt.date, settings: RotaSettings, now: dt.datetime | None = None
+) -> RotaBuild:
+    """Queue a build of the rota for the week of `day` for the background worker, and return at once. Refuses a
+    week whose rota is published (StaffingError) and a week that already has a build queued or running
+    (BuildAlreadyRunning, saying who started it), so a double click or two secretaries start one build."""
+    now = now or timezone.now()
+    week_start = monday_of(day)
+    check_buildable(fellesskab, week_start)  # opening hours, members: refused at once, not after a queue
+    do_expire_stalled_builds(fellesskab, week_start, now)
+    with transaction.atomic():
+        if Rota.objects.filter(fellesskab=fellesskab, week_start=week_start, status=RotaStatus.PUBLISHED).exists():
+            raise _published_refusal(week_start)
+        running = _active_build(fellesskab, week_start)
+        if running is not None:
+            raise BuildAlreadyRunning(running)
         try:
-            evaluation = evaluate_holdout(history, hours, holdout_weeks=weeks)
-        except ValueError:
-            continue  # too little history to hold that many weeks out
-        error = _finite(
-            {
-                "holdout_weeks": weeks,
-                "wape_interval": round(evaluation.wape_interval, 4),
-                "wape_day": round(evaluation.wape_day, 4),
-                "bias": round(evaluation.bias, 4),
-            }
-        )
-        # No contacts in the held-out weeks: there is nothing to measure the error against.
-        return error if error["wape_interval"] is not None else None
-    return None
+            # A savepoint: on PostgreSQL two requests can both find no active build; the partial unique constraint
+            # lets one insert, and the other is told who was first.
+            with transaction.atomic():
+                build = RotaBuild.objects.create(
+                    fellesskab=fellesskab,
+                    week_start=week_start,
+                    requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+                    requested_at=now,
+                    settings=settings.as_dict(),
+                )
+        except IntegrityError:
+            running = _active_build(fellesskab, week_start)
+            if running is None:
+                raise
+            raise BuildAlreadyRunning(running) from None
+        record(actor, "staffing.request_rota_build", build, {"week": week_start.isoformat(), **settings.as_dict()})
+        _enqueue(build.pk)
+    return build
 
 
-def _simulated(
-    intervals: Any,
-    volumes: list[float],
-    shifts: list[tuple[dt.datetime, dt.datetime]],
-    week_start: dt.date,
-    settings: RotaSettings,
-) -> dict[str, float]:
-    """The week simulated with this rota: scheduled agents less shrinkage answer the forecast's contacts
-    (exponential handle times, callers giving up after 3 minutes on average)."""
-    on_duty = [
-        round(count * (1 - settings.shrinkage)) for count in scheduled_per_interval(intervals, shifts, week_start)
-    ]
-    result = simulate(
-        volumes,
-        on_duty,
-        aht_seconds=settings.aht_seconds,
-        interval_starts=[interval_moment(interval, week_start) for interval in intervals],
-        patience_seconds=SIMULATED_PATIENCE_SECONDS,
-        target_seconds=settings.target_seconds,
-        replications=5,
-        seed=1,
-    )
-    total = result.total
-    # Nobody on duty (opening hours shorter than the shortest shift, say): nobody answers, so the mean wait of
-    # the answered is NaN; the report's `_finite` stores it as None, shown as "–".
-    return {
-        "service_level": round(total.service_level.mean, 4),
-        "asa_seconds": round(total.asa_seconds.mean, 1),
-        "abandonment_rate": round(total.abandonment_rate.mean, 4),
-    }
-
-
-def _named_agents(members: list[Membership]) -> dict[int, tuple[Agent, ...]]:
-    """Each member's active agents as the solver's `Agent`s (id = username): their weekly availability (no rows:
-    whenever the hotline is open) and their most hours a week (no row: `AgentHours.DEFAULT_MAX_HOURS`)."""
-    people = Person.objects.filter(
-        municipality__in=[m.municipality for m in members], role=Role.AGENT, is_active=True
-    ).order_by("username")
-    windows: dict[int, list[Window]] = {}
-    for row in AgentAvailability.objects.filter(person__in=people):
-        windows.setdefault(row.person_id, []).append(Window(row.weekday, row.starts, row.ends))
-    limits = dict(AgentHours.objects.filter(person__in=people).values_list("person_id", "max_hours_per_week"))
-    agents: dict[int, list[Agent]] = {}
-    for person in people:
-        assert person.municipality_id is not None
-        agents.setdefault(person.municipality_id, []).append(
-            Agent(
-                id=person.username,
-                name=person.get_full_name() or person.username,
-                availability=tuple(windows[person.pk]) if person.pk in windows else None,
-                max_hours=limits.get(person.pk, Decimal(AgentHours.DEFAULT_MAX_HOURS)),
-            )
-        )
-    return {municipality_id: tuple(own) for municipality_id, own in agents.items()}
-
-
-def _balances(fellesskab: Fellesskab, members: list[Membership], week_start: dt.date, params: Any) -> dict[int, float]:
-    """Each member's yearly balance before `week_start` (hours, + above its obligation): the hours of this year's
-    published rotas before the week, less the weekly target for each week since the first of them (or since the
-    member joined, if later). Weeks before the fællesskab published its first rota of the year owe nothing here:
-    they were planned outside Samvirke."""
-    year_start = dt.date(week_start.year, 1, 1)
-    first = (
-        Rota.objects.filter(
-            fellesskab=fellesskab, status=RotaStatus.PUBLISHED, week_start__gte=year_start, week_start__lt=week_start
-        )
-        .order_by("week_start")
-        .values_list("week_start", flat=True)
+def _active_build(fellesskab: Fellesskab, week_start: dt.date) -> RotaBuild | None:
+    return (
+        RotaBuild.objects.filter(fellesskab=fellesskab, week_start=week_start, state__in=builds.ACTIVE)
+        .select_related("requested_by")
         .first()
     )
-    if first is None:
-        return {}
-    scheduled: dict[int, float] = {}
-    for municipality_id, starts, ends in Shift.objects.filter(
-        rota__fellesskab=fellesskab,
-        rota__status=RotaStatus.PUBLISHED,
-        rota__week_start__gte=first,
-        rota__week_start__lt=week_start,
-    ).values_list("municipality_id", "starts_at", "ends_at"):
-        scheduled[municipality_id] = scheduled.get(municipality_id, 0.0) + (ends - starts).total_seconds() / 3600
-    params = params or EconomyParams(price_per_citizen=Decimal(0))
-    balances = {}
-    for membership in members:
-        since = max(first, monday_of(membership.member_since) if membership.member_since else first)
-        weeks = max(0, (week_start - since).days // 7)
-        _year, weekly, _low, _high = hours_for(membership.municipality.population, params)
-        balances[membership.municipality_id] = yearly_balance(
-            scheduled.get(membership.municipality_id, 0.0), weekly, weeks
-        )
-    return balances
 
 
-@transaction.atomic
-def do_build_rota(
-    actor: Any, fellesskab: Fellesskab, day: dt.date, settings: RotaSettings, today: dt.date | None = None
-) -> Rota:
-    """Build (or rebuild, while it is a draft) the rota for the week of `day`. `today` (default: the local date)
-    ends the contact history the forecast learns from."""
-    today = today or timezone.localdate()
-    week_start = monday_of(day)
-    existing = Rota.objects.select_for_update().filter(fellesskab=fellesskab, week_start=week_start).first()
-    if existing is not None and existing.status == RotaStatus.PUBLISHED:
-        raise StaffingError("Vagtplanen for den uge er offentliggjort og kan ikke bygges om. Byt vagter i stedet.")
-    hours, intervals = opening_intervals(week_start)
-    members = active_members(fellesskab, week_start)
-    if not members:
-        raise StaffingError("Fællesskabet har ingen aktive medlemmer i den uge.")
-    economy = EconomySettings.objects.filter(fellesskab=fellesskab, year=week_start.year).first()
-    params = params_from_settings(economy) if economy else None
-    predicted = forecast_week(week_start, hours, settings.calls_per_year, population_share(members), today)
-    volumes = volumes_for(intervals, predicted.forecast, week_start)
-    agents = _named_agents(members)
-    balances = _balances(fellesskab, members, week_start, params)
-    try:
-        requirement = requirement_from_volumes(
-            volumes,
-            30,
-            settings.aht_seconds,
-            settings.target_service_level,
-            settings.target_seconds,
-            settings.shrinkage,
-            settings.max_occupancy,
-        )
-        problem = RotaProblem(
-            intervals=tuple(intervals),
-            requirement=tuple(requirement),
-            members=tuple(
-                RotaMember.from_population(
-                    m.municipality.code,
-                    m.municipality.name,
-                    m.municipality.population,
-                    params,
-                    balance_hours=round(balances.get(m.municipality_id, 0.0), 2),
-                    agents=agents.get(m.municipality_id, ()),
-                )
-                for m in members
-            ),
-            rules=ShiftRules.between(settings.min_shift_hours, settings.max_shift_hours),
-        )
-    except (ValueError, RotaInputError) as exc:
-        raise StaffingError(str(exc)) from None
-    result = solve_rota(problem, time_limit_seconds=settings.time_limit_seconds)
-    moments = [shift_moments(shift, week_start) for shift in result.shifts]
-    report = _finite(
-        {
-            "forecast_error": predicted.error,
-            "simulation": _simulated(intervals, volumes, moments, week_start, settings) if sum(volumes) else None,
-            "status": result.status,
-            "solve_seconds": round(result.solve_seconds, 1),
-            "coverage_met": result.coverage_met,
-            "bands_held": result.bands_held,
-            "shortfall": result.shortfall,
-            "over": result.over,
-            "problems": list(result.problems),
-            "notes": list(result.notes),
-            "members": [
-                {
-                    "kommunekode": m.kommunekode,
-                    "name": m.name,
-                    "target": m.target,
-                    "adjusted_target": m.adjusted_target,
-                    "balance_hours": float(member.balance_hours),
-                    "band_min": m.band_min,
-                    "band_max": m.band_max,
-                    "unpopular_share": m.unpopular_share,
-                    "obligation_share": m.obligation_share,
-                    "named_agents": len(member.agents),
-                }
-                for m, member in zip(result.members, problem.members, strict=True)
-            ],
-        }
-    )
-    fields = {
-        "forecast_source": predicted.source,
-        "aht_seconds": settings.aht_seconds,
-        "target_service_level": settings.target_service_level,
-        "target_seconds": settings.target_seconds,
-        "shrinkage": settings.shrinkage,
-        "max_occupancy": settings.max_occupancy,
-        "intervals": [[i.weekday, f"{i.start:%H:%M}", i.minutes] for i in intervals],
-        "volumes": [round(v, 2) for v in volumes],
-        "requirement": list(requirement),
-        "report": report,
-        "created_by": actor if getattr(actor, "is_authenticated", False) else None,
-    }
-    if existing is None:
-        rota = Rota.objects.create(fellesskab=fellesskab, week_start=week_start, **fields)
+def _enqueue(build_id: int) -> None:
+    """Hand the build to the background worker. With the database backend the task's row is written in this
+    transaction, so the build and its task exist together or not at all; a backend that runs the task at once
+    (TASKS_BACKEND=immediate) runs it after the commit, outside this transaction."""
+    from django_tasks_db import DatabaseBackend
+
+    from samvirke.staffing.tasks import build_rota  # tasks imports this module
+
+    if isinstance(build_rota.get_backend(), DatabaseBackend):
+        build_rota.enqueue(build_id)
     else:
-        rota = existing
-        for name, value in fields.items():
-            setattr(rota, name, value)
-        rota.save()
-        rota.shifts.all().delete()
-    municipalities = {m.municipality.code: m.municipality for m in members}
-    people = {
-        p.username: p
-        for p in Person.objects.filter(username__in={s.agent_id for s in result.shifts if s.agent_id is not None})
-    }
-    unpopular = UnpopularRule()
-    Shift.objects.bulk_create(
-        [
+        transaction.on_commit(lambda: build_rota.enqueue(build_id))
+
+
+def do_start_rota_build(build_id: int, now: dt.datetime | None = None) -> RotaBuild | None:
+    """The worker claims a queued build (→ forecasting). None if there is nothing to run: the build is gone, ran
+    already (a task delivered twice), or waited past its deadline (then it is marked failed here)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        build = (
+            RotaBuild.objects.select_for_update(of=("self",))
+            .filter(pk=build_id)
+            .select_related("fellesskab", "requested_by")
+            .first()
+        )
+        if build is None or build.state != BuildState.QUEUED:
+            return None
+        reason = builds.stalled_reason(build.state, build.requested_at, None, build.time_limit_seconds, now)
+        if reason is not None:
+            _fail(build, reason, now)
+            return None
+        build.state = BuildState.FORECASTING
+        build.started_at = build.phase_since = now
+        build.save(update_fields=["state", "started_at", "phase_since"])
+    return build
+
+
+def do_advance_rota_build(build_id: int, state: str, now: dt.datetime | None = None) -> None:
+    """The worker reports the next phase (one UPDATE). Raises BuildAbandoned if the build is no longer active."""
+    if state not in builds.ACTIVE:
+        raise ValueError(f"not a running phase: {state!r}")
+    changed = RotaBuild.objects.filter(pk=build_id, state__in=builds.ACTIVE).update(
+        state=state, phase_since=now or timezone.now()
+    )
+    if not changed:
+        raise BuildAbandoned(build_id)
+
+
+def do_fail_rota_build(build_id: int, reason: str, now: dt.datetime | None = None) -> None:
+    """Mark a build failed with a Danish reason (a build that already ended stays as it ended)."""
+    with transaction.atomic():
+        build = RotaBuild.objects.select_for_update().filter(pk=build_id, state__in=builds.ACTIVE).first()
+        if build is not None:
+            _fail(build, reason, now or timezone.now())
+
+
+def _fail(build: RotaBuild, reason: str, now: dt.datetime) -> None:
+    build.failed_in = build.state
+    build.state = BuildState.FAILED
+    build.failure = reason[:500]
+    build.finished_at = now
+    build.save(update_fields=["state", "failed_in", "failure", "finished_at"])
+    record(None, "staffing.rota_build_failed", build, {"week": build.week_start.isoformat(), "reason": reason})
+
+
+def do_save_rota(
+    actor: Any,
+    plan: PlannedRota,
+    build: RotaBuild | None = None,
+    publish: bool = False,
+    now: dt.datetime | None = None,
+) -> Rota:
+    """Write a computed rota in one short transaction: create the week's rota (or replace a draft and its shifts),
+    mark `build` done, and with `publish` publish it at once. Refuses a week that was published meanwhile
+    (StaffingError), and a build that is no longer active (BuildAbandoned)."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        if build is not None:
+            locked = RotaBuild.objects.select_for_update().get(pk=build.pk)
+            if locked.state not in builds.ACTIVE:
+                raise BuildAbandoned(build.pk)
+        existing = (
+            Rota.objects.select_for_update()
+            .filter(fellesskab_id=plan.fellesskab_id, week_start=plan.week_start)
+            .first()
+        )
+        if existing is not None and existing.status == RotaStatus.PUBLISHED:
+            raise StaffingError(
+                f"Vagtplanen for {_week_name(plan.week_start)} blev offentliggjort, mens den blev bygget, og er ikke "
+                "bygget om. Byt vagter i stedet."
+            )
+        created_by = actor if getattr(actor, "is_authenticated", False) else None
+        if existing is None:
+            rota = Rota.objects.create(
+                fellesskab_id=plan.fellesskab_id, week_start=plan.week_start, created_by=created_by, **plan.fields
+            )
+        else:
+            rota = existing
+            for name, value in plan.fields.items():
+                setattr(rota, name, value)
+            rota.created_by = created_by
+            rota.save()
+            rota.shifts.all().delete()
+        Shift.objects.bulk_create(
             Shift(
                 rota=rota,
-                municipality=municipalities[shift.kommunekode],
-                agent=people.get(shift.agent_id) if shift.agent_id else None,
-                starts_at=starts_at,
-                ends_at=ends_at,
-                evening=any(
-                    unpopular.is_unpopular(intervals[i])
-                    for i in range(shift.first_interval, shift.first_interval + shift.interval_count)
-                ),
+                municipality_id=shift.municipality_id,
+                agent_id=shift.agent_id,
+                starts_at=shift.starts_at,
+                ends_at=shift.ends_at,
+                evening=shift.evening,
             )
-            for shift, (starts_at, ends_at) in zip(result.shifts, moments, strict=True)
-        ]
-    )
-    unassigned = _assign_named_agents(rota)
-    if unassigned:
-        rota.report["notes"] = [*rota.report["notes"], *unassigned]
-        rota.save(update_fields=["report"])
-    record(actor, "staffing.build_rota", rota, {"shifts": len(result.shifts), "status": result.status})
+            for shift in plan.shifts
+        )
+        details: dict[str, Any] = {"shifts": len(plan.shifts), "status": plan.status}
+        if build is not None:
+            details["build"] = build.pk
+            RotaBuild.objects.filter(pk=build.pk).update(
+                state=BuildState.DONE, finished_at=now, phase_since=now, rota=rota
+            )
+        record(actor, "staffing.build_rota", rota, details)
+        if publish:
+            rota.status = RotaStatus.PUBLISHED
+            rota.save(update_fields=["status"])
+            record(actor, "staffing.publish_rota", rota)
     return rota
 
 
-def opening_intervals(week_start: dt.date) -> tuple[Any, list[Interval]]:
-    """The default queue's opening hours and the week's half-hour intervals, or a Danish StaffingError."""
-    queue = Queue.objects.filter(is_default=True).first()
-    try:
-        hours = parse_opening_hours(queue.opening_hours if queue else {})
-        intervals = intervals_from_opening_hours(hours, 30)
-    except (OpeningHoursError, RotaInputError) as exc:
-        raise StaffingError(f"Åbningstiderne giver ingen vagter: {exc}") from None
-    if not intervals:
-        raise StaffingError("Hotlinen har ingen åbningstid i ugen, så der er intet at bemande.")
-    return hours, intervals
-
-
-def _assign_named_agents(rota: Rota) -> list[str]:
-    """A safety net after the solver: a member's shifts that have no named agent go to its own agents, evenly and
-    without overlaps (says where a member runs short). The solver plans every member that has agents by agent, so
-    this only acts on a member whose shifts all came out anonymous; members without agents staff them themselves."""
-    notes = []
-    shifts_by_member: dict[int, list[Shift]] = {}
-    taken: dict[int, list[Shift]] = {}
-    for shift in rota.shifts.select_related("municipality"):
-        (taken if shift.agent_id else shifts_by_member).setdefault(shift.municipality_id, []).append(shift)
-    for municipality_id, shifts in shifts_by_member.items():
-        people = {
-            p.username: p
-            for p in Person.objects.filter(municipality_id=municipality_id, role=Role.AGENT, is_active=True)
-        }
-        if not people or taken.get(municipality_id):
-            continue  # no agents (the member staffs them itself), or the solver planned this member's agents
-        assigned, missing = assign_to_agents([(s.pk, s.starts_at, s.ends_at) for s in shifts], sorted(people))
-        for shift in shifts:
-            if shift.pk in assigned:
-                shift.agent = people[assigned[shift.pk]]
-        Shift.objects.bulk_update(shifts, ["agent"])
-        if missing:
-            notes.append(
-                f"{shifts[0].municipality.name} har {len(missing)} vagt(er), som ingen af kommunens {len(people)} "
-                "agenter kan tage (de overlapper); kommunen skal finde flere folk til dem."
-            )
-    return notes
+def do_build_rota(
+    actor: Any,
+    fellesskab: Fellesskab,
+    day: dt.date,
+    settings: RotaSettings,
+    today: dt.date | None = None,
+    publish: bool = False,
+) -> Rota:
+    """Build (or rebuild, while it is a draft) the rota for the week of `day` here and now, without the background
+    worker (seed-demo, tests): computed outside any transaction, written in one short one. `today` (default: the
+    local date) ends the contact history the forecast learns from. The web page queues a build instead
+    (`do_request_rota_build`)."""
+    week_start = monday_of(day)
+    if Rota.objects.filter(fellesskab=fellesskab, week_start=week_start, status=RotaStatus.PUBLISHED).exists():
+        raise _published_refusal(week_start)  # before the solver's half minute, not after it
+    plan = plan_rota(fellesskab, week_start, settings, today or timezone.localdate())
+    return do_save_rota(actor, plan, publish=publish)
 
 
 @transaction.atomic
 def do_publish_rota(actor: Any, rota: Rota) -> Rota:
+    """Publish a draft. Refused while a build of the week is queued or running: it would replace the draft being
+    published (or fail because the week was published under it)."""
     locked = Rota.objects.select_for_update().get(pk=rota.pk)
     if locked.status == RotaStatus.PUBLISHED:
         return locked
+    running = _active_build(locked.fellesskab, locked.week_start)
+    if (
+        running is not None
+        and builds.stalled_reason(
+            running.state, running.requested_at, running.phase_since, running.time_limit_seconds, timezone.now()
+        )
+        is None
+    ):
+        raise StaffingError(f"{running_sentence(running)} Offentliggør vagtplanen, når opbygningen er færdig.")
     locked.status = RotaStatus.PUBLISHED
     locked.save(update_fields=["status"])
     record(actor, "staffing.publish_rota", locked)

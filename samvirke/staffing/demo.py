@@ -7,12 +7,11 @@ from __future__ import annotations
 import datetime as dt
 import time
 
-from django.db import transaction
-
 from samvirke.directory.models import Fellesskab, Person
-from samvirke.staffing.actions import RotaSettings, do_build_rota, do_publish_rota
+from samvirke.staffing.actions import RotaSettings, do_build_rota
 from samvirke.staffing.lib.planning import monday_of
 from samvirke.staffing.models import AgentAvailability, AgentHours, Rota
+from samvirke.staffing.selectors import uncovered_half_hours
 
 # Short, so seed-demo stays quick (about 4 s a week on 2 cores); the plan is FEASIBLE rather than proven optimal,
 # which a demo does not mind (8 s gave the same shortfall and bands).
@@ -44,10 +43,10 @@ def load_demo_availability() -> int:
     return found
 
 
-@transaction.atomic
 def load_demo_rota(fellesskab: Fellesskab, today: dt.date, weeks: int = 2) -> str:
     """Build and publish the rota for the ISO week of `today` and the following `weeks - 1` weeks; one summary
-    line for seed-demo."""
+    line for seed-demo. Not one transaction around it all: each week is solved outside any transaction and written
+    (built and published together) in its own short one, so a demo running beside seed-demo keeps answering."""
     started = time.perf_counter()
     agents = load_demo_availability()
     built, kept = [], 0
@@ -57,15 +56,14 @@ def load_demo_rota(fellesskab: Fellesskab, today: dt.date, weeks: int = 2) -> st
             kept += 1
             continue
         settings = RotaSettings(calls_per_year=0, time_limit_seconds=DEMO_TIME_LIMIT_SECONDS)
-        rota = do_publish_rota(None, do_build_rota(None, fellesskab, week_start, settings, today=today))
-        built.append(rota)
+        built.append(do_build_rota(None, fellesskab, week_start, settings, today=today, publish=True))
     if not built:
         return f"Vagtplan: {kept} uger havde allerede en vagtplan; intet bygget."
     labels = " og ".join(f"uge {rota.week_start.isocalendar()[1]}" for rota in built)
     shifts = sum(rota.shifts.count() for rota in built)
-    uncovered = sum(rota.report.get("shortfall", 0) for rota in built) / 2 / len(built)
+    uncovered = uncovered_half_hours(built)
     return (
         f"Vagtplan: {labels} bygget og offentliggjort på {time.perf_counter() - started:.0f} s "
-        f"({shifts} vagter, {uncovered:g} agenttimer udækket pr. uge; {agents} agenter med demo-tilgængelighed "
-        "eller timeloft)."
+        f"({shifts} vagter; udækkede halve timer: {', '.join(str(uncovered[rota.pk]) for rota in built)}; "
+        f"{agents} agenter med demo-tilgængelighed eller timeloft)."
     )

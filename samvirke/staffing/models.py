@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 
 from samvirke.directory.models import Fellesskab, Municipality
+from samvirke.staffing.lib import builds
 
 
 class RotaStatus(models.TextChoices):
@@ -43,6 +44,61 @@ class Rota(models.Model):
     def __str__(self) -> str:
         year, week, _ = self.week_start.isocalendar()
         return f"Vagtplan uge {week} {year}"
+
+
+class BuildState(models.TextChoices):
+    QUEUED = builds.QUEUED, builds.PHASE_NAMES[builds.QUEUED]
+    FORECASTING = builds.FORECASTING, builds.PHASE_NAMES[builds.FORECASTING]
+    SOLVING = builds.SOLVING, builds.PHASE_NAMES[builds.SOLVING]
+    SIMULATING = builds.SIMULATING, builds.PHASE_NAMES[builds.SIMULATING]
+    DONE = builds.DONE, builds.PHASE_NAMES[builds.DONE]
+    FAILED = builds.FAILED, builds.PHASE_NAMES[builds.FAILED]
+
+
+class RotaBuild(models.Model):
+    """One request to build a week's rota, run by the background worker (staffing/tasks.py): who asked, with what
+    settings, how far it is, and how it ended (the rota it wrote, or a Danish reason). At most one build per week is
+    active at a time (the partial unique constraint), so a double click or two secretaries cannot start two."""
+
+    fellesskab = models.ForeignKey(Fellesskab, on_delete=models.CASCADE, related_name="rota_builds")
+    week_start = models.DateField("uge (mandag)")
+    state = models.CharField("status", max_length=20, choices=BuildState.choices, default=BuildState.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_at = models.DateTimeField("bestilt")
+    # The RotaSettings it builds with (actions.RotaSettings as a dict), so the worker builds what was asked.
+    settings = models.JSONField("indstillinger", default=dict)
+    started_at = models.DateTimeField("startet", null=True, blank=True)  # when the worker claimed it
+    phase_since = models.DateTimeField("fase siden", null=True, blank=True)  # the worker's last sign of life
+    finished_at = models.DateTimeField("afsluttet", null=True, blank=True)
+    failure = models.CharField("årsag", max_length=500, blank=True)
+    failed_in = models.CharField("fejlede under", max_length=20, choices=BuildState.choices, blank=True)
+    rota = models.ForeignKey(Rota, on_delete=models.SET_NULL, null=True, blank=True, related_name="builds")
+
+    class Meta:
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["fellesskab", "week_start"],
+                condition=models.Q(state__in=builds.ACTIVE),
+                name="one_active_rota_build_per_week",
+            )
+        ]
+        verbose_name = "opbygning af vagtplan"
+        verbose_name_plural = "opbygninger af vagtplaner"
+
+    def __str__(self) -> str:
+        year, week, _ = self.week_start.isocalendar()
+        return f"Opbygning af uge {week} {year} ({self.get_state_display()})"
+
+    @property
+    def time_limit_seconds(self) -> float:
+        return float(self.settings.get("time_limit_seconds", 30))
+
+    @property
+    def is_active(self) -> bool:
+        return self.state in builds.ACTIVE
 
 
 class Shift(models.Model):

@@ -9,6 +9,7 @@ urlpatterns = [
     path("kalender/agent/<str:token>.ics", views.agent_feed, name="agent_feed"),
     path("mine-vagter.ics", views.my_calendar, name="my_calendar"),
     path("<str:week>/", views.rota_detail, name="rota"),
+    path("<str:week>/opbygning/", views.build_status, name="build_status"),
     path("<str:week>/offentliggoer/", views.publish, name="publish"),
     path("<str:week>/vagtplan.xlsx", views.export_xlsx, name="export"),
     path("<str:week>/<int:code>/", views.member_shifts, name="member"),

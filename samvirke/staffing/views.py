@@ -24,24 +24,47 @@ from openpyxl.styles import Font
 
 from samvirke.directory.models import Municipality, Person, Role
 from samvirke.directory.selectors import the_fellesskab
-from samvirke.staffing import access, actions
+from samvirke.staffing import access, actions, selectors
+from samvirke.staffing.lib import builds
 from samvirke.staffing.lib.calendar import CalendarEntry, WeekCalendar, clock, entry_for, week_calendar
 from samvirke.staffing.lib.planning import LOCAL, interval_moment, monday_of, scheduled_per_interval
+from samvirke.staffing.lib.planning import uncovered_half_hours as count_uncovered
 from samvirke.staffing.lib.rota import Interval
-from samvirke.staffing.models import Rota, RotaStatus, Shift
+from samvirke.staffing.models import Rota, RotaBuild, RotaStatus, Shift
 
 WEEKDAYS = ["Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag", "Lørdag", "Søndag"]
 
 
+# One definition of "udækkede halve timer" (lib/planning.uncovered_half_hours), explained where it is shown.
+UNCOVERED_EXPLAINED = (
+    "Udækkede halve timer: de halve timer i ugen, hvor der er planlagt færre agenter end behovet (en halv time, der "
+    "mangler to agenter, tæller én gang)."
+)
+
+
 class BuildForm(forms.Form):
-    week = forms.DateField(label="Uge (en dag i ugen)", widget=forms.DateInput(attrs={"type": "date"}))
+    # An <input type="date"> only shows an ISO value (2026-12-14); the Danish format (14.12.2026) leaves it empty.
+    week = forms.DateField(
+        label="Uge (en dag i ugen)", widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
     calls_per_year = forms.IntegerField(
-        label="Opkald om året", min_value=0, required=False, help_text="Tomt: fra kontaktcentrets historik"
+        label="Opkald om året",
+        min_value=0,
+        max_value=10_000_000,  # the whole country's hotline takes ~266,000; more is a typing error
+        required=False,
+        help_text="Tomt: fra kontaktcentrets historik",
     )
     aht_seconds = forms.IntegerField(label="Behandlingstid (sek.)", min_value=10, max_value=3600, initial=270)
     target_service_level = forms.FloatField(label="Servicemål (andel)", min_value=0.01, max_value=0.99, initial=0.8)
     target_seconds = forms.IntegerField(label="Inden for (sek.)", min_value=1, max_value=3600, initial=60)
     shrinkage = forms.FloatField(label="Svind (andel)", min_value=0, max_value=0.9, initial=0.3)
+    time_limit_seconds = forms.IntegerField(
+        label="Løserens tidsgrænse (sek.)",
+        min_value=5,
+        max_value=300,
+        required=False,
+        help_text="Tomt: 30 sekunder. Længere kan give en bedre plan.",
+    )
 
 
 def _week_label(week_start: dt.date) -> str:
@@ -49,11 +72,15 @@ def _week_label(week_start: dt.date) -> str:
     return f"uge {week} {year} ({week_start:%d.%m.}–{week_start + dt.timedelta(days=6):%d.%m.%Y})"
 
 
-def _rota(week: str) -> Rota:
+def _week_start(week: str) -> dt.date:
     try:
-        week_start = monday_of(dt.date.fromisoformat(week))
+        return monday_of(dt.date.fromisoformat(week))
     except ValueError:
         raise Http404("Ugyldig uge.") from None
+
+
+def _rota(week: str) -> Rota:
+    week_start = _week_start(week)
     fellesskab = the_fellesskab()
     rota = Rota.objects.filter(fellesskab=fellesskab, week_start=week_start).first() if fellesskab else None
     if rota is None:
@@ -61,15 +88,43 @@ def _rota(week: str) -> Rota:
     return rota
 
 
+def _build_card(build: RotaBuild | None) -> dict[str, Any] | None:
+    """The template's view of a build: its progress now (lib/builds.py), who asked and when."""
+    if build is None:
+        return None
+    now = timezone.localtime()
+    local = timezone.localtime
+    progress = builds.progress(
+        build.state,
+        local(build.requested_at),
+        local(build.started_at) if build.started_at else None,
+        local(build.phase_since) if build.phase_since else None,
+        local(build.finished_at) if build.finished_at else None,
+        build.time_limit_seconds,
+        build.failure,
+        now,
+        build.failed_in,
+    )
+    return {
+        "build": build,
+        "progress": progress,
+        "percent": round(100 * progress.fraction) if progress.fraction is not None else None,
+        "week": build.week_start.isoformat(),
+        "week_label": _week_label(build.week_start),
+        "requested_by": actions.person_name(build.requested_by),
+        "requested_at": local(build.requested_at),
+    }
+
+
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     access.require_view_rota(request.user)
     today = timezone.localdate()
     form = BuildForm(initial={"week": monday_of(today) + dt.timedelta(days=7)})
+    fellesskab = the_fellesskab()
     if request.method == "POST":
         access.require_plan(request.user)
         form = BuildForm(request.POST)
-        fellesskab = the_fellesskab()
         if form.is_valid() and fellesskab is not None:
             data = form.cleaned_data
             settings = actions.RotaSettings(
@@ -78,21 +133,44 @@ def index(request: HttpRequest) -> HttpResponse:
                 target_service_level=data["target_service_level"],
                 target_seconds=data["target_seconds"],
                 shrinkage=data["shrinkage"],
+                time_limit_seconds=data["time_limit_seconds"] or actions.RotaSettings.time_limit_seconds,
             )
             try:
-                rota = actions.do_build_rota(request.user, fellesskab, data["week"], settings)
+                build = actions.do_request_rota_build(request.user, fellesskab, data["week"], settings)
+            except actions.BuildAlreadyRunning as exc:
+                # A double click, or another secretary first: show the build that runs, and say so.
+                messages.warning(request, str(exc))
+                return redirect("staffing:rota", week=exc.build.week_start.isoformat())
             except actions.StaffingError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, f"Vagtplanen for {_week_label(rota.week_start)} er bygget.")
-                return redirect("staffing:rota", week=rota.week_start.isoformat())
+                messages.success(
+                    request,
+                    f"Vagtplanen for {_week_label(build.week_start)} bygges nu i baggrunden; siden her viser, hvor "
+                    "langt den er.",
+                )
+                return redirect("staffing:rota", week=build.week_start.isoformat())
     feed_url = _feed_url(request, cast(Person, request.user)) if _is_agent(request.user) else None
+    rotas = list(Rota.objects.filter(fellesskab=fellesskab)[:30]) if fellesskab else []
+    uncovered = selectors.uncovered_half_hours(rotas)
+    latest = selectors.latest_builds(fellesskab)
+    by_week: dict[dt.date, dict[str, Any]] = {
+        rota.week_start: {"rota": rota, "uncovered": uncovered[rota.pk]} for rota in rotas
+    }
+    with_rota = set(Rota.objects.filter(fellesskab=fellesskab).values_list("week_start", flat=True))
+    for week_start, build in latest.items():
+        # A week whose first build runs or failed has no rota yet, but a page that shows the build.
+        if week_start in by_week or week_start not in with_rota:
+            by_week.setdefault(week_start, {"rota": None, "uncovered": None})["build"] = _build_card(build)
+    weeks = [{"week_start": w, "label": _week_label(w), **by_week[w]} for w in sorted(by_week, reverse=True)[:30]]
     return render(
         request,
         "staffing/index.html",
         {
             "form": form,
-            "rotas": [(r, _week_label(r.week_start)) for r in Rota.objects.all()[:30]],
+            "weeks": weeks,
+            "running": [_build_card(build) for build in selectors.active_builds(fellesskab)],
+            "uncovered_explained": UNCOVERED_EXPLAINED,
             "can_plan": access.can_plan(request.user),
             "feed_url": feed_url,
             "webcal_url": "webcal://" + feed_url.split("://", 1)[1] if feed_url else None,
@@ -102,14 +180,33 @@ def index(request: HttpRequest) -> HttpResponse:
 
 
 def _intervals(rota: Rota) -> list[Interval]:
-    return [Interval(day, dt.time.fromisoformat(start), minutes) for day, start, minutes in rota.intervals]
+    return selectors.rota_intervals(rota)
 
 
 @login_required
 @require_GET
 def rota_detail(request: HttpRequest, week: str) -> HttpResponse:
+    """The week's rota, and the progress or result of its latest build: a week whose first build still runs (or
+    failed) has a page with only that."""
     access.require_view_rota(request.user)
-    rota = _rota(week)
+    week_start = _week_start(week)
+    fellesskab = the_fellesskab()
+    rota = Rota.objects.filter(fellesskab=fellesskab, week_start=week_start).first() if fellesskab else None
+    build = selectors.latest_builds(fellesskab, [week_start]).get(week_start)
+    if rota is None and build is None:
+        raise Http404("Der er ingen vagtplan for den uge.")
+    card = _build_card(build)
+    if rota is None:
+        return render(
+            request,
+            "staffing/rota.html",
+            {
+                "rota": None,
+                "week_label": _week_label(week_start),
+                "build": card,
+                "can_plan": access.can_plan(request.user),
+            },
+        )
     intervals = _intervals(rota)
     shifts = list(rota.shifts.select_related("municipality", "agent"))
     scheduled = scheduled_per_interval(intervals, [(s.starts_at, s.ends_at) for s in shifts], rota.week_start)
@@ -173,7 +270,9 @@ def rota_detail(request: HttpRequest, week: str) -> HttpResponse:
             "members": members,
             "total_required": sum(rota.requirement) / 2,
             "total_scheduled": sum(scheduled) / 2,
-            "uncovered": sum(1 for c in chart if c["short"]),
+            "uncovered": count_uncovered(rota.requirement, scheduled),
+            "uncovered_explained": UNCOVERED_EXPLAINED,
+            "build": card,
             # The solver's report: a few summary sentences, then one line per short interval ("man 08.00–08.30: …").
             "summary_problems": [p for p in rota.report.get("problems", []) if not _is_interval_line(p)],
             "interval_problems": [p for p in rota.report.get("problems", []) if _is_interval_line(p)],
@@ -181,6 +280,26 @@ def rota_detail(request: HttpRequest, week: str) -> HttpResponse:
             "is_agent": _is_agent(request.user),
         },
     )
+
+
+@login_required
+@require_GET
+def build_status(request: HttpRequest, week: str) -> HttpResponse:
+    """The week's latest build as a card, polled by htmx while the build runs. When a polled build has finished,
+    the page reloads (HX-Refresh) to show the rota it built."""
+    access.require_view_rota(request.user)
+    week_start = _week_start(week)
+    build = selectors.latest_builds(the_fellesskab(), [week_start]).get(week_start)
+    if build is None:
+        raise Http404("Der er ingen opbygning af den uge.")
+    card = _build_card(build)
+    assert card is not None
+    response = render(
+        request, "staffing/_build_status.html", {"build": card, "can_plan": access.can_plan(request.user)}
+    )
+    if getattr(request, "htmx", False) and card["progress"].state == builds.DONE:
+        response["HX-Refresh"] = "true"
+    return response
 
 
 def _local(shift: Shift) -> tuple[dt.datetime, dt.datetime]:
@@ -320,8 +439,13 @@ def member_shifts(request: HttpRequest, week: str, code: int) -> HttpResponse:
 @require_POST
 def publish(request: HttpRequest, week: str) -> HttpResponse:
     access.require_plan(request.user)
-    rota = actions.do_publish_rota(request.user, _rota(week))
-    messages.success(request, "Vagtplanen er offentliggjort.")
+    rota = _rota(week)
+    try:
+        rota = actions.do_publish_rota(request.user, rota)
+    except actions.StaffingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, "Vagtplanen er offentliggjort.")
     return redirect("staffing:rota", week=rota.week_start.isoformat())
 
 
@@ -494,8 +618,8 @@ def _calendar(shifts: Any, title: str, filename: str, disposition: str = "attach
     since = timezone.now() - dt.timedelta(weeks=4)
     shifts = (
         shifts.filter(rota__status=RotaStatus.PUBLISHED, ends_at__gte=since)
-        .select_related("municipality")
-        .order_by("starts_at")
+        .select_related("municipality", "agent")
+        .order_by("starts_at", "municipality__name", "agent__first_name", "agent__last_name", "pk")
     )
     stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
     lines = [
@@ -512,13 +636,16 @@ def _calendar(shifts: Any, title: str, filename: str, disposition: str = "attach
     ]
     for shift in shifts:
         municipality = shift.municipality
+        who = _agent_name(shift.agent) if shift.agent is not None else "Ikke fordelt"
         lines += [
             "BEGIN:VEVENT",
             f"UID:samvirke-shift-{shift.pk}@samvirke",
             f"DTSTAMP:{stamp}",
             f"DTSTART:{shift.starts_at.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}",
             f"DTEND:{shift.ends_at.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}",
-            f"SUMMARY:{_ics_text(f'Hotlinevagt ({municipality.name})')}",
+            # Who works it first: a member's calendar holds several agents on the same shift, and a calendar app
+            # shows the start of the summary.
+            f"SUMMARY:{_ics_text(f'{who} – hotlinevagt ({municipality.name})')}",
             "END:VEVENT",
         ]
     lines.append("END:VCALENDAR")

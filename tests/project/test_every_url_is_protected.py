@@ -101,6 +101,7 @@ PAGES: dict[str, Page] = {
     "bemanding/kalender/<int:code>.ics": Page("/bemanding/kalender/316.ics"),
     "bemanding/mine-vagter.ics": Page("/bemanding/mine-vagter.ics"),
     "bemanding/<str:week>/": Page("/bemanding/{week}/"),
+    "bemanding/<str:week>/opbygning/": Page("/bemanding/{week}/opbygning/"),
     "bemanding/<str:week>/offentliggoer/": Page("/bemanding/{week}/offentliggoer/", ("POST",)),
     "bemanding/<str:week>/vagtplan.xlsx": Page("/bemanding/{week}/vagtplan.xlsx"),
     "bemanding/<str:week>/<int:code>/": Page("/bemanding/{week}/316/"),
@@ -192,6 +193,7 @@ def world(
 ) -> World:
     """One of everything a URL can point to, belonging to the fællesskab (never to Aarhus)."""
     from tests.staffing.test_rota_pages import BUILD, WEEK
+    from tests.staffing.worker import run_queued_tasks
 
     fellesskab = Fellesskab.objects.get()
     holbaek = Municipality.objects.get(code=HOLBAEK)
@@ -203,7 +205,7 @@ def world(
     # A week short enough for the three test members to cover (as in tests/staffing/test_rota_pages.py).
     Queue.objects.filter(is_default=True).update(opening_hours={str(d): [["09:00", "14:00"]] for d in range(5)})
     response = client_for(secretariat).post("/bemanding/", BUILD)
-    assert response.status_code == 302 and Rota.objects.exists()
+    assert response.status_code == 302 and run_queued_tasks() == 1 and Rota.objects.exists()
     notice = CrisisNotice.objects.create(title="Storm", body="Hold dig inde.", starts_at=timezone.now())
     notice.municipalities.add(holbaek)
     chat = do_start_chat(holbaek, "", timezone.now())

@@ -68,7 +68,7 @@ def test_the_feed_holds_the_agents_published_shifts_and_nobody_elses(week: Handm
     )
     mon = next(e for e in found if e["UID"].startswith(f"samvirke-shift-{week.shifts['H3'].pk}@"))
     assert mon["DTSTART"] == "20261130T110000Z" and mon["DTEND"] == "20261130T120000Z"  # 12–13 Copenhagen time
-    assert mon["SUMMARY"] == "Hotlinevagt (Holbæk)"
+    assert mon["SUMMARY"] == "Hanne Andersen – hotlinevagt (Holbæk)"
 
 
 def test_the_feed_is_valid_icalendar(week: HandmadeRota) -> None:
@@ -123,17 +123,29 @@ def test_the_agent_sees_its_subscription_link(week: HandmadeRota, holbaek_agent:
     assert feed_url(holbaek_agent) in member and feed_url(week.agents["holbaek-2"]) not in member
 
 
-def test_the_secretariat_and_the_agents_own_coordinator_see_every_agents_link(
+def test_nobody_but_the_agent_sees_an_agents_private_link(
     week: HandmadeRota, secretariat: Person, greve_coordinator: Person
 ) -> None:
+    """The link works without a login, so whoever sees it reads the agent's shifts: the coordinator and the
+    secretariat get the member's calendar file instead."""
     holbaek_coordinator = _person("koordinator-holbaek", Role.COORDINATOR, 316)
     for person in (secretariat, holbaek_coordinator):
         html = client_for(person).get(f"/bemanding/{WEEK}/316/").content.decode()
-        assert feed_url(week.agents["holbaek-1"]) in html and feed_url(week.agents["holbaek-2"]) in html
+        assert "/bemanding/kalender/agent/" not in html and "Kalenderabonnement" not in html
+        assert 'href="/bemanding/kalender/316.ics"' in html  # the member's calendar file
     assert "Abonnér i din kalender" not in client_for(secretariat).get("/bemanding/").content.decode()  # not an agent
-    assert client_for(greve_coordinator).get(f"/bemanding/{WEEK}/316/").status_code == 403
     greve = client_for(greve_coordinator).get(f"/bemanding/{WEEK}/253/").content.decode()
-    assert feed_url(week.agents["greve-1"]) in greve and feed_url(week.agents["holbaek-1"]) not in greve
+    assert "/bemanding/kalender/agent/" not in greve and 'href="/bemanding/kalender/253.ics"' in greve
+    colleague = client_for(week.agents["holbaek-2"]).get(f"/bemanding/{WEEK}/316/").content.decode()
+    assert feed_url(week.agents["holbaek-2"]) in colleague and feed_url(week.agents["holbaek-1"]) not in colleague
+
+
+def test_only_the_agent_may_see_its_link(week: HandmadeRota, secretariat: Person, greve_coordinator: Person) -> None:
+    agent = week.agents["holbaek-2"]
+    holbaek_coordinator = _person("koordinator-holbaek", Role.COORDINATOR, 316)
+    assert access.can_see_agent_feed(agent, agent)
+    for other in (secretariat, holbaek_coordinator, greve_coordinator, week.agents["holbaek-1"]):
+        assert not access.can_see_agent_feed(other, agent), other.username
 
 
 def test_the_session_feed_of_my_own_shifts_stays(week: HandmadeRota, holbaek_agent: Person) -> None:

@@ -13,10 +13,11 @@ from django.utils import timezone
 from samvirke.contact.lib.traffic import CALLS_PER_YEAR, DENMARK_POPULATION
 from samvirke.contact.models import Contact, Queue
 from samvirke.directory.models import Fellesskab, Municipality, Person, Role
-from samvirke.staffing import actions
+from samvirke.staffing import actions, builder
 from samvirke.staffing.lib.forecast import History
 from samvirke.staffing.models import AgentAvailability, AgentHours, Rota, RotaStatus, Shift
 from tests.conftest import client_for
+from tests.staffing.worker import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,7 @@ def test_a_week_ahead_is_forecast_at_the_weekly_volume_from_the_history_before_t
 ) -> None:
     history(10)  # 150 calls a week, up to yesterday
     week = MONDAY_THIS_WEEK + dt.timedelta(weeks=weeks_ahead)
-    predicted = actions.forecast_week(week, hours_now(), 0, 0.01, TODAY)
+    predicted = builder.forecast_week(week, hours_now(), 0, 0.01, TODAY)
     assert predicted.history_end == min(week, TODAY)  # not the Monday of a week that has not happened yet
     assert predicted.forecast.start == week and predicted.forecast.days == 7
     assert predicted.forecast.total() == pytest.approx(150, rel=0.05)
@@ -81,7 +82,7 @@ def test_a_week_ahead_is_forecast_at_the_weekly_volume_from_the_history_before_t
 
 def test_a_past_week_is_forecast_from_the_history_before_it(fellesskab: Fellesskab) -> None:
     history(10)
-    predicted = actions.forecast_week(MONDAY_THIS_WEEK - dt.timedelta(weeks=2), hours_now(), 0, 0.01, TODAY)
+    predicted = builder.forecast_week(MONDAY_THIS_WEEK - dt.timedelta(weeks=2), hours_now(), 0, 0.01, TODAY)
     assert predicted.history_end == MONDAY_THIS_WEEK - dt.timedelta(weeks=2)
     assert predicted.forecast.total() == pytest.approx(150, rel=0.05)
 
@@ -96,6 +97,7 @@ def test_planning_three_weeks_ahead_builds_the_page_from_history(
             "target_seconds": "60", "shrinkage": "0"}  # fmt: skip
     response = client_for(secretariat).post("/bemanding/", form)
     assert response.status_code == 302, response.content.decode()[:1000]
+    assert run_queued_tasks() == 1
     rota = Rota.objects.get()
     assert rota.forecast_source.startswith(f"{calls} henvendelser")
     assert sum(rota.volumes) == pytest.approx(150, rel=0.05)
@@ -117,6 +119,7 @@ def test_opening_hours_shorter_than_the_shortest_shift_give_a_danish_report_and_
             "target_seconds": "60", "shrinkage": "0"}  # fmt: skip
     response = client_for(secretariat).post("/bemanding/", form)
     assert response.status_code == 302
+    assert run_queued_tasks() == 1
     rota = Rota.objects.get()
     assert not rota.shifts.exists() and rota.report["coverage_met"] is False
     assert rota.report["simulation"]["asa_seconds"] is None  # nobody answers: no mean wait, not NaN
@@ -131,12 +134,12 @@ def test_the_holdout_error_is_none_when_the_held_out_weeks_had_no_contacts() -> 
     for day in range(14):
         if (dt.date(2026, 9, 7) + dt.timedelta(days=day)).weekday() < 5:
             counts[day, 20] = 10.0  # two weeks of calls, then four quiet weeks
-    assert actions._holdout_error(History(dt.date(2026, 9, 7), counts), hours_now()) is None
+    assert builder._holdout_error(History(dt.date(2026, 9, 7), counts), hours_now()) is None
 
 
 def test_finite_turns_nan_and_infinity_into_none_anywhere() -> None:
     report = {"a": math.nan, "b": [1.0, math.inf, {"c": -math.inf}], "d": "tekst", "e": 2}
-    assert actions._finite(report) == {"a": None, "b": [1.0, None, {"c": None}], "d": "tekst", "e": 2}
+    assert builder._finite(report) == {"a": None, "b": [1.0, None, {"c": None}], "d": "tekst", "e": 2}
 
 
 # --- 4. named agents planned by the solver -------------------------------------------------------------------

@@ -23,7 +23,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from samvirke.directory.selectors import the_fellesskab
-from samvirke.staffing.actions import (
+from samvirke.staffing.builder import (
     StaffingError,
     WeekForecast,
     active_members,
