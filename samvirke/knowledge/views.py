@@ -438,7 +438,9 @@ def add_example(request: HttpRequest, topic_id: str) -> HttpResponse:
         except actions.KnowledgeInputError as error:
             form.add_error("text", str(error))
         else:
-            messages.success(request, "Eksempelspørgsmålet er tilføjet. Assistenten lærer det med det samme.")
+            messages.success(
+                request, "Eksempelspørgsmålet er tilføjet. Assistenten lærer det i baggrunden – klar om få sekunder."
+            )
             return redirect(reverse("knowledge:topic", args=[topic.pk]) + "#eksempler")
     return _topic_page(request, topic, 400, example_form=form)
 
