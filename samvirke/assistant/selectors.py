@@ -20,6 +20,7 @@ CHANGE_TEXT = {
     "new_code": "en ny version af Samvirke",
     "ask": "en kommando",
     "assistant_eval": "en kommando",
+    "command": "en kommando",
 }
 STALLED_AFTER = dt.timedelta(minutes=10)  # a retrain running this long has died with its worker
 WORKER_HINT_AFTER = dt.timedelta(minutes=1)  # a retrain waiting this long: is the background worker running?

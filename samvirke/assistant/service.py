@@ -285,22 +285,22 @@ class BuildResult:
     stored: bool  # False: the newest build already had this knowledge, nothing was written
 
 
-def build_engine(reason: str) -> BuildResult:
+def build_engine(reason: str, from_scratch: bool = False) -> BuildResult:
     """Train on the knowledge as it is now and store the build, unless the newest build already has it (so a
     retrain queued twice costs a digest, not a training). The training runs outside any transaction, in a
     low-priority thread; the result is written in one short transaction. Raises if training fails (the previous
-    build keeps serving)."""
+    build keeps serving). `from_scratch`: train and store without starting from any earlier model."""
     knowledge_read_at = timezone.now()
     docs = _topic_docs()
     if not docs:
         return BuildResult(None, stored=False)
     digest = _digest(docs)
     newest = ModelBuild.objects.exclude(signature="").defer("payload").order_by("-knowledge_read_at", "-pk").first()
-    if newest is not None and newest.digest == digest:
+    if newest is not None and newest.digest == digest and not from_scratch:
         return BuildResult(newest, stored=False)
-    trained = _state.trained.pop(digest, None)  # this process trained on the same knowledge before
+    trained = None if from_scratch else _state.trained.pop(digest, None)  # trained on the same knowledge before
     if trained is None:
-        trained = _train(docs, _previous_engine())
+        trained = _train(docs, None if from_scratch else _previous_engine())
     build = actions.do_store_model_build(
         payload=trained.payload,
         signature=sign_model(trained.payload),
