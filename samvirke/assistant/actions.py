@@ -155,6 +155,18 @@ def do_store_model_build(
     return build
 
 
+def do_confirm_newest_build(knowledge_read_at: dt.datetime) -> None:
+    """A retrain found the newest build already knows the knowledge as read at `knowledge_read_at`: nothing is
+    stored, but the pages must not go on saying the change is being learnt. Not audited: nothing changed."""
+    with transaction.atomic():
+        state = _training_state()
+        if state.confirmed_at is None or state.confirmed_at < knowledge_read_at:
+            state.confirmed_at = knowledge_read_at
+        if state.training_since is not None and state.training_since <= knowledge_read_at:
+            state.training_since = None
+        state.save(update_fields=["confirmed_at", "training_since"])
+
+
 def do_record_build_failure(at: dt.datetime, reason: str, error: str) -> None:
     """A retrain failed: the previous model keeps answering; the knowledge pages say so."""
     with transaction.atomic():

@@ -96,6 +96,8 @@ class TrainingState(models.Model):
     changed_at = models.DateTimeField("viden ændret", null=True)
     change_reason = models.CharField("ændring", max_length=40, blank=True)
     pending_since = models.DateTimeField("i kø siden", null=True)
+    # A retrain found that the newest build already knows the knowledge as read at this time (nothing stored).
+    confirmed_at = models.DateTimeField("bekræftet aktuel", null=True)
     training_since = models.DateTimeField("træner siden", null=True)
     failed_at = models.DateTimeField("fejlede", null=True)
     failure = models.TextField("fejl", blank=True)

@@ -60,7 +60,10 @@ def model_status(now: dt.datetime | None = None) -> ModelStatus:
     built_at, built_reason, read_at = newest if newest is not None else (None, "", None)
     built_after = change_text(built_reason) if newest is not None else ""
     changed_at = state.changed_at if state is not None else None
-    behind = changed_at is not None and (read_at is None or changed_at > read_at)
+    # What the newest build is known to have learnt: the knowledge as it read it, or as a later retrain found it
+    # unchanged.
+    known_at = max((t for t in (read_at, state.confirmed_at if state else None) if t is not None), default=None)
+    behind = changed_at is not None and (newest is None or known_at is None or changed_at > known_at)
     if state is None or not behind:
         return ModelStatus("ready" if newest is not None else "none", built_at, built_after, changed_at)
     if state.training_since is not None and now - state.training_since < STALLED_AFTER:

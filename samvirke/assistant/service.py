@@ -102,7 +102,8 @@ KEEP_TRAINED_IN_MEMORY = 2  # the last models this process trained, by digest: t
 @dataclass
 class _ProcessState:
     served: _Served = field(default_factory=_Served)
-    refused: set[int] = field(default_factory=set)  # builds that failed to verify or load: not tried again
+    refused: frozenset[int] = frozenset()  # builds that failed to verify or load: not tried again (replaced,
+    # never changed in place, so a thread reading it meanwhile is safe)
     asked_for_build: bool = False  # this process has queued a build for a missing or outdated model
     trained: dict[str, _Trained] = field(default_factory=dict)  # by digest, oldest first
 
@@ -209,11 +210,11 @@ def _swap_in(build_id: int) -> None:
             loaded = load_model(bytes(payload), signature)
         except UntrustedModel:
             logger.error("Assistant model %s refused: its HMAC does not match (tampered, or another key)", build_id)
-            _state.refused.add(build_id)
+            _state.refused |= {build_id}
             return
         except Exception:
             logger.exception("Assistant model %s could not be loaded; the previous model keeps answering", build_id)
-            _state.refused.add(build_id)
+            _state.refused |= {build_id}
             return
         _state.served = _Served(build_id, loaded, digest, code)
         logger.info("Assistant model %s swapped in (%.0f ms)", build_id, (time.perf_counter() - started) * 1000)
@@ -297,6 +298,7 @@ def build_engine(reason: str, from_scratch: bool = False) -> BuildResult:
     digest = _digest(docs)
     newest = ModelBuild.objects.exclude(signature="").defer("payload").order_by("-knowledge_read_at", "-pk").first()
     if newest is not None and newest.digest == digest and not from_scratch:
+        actions.do_confirm_newest_build(knowledge_read_at)
         return BuildResult(newest, stored=False)
     trained = None if from_scratch else _state.trained.pop(digest, None)  # trained on the same knowledge before
     if trained is None:

@@ -88,3 +88,19 @@ def test_the_knowledge_pages_tell_the_truth_about_the_model(editor: Person) -> N
     fragment = client.get("/assistent/status/").content.decode()
     assert "Assistenten er trænet" in fragment and "et eksempelspørgsmål blev tilføjet" in fragment
     assert "hx-get" not in fragment  # no more polling
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_edit_undone_before_the_worker_ran_stores_nothing_and_the_model_is_ready(knowledge: object) -> None:
+    from samvirke.knowledge.actions import do_add_example_question, do_delete_example_question
+    from samvirke.knowledge.models import Topic
+
+    builds = ModelBuild.objects.count()
+    example = do_add_example_question(None, Topic.objects.get(pk="waste"), "hvem samler æbler op fra fortovet")
+    do_delete_example_question(None, example)
+    assert model_status().state == "waiting"
+
+    run_background_worker()
+
+    assert ModelBuild.objects.count() == builds
+    assert model_status().state == "ready"
