@@ -33,6 +33,7 @@ urlpatterns = [
     path("oekonomi/", include("samvirke.economy.urls")),
     path("chat/", include("samvirke.contact.citizen_urls")),
     path("chat/", include("samvirke.assistant.urls")),
+    path("assistent/", include("samvirke.assistant.staff_urls")),
     path("kontaktcenter/", include("samvirke.contact.urls")),
     path("bemanding/", include("samvirke.staffing.urls")),
     path("vidensbase/", include("samvirke.knowledge.urls")),

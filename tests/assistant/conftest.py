@@ -1,12 +1,53 @@
 from __future__ import annotations
 
-import pytest
+from collections.abc import Iterator
 
-from samvirke.directory.models import Fellesskab
+import pytest
+from django_tasks_db.management.commands.db_worker import Worker
+
+from samvirke.assistant import service
+from samvirke.directory.models import Fellesskab, Person, Role
 from samvirke.knowledge.actions import do_load_knowledge
+from tests.conftest import PASSWORD
+
+
+@pytest.fixture(autouse=True)
+def a_fresh_worker_process() -> Iterator[None]:
+    """Each test meets the assistant as a newly started worker would: nothing served, nothing refused (the
+    databases come and go under one test process). The last model this process trained is kept, so tests on the
+    same knowledge do not train it again."""
+    service.forget_served_engine(keep_last_build=True)
+    yield
+    service.forget_served_engine(keep_last_build=True)
 
 
 @pytest.fixture
 def knowledge(fellesskab: Fellesskab) -> dict[str, int]:
-    """The shipped knowledge base loaded for the test fællesskab (Holbæk, Greve, Køge are members)."""
-    return do_load_knowledge(None)
+    """The shipped knowledge base loaded for the test fællesskab (Holbæk, Greve, Køge are members), with the
+    assistant trained on it (as `samvirke load-guides` does)."""
+    counts = do_load_knowledge(None)
+    service.build_engine("loaded")
+    return counts
+
+
+@pytest.fixture
+def editor(knowledge: object) -> Person:
+    """A guide editor, with the knowledge base loaded and the assistant trained on it."""
+    person = Person(username="redaktoer", first_name="Jonas", role=Role.GUIDE_EDITOR)
+    person.set_password(PASSWORD)
+    person.save()
+    return person
+
+
+def run_background_worker() -> None:
+    """`samvirke db_worker --batch`: run the queued tasks in this process, then return."""
+    Worker(
+        queue_names=["default"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    ).run()

@@ -59,3 +59,19 @@ def test_a_batch_with_an_unknown_municipality_names_the_line(knowledge: object, 
 def test_an_empty_knowledge_base_is_a_clear_error(db: None) -> None:
     with pytest.raises(CommandError, match="Vidensbasen er tom"):
         call_command("ask", "nyt pas", "--municipality", "316", stdout=StringIO())
+
+
+def test_assistant_train_trains_once_and_queues_for_the_worker_on_request(knowledge: object) -> None:
+    from samvirke.assistant.models import ModelBuild
+
+    out = StringIO()
+    call_command("assistant_train", stdout=out)
+    assert "kender allerede vidensbasen; intet trænet" in out.getvalue()
+    call_command("assistant_train", "--background", stdout=out)
+    assert "står i kø" in out.getvalue()
+    assert ModelBuild.objects.count() == 1
+
+
+def test_assistant_train_on_an_empty_knowledge_base_is_a_clear_error(db: None) -> None:
+    with pytest.raises(CommandError, match="Vidensbasen er tom"):
+        call_command("assistant_train", stdout=StringIO())

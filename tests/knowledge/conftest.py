@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from samvirke.assistant.service import build_engine
 from samvirke.directory.models import Fellesskab, Person, Role
 from samvirke.knowledge import content
 from samvirke.knowledge.actions import do_load_knowledge
@@ -17,8 +18,11 @@ SMALL_TOPICS = ("passport", "opening-hours", "mitid-get", "waste")
 
 @pytest.fixture
 def knowledge(fellesskab: Fellesskab) -> dict[str, int]:
-    """The shipped knowledge base loaded for the test fællesskab (Holbæk, Greve, Køge are members)."""
-    return do_load_knowledge(None)
+    """The shipped knowledge base loaded for the test fællesskab (Holbæk, Greve, Køge are members), with the
+    assistant trained on it (as `samvirke load-guides` does; a web request never trains)."""
+    counts = do_load_knowledge(None)
+    build_engine("loaded")
+    return counts
 
 
 @pytest.fixture

@@ -107,6 +107,7 @@ PAGES: dict[str, Page] = {
     "bemanding/<str:week>/<int:code>/": Page("/bemanding/{week}/316/"),
     "bemanding/<str:week>/<int:code>/byt/": Page("/bemanding/{week}/316/byt/", ("POST",)),
     # the knowledge base
+    "assistent/status/": Page("/assistent/status/"),
     "vidensbase/": Page("/vidensbase/"),
     "vidensbase/soeg/": Page("/vidensbase/soeg/"),
     "vidensbase/rapporter/kvalitet/": Page("/vidensbase/rapporter/kvalitet/"),

@@ -34,7 +34,7 @@ class Command(BaseCommand):
         parser.add_argument("--format", choices=["json", "text"], default="json")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        if service.engine() is None:
+        if service.current_engine("ask") is None:  # trained here if no stored model has today's knowledge
             raise CommandError("Vidensbasen er tom. Kør først: samvirke load-guides (eller samvirke seed-demo).")
         if options["batch"]:
             self._batch(options["batch"])

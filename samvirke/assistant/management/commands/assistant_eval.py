@@ -24,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--errors", action="store_true", help="Vis de spørgsmål, der blev besvaret forkert")
 
     def handle(self, *args: Any, **options: Any) -> None:
-        engine = service.engine()
+        engine = service.current_engine("assistant_eval")  # the knowledge as it is now, trained here if needed
         if engine is None:
             raise CommandError("Vidensbasen er tom. Kør først: samvirke load-guides (eller samvirke seed-demo).")
         cases: list[Case] = []
