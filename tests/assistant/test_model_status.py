@@ -12,6 +12,7 @@ from samvirke.assistant.models import ModelBuild, TrainingState
 from samvirke.assistant.selectors import model_status
 from samvirke.assistant.templatetags.assistant_status import klokken
 from samvirke.directory.models import Person
+from samvirke.knowledge.views import ASSISTANT_LEARNS
 from tests.assistant.conftest import run_background_worker
 from tests.conftest import client_for
 
@@ -77,7 +78,7 @@ def test_the_knowledge_pages_tell_the_truth_about_the_model(editor: Person) -> N
 
     response = client.post("/vidensbase/waste/eksempler/", {"text": "hvem samler æbler op fra fortovet"}, follow=True)
     page = response.content.decode()
-    assert "Assistenten lærer det i baggrunden – klar om få sekunder." in page
+    assert f"Eksempelspørgsmålet er tilføjet. {ASSISTANT_LEARNS}" in page
     assert "med det samme" not in page
     assert "i baggrunden – klar om få sekunder" in page and 'hx-trigger="every 2s"' in page
     fragment = client.get("/assistent/status/").content.decode()

@@ -28,7 +28,8 @@ EXAMPLES = "må jeg tænde bål i haven\nmå man lave bål i haven\nhvornår er 
 
 @pytest.fixture
 def background_tasks_run_at_once(settings: Any) -> None:
-    """The assistant learns in a background task; here the task runs when it is enqueued, as a worker would."""
+    """The assistant learns in a background task; here the task runs when it is enqueued, as a worker would.
+    First among a test's fixtures: a page the editor opens before it would queue a build no one runs."""
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default"]}}
 
 
@@ -65,7 +66,7 @@ def citizen(browser: Any) -> Iterator[Any]:
 
 
 def test_a_new_guide_below_the_bar_is_published_only_with_a_reason_and_the_chat_answers_with_it(
-    live_server: Any, editor: Any, citizen: Any, background_tasks_run_at_once: None
+    background_tasks_run_at_once: None, live_server: Any, editor: Any, citizen: Any
 ) -> None:
     editor.goto(f"{live_server.url}/vidensbase/")
     editor.get_by_role("link", name="Ny guide").click()
@@ -108,7 +109,7 @@ def test_a_new_guide_below_the_bar_is_published_only_with_a_reason_and_the_chat_
 
 
 def test_a_live_guides_draft_reaches_the_citizens_only_when_it_is_published(
-    live_server: Any, editor: Any, citizen: Any, background_tasks_run_at_once: None
+    background_tasks_run_at_once: None, live_server: Any, editor: Any, citizen: Any
 ) -> None:
     # Pas links to »Bestil tid i Borgerservice«, which the four-topic knowledge base lacks; with it, Pas meets the
     # standard and is published without an override.

@@ -31,6 +31,7 @@ from samvirke.knowledge.models import (
     Topic,
 )
 from samvirke.knowledge.signals import knowledge_changed
+from tests.assistant.conftest import run_background_worker
 from tests.conftest import GREVE, HOLBAEK, client_for
 from tests.knowledge.conftest import BONFIRE_BODY, BONFIRE_EXAMPLES, POOR_BODY
 from tests.knowledge.test_pages import edit_form
@@ -709,14 +710,21 @@ def test_examples_of_an_unpublished_guide_are_not_announced_but_a_published_guid
     assert "med det samme" not in page
 
 
-def test_the_assistant_learns_a_published_guide_and_not_a_draft(small_knowledge: object, guide_editor: Person) -> None:
+def test_the_assistant_learns_a_published_guide_and_not_a_draft(
+    small_knowledge: object, guide_editor: Person, django_capture_on_commit_callbacks: Any
+) -> None:
+    service.build_engine("loaded")  # as `samvirke load-guides` does
     client = client_for(guide_editor)
-    client.post("/vidensbase/ny/", new_guide_form())
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/vidensbase/ny/", new_guide_form())
+    run_background_worker()  # nothing queued for a draft: the worker has nothing to learn
     holbaek = Municipality.objects.get(code=HOLBAEK)
     engine = service.engine()
     assert engine is not None and "baal-i-haven" not in {c.topic_id for c in engine.rank("bål", 10)}
     guide = Guide.objects.get(topic_id="baal-i-haven")
-    client.post("/vidensbase/baal-i-haven/udgiv/", {"version": str(guide.version)})
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post("/vidensbase/baal-i-haven/udgiv/", {"version": str(guide.version)})
+    run_background_worker()  # the retrain the publication queued, as `samvirke db_worker` runs it
     reply = service.ask("må jeg tænde bål i haven", holbaek, now=timezone.now())
     assert reply.topic_id == "baal-i-haven" and reply.kind == "answer"
     assert "Du må gerne tænde bål i din have" in reply.answer_text
