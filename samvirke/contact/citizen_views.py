@@ -172,7 +172,7 @@ def leave(request: HttpRequest, code: int, token: str) -> HttpResponse:
 def rate(request: HttpRequest, code: int, token: str) -> HttpResponse:
     contact = _chat(code, token)
     try:
-        actions.do_rate_chat(contact, int(request.POST.get("rating", "0")))
+        actions.do_rate_chat(contact, int(bounded(request.POST.get("rating", "0"), 2)))
     except (ValueError, actions.ContactError):
         context = _context(contact)
         context["rating_error"] = "Vælg en vurdering fra 1 til 9."
