@@ -370,7 +370,7 @@ def ask(
 def _handover_text(reply: Reply) -> str:
     handover = reply.handover
     assert handover is not None
-    phone = f" Ring til hotlinen på {handover.phone}." if handover.phone else ""
+    phone = f" Du kan også ringe til hotlinen på {handover.phone}." if handover.phone else ""
     first = "Det kan jeg desværre ikke svare sikkert på." if reply.kind == "handoff" else ""
     if handover.open:
         offer = "Du kan chatte med en medarbejder fra hotlinen nu." + phone
