@@ -108,3 +108,21 @@ class TrainingState(models.Model):
 
     def __str__(self) -> str:
         return "træningsstatus"
+
+
+class AnsweredTopic(models.Model):
+    """How many questions the assistant answered with each topic on a day, fællesskab-wide. Counts only, no text:
+    the chat's quick replies offer the topics asked about most."""
+
+    day = models.DateField(db_index=True)
+    topic_id = models.CharField(max_length=80)
+    answers = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day", "-answers"]
+        verbose_name = "besvaret emne pr. dag"
+        verbose_name_plural = "besvarede emner pr. dag"
+        constraints = [models.UniqueConstraint(fields=["day", "topic_id"], name="answered_topic_once_a_day")]
+
+    def __str__(self) -> str:
+        return f"{self.day}: {self.topic_id} ({self.answers})"

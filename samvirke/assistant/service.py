@@ -33,25 +33,29 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.db.models import Q
+from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from threadpoolctl import threadpool_limits
 
 from samvirke.assistant import actions
+from samvirke.assistant.lib import dialogue
 from samvirke.assistant.lib import engine as engine_module
 from samvirke.assistant.lib import text as text_module
+from samvirke.assistant.lib.dialogue import Intent
 from samvirke.assistant.lib.engine import AssistantEngine, Candidate, TopicDoc
-from samvirke.assistant.lib.hours import OpeningHours, describe, is_open
+from samvirke.assistant.lib.hours import describe, inside_sentence, is_open, next_opening, when_da
+from samvirke.assistant.lib.masking import bounded
 from samvirke.assistant.lib.text import words
-from samvirke.assistant.models import ModelBuild
+from samvirke.assistant.models import AnsweredTopic, ModelBuild
+from samvirke.contact.actions import chat_opening_hours
+from samvirke.contact.models import Contact
 from samvirke.directory.models import HotlineNumber, Line, Municipality
 from samvirke.knowledge import content
 from samvirke.knowledge.lib.guides import apply_variant, fill_placeholders, markdown_to_html, plain_text, sections
 from samvirke.knowledge.models import CrisisNotice, ExampleQuestion, Guide, GuideStatus, GuideVariant, Topic
 
 MAX_QUESTION_CHARS = 500  # longer input is cut: no citizen question needs more, and it bounds the work
-HOTLINE_HOURS = OpeningHours.hotline_default()
 SUGGESTION_FLOOR = 0.25
 FORWARD_TEXT = {
     "municipality": "Det her behandler din egen kommune: kontakt {municipality} Kommune på {phone}.",
@@ -373,11 +377,44 @@ def current_engine(reason: str = "command") -> AssistantEngine | None:
     return engine()
 
 
+MITID_SUPPORT_PHONE = "33 98 00 10"  # MitID Support, open day and night (mitid.dk)
+QUICK_REPLY_COUNT = 6
+QUICK_REPLY_DAYS = 28
+# Offered until there is data to say what citizens ask about most: the hotline's everyday questions.
+QUICK_REPLY_FALLBACK = (
+    "mitid-lost-phone", "digital-post-read", "address-change", "health-card", "passport", "mitid-get",
+    "borger-dk-login", "opening-hours",
+)  # fmt: skip
+DIALOGUE_TEXT = {
+    Intent.GREETING: "Hej! Jeg er {municipality} Kommunes digitale assistent. Skriv dit spørgsmål med dine egne "
+    "ord, eller vælg et af emnerne herunder.",
+    Intent.THANKS: "Selv tak! Skriv endelig, hvis der er andet, jeg kan hjælpe med.",
+    Intent.GIBBERISH: "Det forstod jeg desværre ikke. Prøv at skrive dit spørgsmål med andre ord, fx »Jeg har "
+    "fået ny telefon og skal have MitID med«, eller vælg et af emnerne herunder.",
+}
+
+
+@dataclass(frozen=True)
+class Handover:
+    """How a citizen reaches a person from the chat right now: a chat with an agent while the hotline is open;
+    otherwise when it opens next, a callback or a message — and for MitID, MitID's own support day and night."""
+
+    open: bool
+    status: str  # "Hotlinen har åbent nu, indtil kl. 20.00." / "Hotlinen har lukket nu. Den åbner mandag kl. 08.00."
+    opens: str  # "mandag 23. november kl. 08.00", or "" when open (or no opening within two weeks)
+    phone: str
+    mitid_support: bool = False
+
+    @property
+    def mitid_support_phone(self) -> str:
+        return MITID_SUPPORT_PHONE
+
+
 @dataclass
 class Reply:
     question: str
     municipality: Municipality
-    kind: str  # "answer" | "clarify" | "handoff"
+    kind: str  # "answer" | "clarify" | "handoff" (don't know) | "human" | "greeting" | "thanks" | "gibberish"
     topic_id: str | None = None
     topic_title: str = ""
     confidence: float = 0.0
@@ -388,6 +425,7 @@ class Reply:
     hotline_phone: str = ""
     hotline_open: bool = False
     hotline_status: str = ""
+    handover: Handover | None = None  # offered with "don't know" and when the citizen asks for a person
 
     @property
     def suggestions(self) -> list[Candidate]:
@@ -396,7 +434,18 @@ class Reply:
 
     @property
     def handoff(self) -> bool:
-        return self.kind == "handoff"
+        """The assistant hands the citizen over to the hotline: it does not know, or a person was asked for."""
+        return self.kind in ("handoff", Intent.HUMAN)
+
+    @property
+    def unanswered(self) -> bool:
+        """A real question the assistant could not answer: what the editors' "Manglende svar" report is for
+        (not a greeting, thanks, gibberish or a request for a person, and not an empty field)."""
+        return self.kind == "handoff" and bool(self.question.strip())
+
+    @property
+    def offers_topics(self) -> bool:
+        return self.kind in (Intent.GREETING, Intent.GIBBERISH)
 
     def as_json(self) -> dict[str, Any]:
         """The DESIGN.md shape of `samvirke ask --format json` (keys stable; add, don't rename)."""
@@ -426,7 +475,10 @@ def placeholder_values(municipality: Municipality) -> dict[str, str]:
     info = getattr(municipality, "service_info", None)
     if info is not None:
         values.update(
-            opening_hours=info.opening_hours, phone=info.phone, address=info.address, booking_url=info.booking_url
+            opening_hours=inside_sentence(info.opening_hours),
+            phone=info.phone,
+            address=info.address,
+            booking_url=info.booking_url,
         )
     return values
 
@@ -484,33 +536,52 @@ def search(question: str, municipality: Municipality, limit: int = 5) -> list[Gu
     return hits
 
 
+def handover_for(
+    municipality: Municipality, now: dt.datetime | None = None, topic_id: str | None = None, phone: str | None = None
+) -> Handover:
+    """What the chat offers a citizen who wants a person, now. `topic_id`: what the conversation is about;
+    `phone`: the municipality's hotline number, when the caller has it already."""
+    local = timezone.localtime(now or timezone.now())
+    hours = chat_opening_hours()
+    open_now = is_open(hours, local)
+    following = None if open_now else next_opening(hours, local)
+    return Handover(
+        open=open_now,
+        status=describe(hours, local),
+        opens=when_da(local, following, with_date=True) if following else "",
+        phone=hotline_phone(municipality) if phone is None else phone,
+        mitid_support=not open_now and (topic_id or "").startswith("mitid-"),
+    )
+
+
 def ask(
-    question: str, municipality: Municipality, now: dt.datetime | None = None, topic_id: str | None = None
+    question: str,
+    municipality: Municipality,
+    now: dt.datetime | None = None,
+    topic_id: str | None = None,
+    conversation_topic: str | None = None,
 ) -> Reply:
-    """Answer a citizen's question for a municipality. `topic_id` answers a clarification the citizen chose."""
+    """Answer a citizen's turn for a municipality. `topic_id` answers a topic the citizen chose (a quick reply or
+    a clarification); `conversation_topic` is what the conversation was about before (for a hand-over)."""
     now = now or timezone.now()
-    local = timezone.localtime(now)
-    question = question.replace("\x00", "")[:MAX_QUESTION_CHARS]
-    phone = hotline_phone(municipality)
+    question = bounded(question.replace("\x00", ""), MAX_QUESTION_CHARS)
     reply = Reply(
         question=question,
         municipality=municipality,
         kind="handoff",
         crisis_notices=active_crisis_notices(municipality, now),
-        hotline_phone=phone,
-        hotline_open=is_open(HOTLINE_HOURS, local),
-        hotline_status=describe(HOTLINE_HOURS, local),
+        hotline_phone=hotline_phone(municipality),
     )
     current = engine()
-    if topic_id is None and current is not None:
-        decision = current.decide(question)
+    if topic_id is None:
+        decision = dialogue.decide(question, current)
         reply.kind, reply.topic_id, reply.confidence, reply.candidates = (
             decision.kind,
             decision.topic_id,
             decision.confidence,
             decision.candidates,
         )
-    elif topic_id is not None:
+    else:
         reply.kind, reply.topic_id, reply.confidence = "answer", topic_id, 1.0
     topic = Topic.objects.filter(pk=reply.topic_id, guide__status=GuideStatus.PUBLISHED).select_related("guide").first()
     if reply.kind == "answer" and topic is not None:
@@ -526,8 +597,59 @@ def ask(
     elif reply.kind == "clarify":
         titles = " eller ".join(f"»{c.title}«" for c in reply.candidates[:2])
         reply.answer_text = f"Mener du {titles}?"
+    elif reply.kind in DIALOGUE_TEXT:
+        reply.answer_text = DIALOGUE_TEXT[Intent(reply.kind)].format(municipality=municipality.name)
     else:
-        reply.kind, reply.topic_id = "handoff", None
-        contact = f" Ring til hotlinen på {phone}." if phone else ""
-        reply.answer_text = f"Det kan jeg desværre ikke svare sikkert på.{contact} {reply.hotline_status}"
+        if reply.kind != Intent.HUMAN:
+            reply.kind, reply.topic_id = "handoff", None
+        about = conversation_topic or next((c.topic_id for c in reply.suggestions), None)
+        reply.handover = handover_for(municipality, now, about, reply.hotline_phone)
+        reply.answer_text = _handover_text(reply)
+    if reply.handover is None:
+        reply.handover = handover_for(municipality, now, phone=reply.hotline_phone)
+    reply.hotline_open, reply.hotline_status = reply.handover.open, reply.handover.status
+    if reply.kind not in ("handoff", Intent.HUMAN):
+        reply.handover = None
     return reply
+
+
+def _handover_text(reply: Reply) -> str:
+    handover = reply.handover
+    assert handover is not None
+    phone = f" Du kan også ringe til hotlinen på {handover.phone}." if handover.phone else ""
+    first = "Det kan jeg desværre ikke svare sikkert på." if reply.kind == "handoff" else ""
+    if handover.open:
+        offer = "Du kan chatte med en medarbejder fra hotlinen nu." + phone
+    else:
+        offer = (
+            f"{handover.status} Du kan bestille en opringning eller skrive en besked, så vender en medarbejder "
+            "tilbage, når hotlinen åbner."
+        )
+        if handover.mitid_support:
+            offer += f" MitID Support har åbent døgnet rundt på tlf. {MITID_SUPPORT_PHONE}."
+    return f"{first} {offer}".strip()
+
+
+def quick_replies(now: dt.datetime | None = None, limit: int = QUICK_REPLY_COUNT) -> list[Topic]:
+    """The topics the chat offers as quick replies: what citizens asked about most over the last four weeks —
+    the topics agents registered contacts under, and those the assistant answered — filled up from a fixed
+    list of the hotline's everyday questions when there is little data."""
+    since = (now or timezone.now()) - dt.timedelta(days=QUICK_REPLY_DAYS)
+    counts: dict[str, int] = {}
+    registered = (
+        Contact.objects.filter(offered_at__gte=since)
+        .exclude(topic_id="")
+        .order_by()
+        .values_list("topic_id")
+        .annotate(n=Count("pk"))
+    )
+    answered = (
+        AnsweredTopic.objects.filter(day__gte=timezone.localdate(since))
+        .order_by()
+        .values_list("topic_id")
+        .annotate(n=Sum("answers"))
+    )
+    for topic_id, n in [*registered, *answered]:
+        counts[topic_id] = counts.get(topic_id, 0) + int(n or 0)
+    published = {t.pk: t for t in Topic.objects.filter(guide__status=GuideStatus.PUBLISHED)}
+    return [published[t] for t in dialogue.most_asked(counts, published, QUICK_REPLY_FALLBACK, limit)]

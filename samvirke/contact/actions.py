@@ -20,12 +20,12 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from samvirke.assistant.lib.hours import is_open
-from samvirke.assistant.lib.masking import mask_personal_data
+from samvirke.assistant.lib.hours import OpeningHours, is_open, next_opening
+from samvirke.assistant.lib.masking import bounded, mask_personal_data
 from samvirke.assistant.models import UnansweredQuestion
 from samvirke.audit.actions import record
 from samvirke.contact import rows
@@ -786,8 +786,21 @@ def do_transfer_contact(actor: Person, contact_id: int, target: str, at: dt.date
 # Chat handed over from the assistant
 
 
+MAX_TRANSCRIPT_CHARS = 20000
+MAX_CHAT_MESSAGE_CHARS = 2000
+MAX_LATER_MESSAGE_CHARS = 1000  # a callback's or a message's text: what the citizen needs help with
+
+
 def chat_queue() -> Queue:
     return _queue_for_line(Line.CITIZEN_SERVICE)
+
+
+def chat_opening_hours() -> OpeningHours:
+    """The hours the citizens' chat reaches agents: its queue's (the hotline's default if there is none)."""
+    queue = next((q for q in _queues() if q.line == Line.CITIZEN_SERVICE), None)
+    if queue is None:
+        return OpeningHours.hotline_default()
+    return parse_opening_hours(queue.opening_hours)
 
 
 def do_start_chat(municipality: Municipality, transcript: str, at: dt.datetime) -> Contact:
@@ -803,7 +816,7 @@ def do_start_chat(municipality: Municipality, transcript: str, at: dt.datetime) 
             citizen_municipality=municipality,
             municipality_source=MunicipalitySource.CHAT_PAGE,
             offered_at=at,
-            transcript=mask_personal_data(transcript)[:20000],
+            transcript=mask_personal_data(bounded(transcript, MAX_TRANSCRIPT_CHARS)),
             chat_token=token,
         )
         if not queue_is_open(queue, at):
@@ -816,8 +829,86 @@ def do_start_chat(municipality: Municipality, transcript: str, at: dt.datetime) 
         return contact
 
 
+@dataclass(frozen=True)
+class LaterRequest:
+    """A citizen's request, made in the chat, for the hotline to get back: a callback (`phone`, eight digits) or a
+    message answered in writing (`phone` empty). `key` comes from the form, so a second click on the same form
+    finds the contact the first one made instead of making another."""
+
+    message: str
+    phone: str = ""
+    key: str = ""
+
+
+def do_request_later_contact(
+    municipality: Municipality, request: LaterRequest, transcript: str, at: dt.datetime
+) -> Contact:
+    """Out of hours (or by choice), the citizen asks to be called back or leaves a message: a chat contact that
+    joins the queue when the hotline opens, and goes to a ready agent at once if it is open.
+
+    While the hotline is closed the contact is offered at the next opening (`offered_at`), so routing takes it
+    in the order of the morning's contacts and the KPIs measure the wait from when agents could answer, not the
+    night. The number is kept in `caller_number`, which retention-cleanup empties after its period; the message
+    and the conversation are masked (CPR, phone, e-mail) like every chat.
+    """
+    message = mask_personal_data(bounded(request.message, MAX_LATER_MESSAGE_CHARS).strip())
+    if not request.phone and not message:
+        raise ContactError("Skriv din besked til hotlinen.")
+    external_id = f"later-{request.key}" if request.key else f"later-{secrets.token_urlsafe(18)}"
+    existing = Contact.objects.filter(external_id=external_id).first()
+    if existing is not None:
+        return existing  # the same form sent twice
+    try:
+        with transaction.atomic():
+            return _queue_later_contact(municipality, request, message, transcript, external_id, at)
+    except IntegrityError:  # … or both clicks at the same moment
+        return Contact.objects.get(external_id=external_id)
+
+
+def _queue_later_contact(
+    municipality: Municipality, request: LaterRequest, message: str, transcript: str, external_id: str,
+    at: dt.datetime,
+) -> Contact:  # fmt: skip
+    queue = chat_queue()
+    local = at.astimezone(LOCAL)
+    hours = parse_opening_hours(queue.opening_hours)
+    opens = None if is_open(hours, local) else next_opening(hours, local)
+    asked = f"{'Ønsker opringning' if request.phone else 'Besked til hotlinen'}, sendt {local:%d.%m.%Y kl. %H.%M}"
+    contact = Contact.objects.create(
+        channel=Channel.CHAT,
+        external_id=external_id,
+        queue=queue,
+        priority=queue.priority,
+        citizen_municipality=municipality,
+        municipality_source=MunicipalitySource.CHAT_PAGE,
+        callback_requested=bool(request.phone),
+        caller_number=request.phone,
+        offered_at=opens or at,
+        transcript=mask_personal_data(bounded(f"{asked}.\n{transcript}", MAX_TRANSCRIPT_CHARS)).strip(),
+        chat_token=secrets.token_urlsafe(24),
+    )
+    if message:
+        ChatMessage.objects.create(contact=contact, from_citizen=True, text=message, sent_at=at)
+    record(
+        None,
+        "contact.callback_requested" if request.phone else "contact.message_left",
+        contact,
+        {"municipality": municipality.code, "offered_at": contact.offered_at.isoformat(), "while_closed": bool(opens)},
+    )
+    if opens is None:
+        agent = _take_ready_agent(queue)
+        if agent is not None:
+            _assign(contact, agent, at)
+    return contact
+
+
+def waits_for_opening(contact: Contact, at: dt.datetime) -> bool:
+    """A callback or message made out of hours, not yet in the queue's reach (its offer is at the opening)."""
+    return contact.state == ContactState.QUEUED and contact.offered_at > at
+
+
 def do_send_chat_message(contact: Contact, text: str, from_citizen: bool, at: dt.datetime) -> ChatMessage | None:
-    text = mask_personal_data(text.strip())[:2000]
+    text = mask_personal_data(bounded(text, MAX_CHAT_MESSAGE_CHARS).strip())
     if not text:
         return None
     with transaction.atomic():

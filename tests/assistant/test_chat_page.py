@@ -35,7 +35,7 @@ def test_a_question_gets_the_municipalitys_variant(knowledge: object) -> None:
 def test_an_out_of_scope_question_offers_the_hotline(knowledge: object) -> None:
     page = ask("hvad er opskriften på æblekage")
     assert "Det kan jeg desværre ikke svare sikkert på." in page
-    assert "Ring til hotlinen på" in page and "70 20 03 16" in page
+    assert "70 20 03 16" in page
     assert "Hotlinen har" in page
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from samvirke.assistant.lib.hours import OpeningHours, describe, is_open, next_opening
+from samvirke.assistant.lib.hours import OpeningHours, describe, inside_sentence, is_open, next_opening, when_da
 
 CPH = ZoneInfo("Europe/Copenhagen")
 HOURS = OpeningHours.hotline_default()
@@ -37,3 +37,24 @@ def test_it_says_when_it_opens_next() -> None:
     text = describe(HOURS, at(2026, 12, 25, 10, 0))
     assert text.startswith("Hotlinen har lukket i dag (Juledag)") and "mandag kl. 08.00" in text
     assert next_opening(HOURS, at(2026, 11, 23, 6, 0)) == at(2026, 11, 23, 8, 0)
+
+
+def test_it_says_tomorrow_and_gives_the_date_when_the_opening_is_more_than_a_week_away() -> None:
+    assert describe(HOURS, at(2026, 11, 23, 21, 0)) == "Hotlinen har lukket nu. Den åbner i morgen kl. 08.00."
+    long_closed = OpeningHours({0: [(dt.time(8, 0), dt.time(12, 0))]})  # Mondays only
+    text = describe(long_closed, at(2026, 12, 21, 13, 0))  # the next Monday, 28 December, is a week away
+    assert text == "Hotlinen har lukket nu. Den åbner mandag 28. december kl. 08.00."
+
+
+def test_a_confirmation_names_the_day_and_the_date() -> None:
+    friday_evening = at(2026, 11, 27, 20, 15)
+    assert when_da(friday_evening, at(2026, 11, 30, 8, 0), with_date=True) == "mandag 30. november kl. 08.00"
+    assert when_da(friday_evening, at(2026, 11, 28, 8, 0), with_date=True) == "i morgen (lørdag 28. november) kl. 08.00"
+
+
+def test_weekdays_inside_a_sentence_are_lower_case() -> None:
+    assert inside_sentence("Mandag–onsdag 10–15, torsdag 10–17") == "mandag–onsdag 10–15, torsdag 10–17"
+    assert inside_sentence("Man-fre 9-15") == "man-fre 9-15"
+    assert inside_sentence("Alle hverdage 9–15") == "alle hverdage 9–15"
+    assert inside_sentence("Rådhuset: 9–15") == "Rådhuset: 9–15"
+    assert inside_sentence("") == ""

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from samvirke.assistant.lib.masking import mask_personal_data
+from samvirke.assistant.lib.masking import bounded, mask_personal_data
 
 
 @pytest.mark.parametrize(
@@ -33,3 +33,11 @@ def test_a_mistyped_cpr_number_with_an_impossible_date_is_masked_too() -> None:
 
 def test_control_characters_are_dropped_so_any_database_can_store_the_text() -> None:
     assert mask_personal_data("nul\x00 og \x07bip\n") == "nul og bip\n"
+
+
+def test_text_is_cut_before_masking_and_a_number_the_cut_runs_through_is_dropped() -> None:
+    text = "x" * 480 + " mit cpr er 010190-1234, hjælp"
+    cut = bounded(text, 500)
+    assert len(cut) <= 500 and cut.endswith("mit cpr er")  # not "010190-12", which masking would no longer see
+    assert bounded("kort tekst", 500) == "kort tekst"
+    assert bounded("a" * 600, 500) == "a" * 500

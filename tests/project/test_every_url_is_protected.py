@@ -150,6 +150,8 @@ PUBLIC: dict[str, str] = {
     "chat/<int:code>/": "the citizens' chat on a municipality's website: citizens are anonymous",
     "chat/<int:code>/feedback/": "a citizen rates the assistant's answer",
     "chat/<int:code>/medarbejder/": "a citizen asks for a human agent",
+    "chat/<int:code>/opringning/": "out of hours a citizen asks to be called back (a number, kept 30 days)",
+    "chat/<int:code>/besked/": "out of hours a citizen leaves a message for the hotline",
     "chat/<int:code>/samtale/<str:token>/": "a citizen's chat with an agent, reached by its unguessable token",
     "chat/<int:code>/samtale/<str:token>/skriv/": "the citizen writes in that chat (token)",
     "chat/<int:code>/samtale/<str:token>/afslut/": "the citizen leaves that chat (token)",

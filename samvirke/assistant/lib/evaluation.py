@@ -1,4 +1,5 @@
-"""Measuring the assistant on a labelled set: top-1 accuracy, out-of-scope precision and recall, latency."""
+"""Measuring the assistant on a labelled set: top-1 accuracy, out-of-scope precision and recall, latency; and the
+dialogue layer on a set of conversational turns (intent recall, and how many were answered with a guide)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from samvirke.assistant.lib.engine import Decision
+
+POINTS_TO_A_GUIDE = ("answer", "clarify")  # every other kind (don't know, a turn of dialogue) gives no guide
 
 
 @dataclass(frozen=True)
@@ -22,8 +25,8 @@ class Report:
     out_of_scope: int
     top1_accuracy: float  # the best-ranked topic is the expected one (whatever the decision)
     answered_correctly: float  # answered (not asked back, not handed over) with the expected topic
-    in_scope_dont_know: float  # share of in-scope questions wrongly answered "don't know"
-    out_of_scope_recall: float  # share of out-of-scope questions answered "don't know"
+    in_scope_dont_know: float  # share of in-scope questions wrongly refused ("don't know", or taken for dialogue)
+    out_of_scope_recall: float  # share of out-of-scope questions refused (not answered with a guide, not asked back)
     out_of_scope_precision: float  # share of "don't know" answers that were out of scope
     clarified: float  # share of in-scope questions answered with "which one do you mean?"
     latency_p50_ms: float
@@ -54,16 +57,17 @@ def evaluate(
         decision = decide(case.question)
         latencies.append((clock() - started) * 1000)
         best = decision.candidates[0].topic_id if decision.candidates else decision.topic_id
+        refused = decision.kind not in POINTS_TO_A_GUIDE
         if case.expected_topic:
             top1 += best == case.expected_topic
             answered += decision.kind == "answer" and decision.topic_id == case.expected_topic
-            dont_know_in += decision.kind == "handoff"
+            dont_know_in += refused
             clarified += decision.kind == "clarify"
             if best != case.expected_topic:
                 errors.append((case.question, case.expected_topic, best))
         else:
-            dont_know_out += decision.kind == "handoff"
-            if decision.kind != "handoff":
+            dont_know_out += refused
+            if not refused:
                 errors.append((case.question, None, decision.topic_id))
     handoffs = dont_know_in + dont_know_out
     return Report(
@@ -78,5 +82,43 @@ def evaluate(
         latency_p50_ms=round(_percentile(latencies, 0.5), 3),
         latency_p95_ms=round(_percentile(latencies, 0.95), 3),
         latency_max_ms=round(max(latencies, default=0.0), 3),
+        errors=errors,
+    )
+
+
+@dataclass(frozen=True)
+class DialogueCase:
+    question: str
+    expected_intent: str  # "greeting" | "thanks" | "human" | "gibberish"
+
+
+@dataclass(frozen=True)
+class DialogueReport:
+    turns: int
+    recognised: float  # share whose kind was the expected intent
+    per_intent: dict[str, float]  # the same per intent
+    answered_with_a_guide: float  # share given a guide (or asked "which one?"), the failure that matters most
+    errors: list[tuple[str, str, str]]  # question, expected, got
+
+    def as_dict(self) -> dict[str, object]:
+        return {key: value for key, value in self.__dict__.items() if key != "errors"}
+
+
+def evaluate_dialogue(decide: Callable[[str], Decision], cases: Sequence[DialogueCase]) -> DialogueReport:
+    hits: dict[str, list[bool]] = {}
+    guided = 0
+    errors: list[tuple[str, str, str]] = []
+    for case in cases:
+        decision = decide(case.question)
+        hits.setdefault(case.expected_intent, []).append(decision.kind == case.expected_intent)
+        guided += decision.kind in POINTS_TO_A_GUIDE
+        if decision.kind != case.expected_intent:
+            errors.append((case.question, case.expected_intent, decision.topic_id or decision.kind))
+    total = sum(len(results) for results in hits.values())
+    return DialogueReport(
+        turns=total,
+        recognised=round(sum(sum(results) for results in hits.values()) / total, 4) if total else 0.0,
+        per_intent={intent: round(sum(results) / len(results), 4) for intent, results in sorted(hits.items())},
+        answered_with_a_guide=round(guided / total, 4) if total else 0.0,
         errors=errors,
     )

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import holidays
 
 WEEKDAYS_DA = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
+MONTHS_DA = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
+             "november", "december"]  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -59,6 +61,25 @@ def next_opening(hours: OpeningHours, moment: dt.datetime) -> dt.datetime | None
     return None
 
 
+def date_da(day: dt.date) -> str:
+    """ "mandag 28. december": the weekday in lower case, as Danish writes it inside a sentence."""
+    return f"{WEEKDAYS_DA[day.weekday()]} {day.day}. {MONTHS_DA[day.month - 1]}"
+
+
+def when_da(moment: dt.datetime, at: dt.datetime, with_date: bool = False) -> str:
+    """When `at` is, seen from `moment`, for a Danish sentence: "i dag kl. 08.00", "i morgen kl. 08.00",
+    "mandag kl. 08.00" within the week, otherwise (or `with_date`) "mandag 4. januar kl. 08.00"."""
+    days = (at.date() - moment.date()).days
+    clock = f"kl. {at:%H.%M}"
+    if days == 0:
+        return f"i dag {clock}"
+    if days == 1:
+        return f"i morgen ({date_da(at.date())}) {clock}" if with_date else f"i morgen {clock}"
+    if days < 7 and not with_date:
+        return f"{WEEKDAYS_DA[at.weekday()]} {clock}"
+    return f"{date_da(at.date())} {clock}"
+
+
 def describe(hours: OpeningHours, moment: dt.datetime) -> str:
     """A Danish sentence: open now, or when it opens next (and why it is closed on a holiday)."""
     if is_open(hours, moment):
@@ -69,5 +90,18 @@ def describe(hours: OpeningHours, moment: dt.datetime) -> str:
     following = next_opening(hours, moment)
     if following is None:
         return f"Hotlinen har lukket{reason}."
-    when = "i dag" if following.date() == moment.date() else WEEKDAYS_DA[following.weekday()]
-    return f"Hotlinen har lukket{reason}. Den åbner {when} kl. {following:%H.%M}."
+    return f"Hotlinen har lukket{reason}. Den åbner {when_da(moment, following)}."
+
+
+_LIST_STARTS = frozenset({"alle", "hverdage", "hverdag", "dagligt", "weekender", "weekend"})
+
+
+def inside_sentence(text: str) -> str:
+    """Opening hours typed as a list ("Mandag–onsdag 10–15, …") for the middle of a sentence ("har åbent
+    mandag–onsdag 10–15, …"): a leading weekday loses its capital, as Danish writes weekdays in lower case."""
+    first = text.split(maxsplit=1)[0] if text.strip() else ""
+    head = first.rstrip(",.–-").split("–")[0].split("-")[0].lower()
+    weekday_like = head in WEEKDAYS_DA or head in {day[:3] for day in WEEKDAYS_DA} or head in _LIST_STARTS
+    if weekday_like and first[:1].isupper():
+        return text[:1].lower() + text[1:]
+    return text

@@ -17,6 +17,22 @@ EMAIL_MASK = "[e-mail]"
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_NUMBER_PARTS = frozenset("0123456789 -+")
+
+
+def bounded(text: str, limit: int) -> str:
+    """Anonymous text cut to `limit` characters, before anything else is done with it (masking included, so the
+    work of the regular expressions is bounded too). A number the cut runs through is dropped whole: half a CPR
+    number would no longer look like one to the masking, yet still be personal data."""
+    if len(text) <= limit:
+        return text
+    head = text[:limit]
+    if text[limit].isdigit():
+        end = len(head)
+        while end > 0 and head[end - 1] in _NUMBER_PARTS:
+            end -= 1
+        head = head[:end]
+    return head
 
 
 def mask_personal_data(text: str) -> str:

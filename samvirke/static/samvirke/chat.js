@@ -1,10 +1,14 @@
-// Progressive enhancement of the chat form: without JavaScript the form posts and the page reloads.
-// With it, the reply is fetched and appended to the log (a polite live region), and focus stays in the field.
+// Progressive enhancement of the chat: without JavaScript every form posts and the page reloads with the whole
+// conversation. With it, the question, a quick reply ("Vælg et emne", "Mener du …?") and the "Hjalp svaret dig?"
+// buttons are sent with fetch and the reply is added to the log (a polite live region); focus stays in the field.
+// The hand-over forms (chat with an agent, callback, message) are left alone: they go to a page of their own.
 (function () {
   "use strict";
   var form = document.getElementById("ask-form");
   var log = document.getElementById("chat-log");
-  if (!form || !log || !window.fetch) return;
+  if (!form || !log || !window.fetch || !window.FormData) return;
+  var input = form.querySelector("#question");
+  var busy = false;
 
   function send(target, body) {
     return fetch(target, {
@@ -18,28 +22,67 @@
     });
   }
 
+  function dataOf(target, submitter) {
+    var data = new FormData(target);
+    if (submitter && submitter.name) data.append(submitter.name, submitter.value);
+    return data;
+  }
+
+  // If fetch fails (a lost connection, a busy server), post the form the old way, with the button that was pressed.
+  function submitPlain(target, submitter) {
+    if (submitter && submitter.name) {
+      var hidden = document.createElement("input");
+      hidden.type = "hidden";
+      hidden.name = submitter.name;
+      hidden.value = submitter.value;
+      target.appendChild(hidden);
+    }
+    HTMLFormElement.prototype.submit.call(target);
+  }
+
+  function append(html) {
+    log.insertAdjacentHTML("beforeend", html);
+    var last = log.lastElementChild;
+    if (last) last.scrollIntoView({ block: "nearest" });
+  }
+
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    var input = form.querySelector("#question");
+    if (busy) return;
     var button = form.querySelector("button[type=submit]");
+    busy = true;
     button.disabled = true;
     send(form.action, new FormData(form))
-      .then(function (html) {
-        log.insertAdjacentHTML("beforeend", html);
-        input.value = "";
-        var last = log.lastElementChild;
-        if (last) last.scrollIntoView({ block: "nearest" });
-      })
+      .then(function (html) { append(html); input.value = ""; })
       .catch(function () { form.submit(); })
-      .finally(function () { button.disabled = false; input.focus(); });
+      .finally(function () { busy = false; button.disabled = false; input.focus(); });
   });
 
   log.addEventListener("submit", function (event) {
-    var feedback = event.target.closest("form.feedback");
-    if (!feedback) return;
-    event.preventDefault();
-    var data = new FormData(feedback);
-    if (event.submitter) data.append(event.submitter.name, event.submitter.value);
-    send(feedback.action, data).then(function (html) { feedback.outerHTML = html; });
+    var target = event.target;
+    var submitter = event.submitter;
+    if (target.matches("form.quick-replies")) {
+      event.preventDefault();
+      if (busy || !submitter) return;
+      busy = true;
+      send(target.action, dataOf(target, submitter))
+        .then(append)
+        .catch(function () { submitPlain(target, submitter); })
+        .finally(function () { busy = false; input.focus(); });
+    } else if (target.matches("form.feedback")) {
+      event.preventDefault();
+      var buttons = target.querySelectorAll("button");
+      buttons.forEach(function (b) { b.disabled = true; });
+      send(target.action, dataOf(target, submitter))
+        .then(function (html) {
+          var holder = document.createElement("div");
+          holder.className = "feedback-reply";
+          holder.innerHTML = html;
+          target.replaceWith(holder);
+          var offer = holder.querySelector(".handover-offer");
+          if (offer) offer.scrollIntoView({ block: "nearest" });
+        })
+        .catch(function () { submitPlain(target, submitter); });
+    }
   });
 })();
