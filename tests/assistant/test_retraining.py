@@ -181,7 +181,7 @@ def test_before_the_first_model_the_chat_hands_over_at_once_and_queues_a_build(f
 
     page = chat("jeg skal have et nyt pas")
 
-    assert "Det kan jeg desværre ikke svare sikkert på." in page and "Ring til hotlinen" in page
+    assert "Det kan jeg desværre ikke svare sikkert på." in page and "ringe til hotlinen" in page
     assert not ModelBuild.objects.exists()
     assert queued_retrains() == 1
     assert model_status().state == "waiting"
