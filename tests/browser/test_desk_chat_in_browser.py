@@ -40,6 +40,7 @@ class ConsoleErrors:
     def watch(self, page: Any, who: str) -> None:
         # The site's favicon is another helper's (issue 11); its 404 is not what this test is about.
         page.route("**/favicon.ico", lambda route: route.fulfill(status=204))
+
         def on_console(message: Any) -> None:
             if message.type == "error":
                 self.seen.append(f"{who}: {message.text}")

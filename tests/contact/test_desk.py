@@ -168,6 +168,7 @@ def test_the_wrap_up_countdown_runs_to_the_queues_wrap_up_time(desk: Desk, telep
     assert scheduled.run_after == state.status_since + dt.timedelta(seconds=90)
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection after a task
 def test_the_wrap_up_ends_by_itself_in_the_background_worker(desk: Desk, telephony: Telephony) -> None:
     Queue.objects.filter(slug="hotline").update(wrap_up_seconds=1)
     actions.forget_cached_queues()
@@ -269,6 +270,7 @@ def test_an_agent_in_a_contact_cannot_take_another(desk: Desk, telephony: Teleph
     assert waiting.state == ContactState.QUEUED
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection after a task
 def test_an_overflowed_call_reaches_a_ready_agent_without_the_skill_by_a_background_task(
     greve_coordinator: Person, open_hotline: None
 ) -> None:
