@@ -46,6 +46,7 @@ from samvirke.contact.models import (
     EventOutcome,
     ForwardedTo,
     MunicipalitySource,
+    PauseReason,
     PresenceChange,
     Queue,
     TelephonyEvent,
@@ -57,6 +58,7 @@ LIVE_STATES = (ContactState.QUEUED, ContactState.ASSIGNED, ContactState.ANSWERED
 FINISHED_STATES = (ContactState.ENDED, ContactState.TRANSFERRED, ContactState.ABANDONED, ContactState.CLOSED)
 DEFAULT_HANDLE_SECONDS = 300.0  # until there are answered contacts to average
 DEFAULT_WRAP_UP_SECONDS = 60  # Queue.wrap_up_seconds' default, for a queue the cache does not know yet
+DEFAULT_CHAT_OFFER_SECONDS = 30  # Queue.chat_offer_seconds' default
 logger = logging.getLogger(__name__)
 
 
@@ -104,6 +106,8 @@ _AGENT_COLUMNS = (
     (AgentState, "ready_since"),
     (AgentState, "current_contact"),
 )
+# What routing reads of a contact it hands out (the channel: a chat offer is withdrawn if the agent does not take it).
+_ROUTED_FIELDS = ("id", "external_id", "state", "channel")
 # What the call events' handlers read of a contact (the rest is deferred).
 _CONTACT_FIELDS = (
     "id",
@@ -395,7 +399,7 @@ def _route_overflowed(at: dt.datetime) -> int:
     for queue in _overflow_queues():
         cutoff = at - dt.timedelta(seconds=queue.overflow_after_seconds or 0)
         waiting = rows.execute(
-            "SELECT id, external_id, state FROM contact_contact WHERE queue_id = %s AND state = %s "  # noqa: S608
+            "SELECT id, external_id, state, channel FROM contact_contact WHERE queue_id = %s AND state = %s "  # noqa: S608
             f"AND offered_at <= %s ORDER BY offered_at, id LIMIT 1{rows.locking(skip_locked=True)}",
             [queue.pk, ContactState.QUEUED, rows.db_datetime(cutoff)],
         )
@@ -403,7 +407,7 @@ def _route_overflowed(at: dt.datetime) -> int:
             continue
         agent = _take_ready_agent()  # any agent: that is what overflow means
         if agent is not None:
-            _assign(rows.instance(Contact, ("id", "external_id", "state"), waiting[0]), agent, at)
+            _assign(rows.instance(Contact, _ROUTED_FIELDS, waiting[0]), agent, at)
             handed += 1
     return handed
 
@@ -504,13 +508,14 @@ def _take_next_contact(agent: LockedAgent, at: dt.datetime) -> Contact | None:
         eligible.append("(c.queue_id = %s AND c.offered_at <= %s)")
         params += [queue.pk, rows.db_datetime(at - dt.timedelta(seconds=queue.overflow_after_seconds or 0))]
     found = rows.execute(
-        f"SELECT c.id, c.external_id, c.state FROM contact_contact c WHERE c.state = %s AND ({' OR '.join(eligible)}) "  # noqa: S608
+        "SELECT c.id, c.external_id, c.state, c.channel FROM contact_contact c "  # noqa: S608
+        f"WHERE c.state = %s AND ({' OR '.join(eligible)}) "
         f"ORDER BY c.priority DESC, c.offered_at, c.id LIMIT 1{rows.locking(skip_locked=True, of='c')}",
         params,
     )
     if not found:
         return None
-    contact = rows.instance(Contact, ("id", "external_id", "state"), found[0])
+    contact = rows.instance(Contact, _ROUTED_FIELDS, found[0])
     _assign(contact, agent, at)
     return contact
 
@@ -526,6 +531,8 @@ def _assign(contact: Contact, agent: LockedAgent, at: dt.datetime) -> None:
     _assign_fields(contact, agent, at)
     rows.save_fields(contact, ["state", "agent", "agent_municipality", "assigned_at"])
     _set_status(agent, AgentStatus.BUSY, at, current=contact.pk)
+    if contact.channel == Channel.CHAT:
+        _schedule_unanswered_offer(contact, agent.person_id, at)
 
 
 def _set_status(agent: LockedAgent, status: str, at: dt.datetime, current: int | None = None, reason: str = "") -> None:
@@ -615,6 +622,40 @@ def _schedule_overflow(queue: Queue, offered_at: dt.datetime) -> None:
 
     due = offered_at + dt.timedelta(seconds=queue.overflow_after_seconds)
     _defer(tasks.dispatch_overflowed, due, due.isoformat())
+
+
+def _schedule_unanswered_offer(contact: Contact, person_id: int, offered_at: dt.datetime) -> None:
+    """A chat offered to an agent who does not take it (away from the desk, a softphone-only agent) is given back
+    to the queue after the queue's offer time, and the agent is paused, as contact centres do ("no answer")."""
+    from samvirke.contact import tasks
+
+    queue = _cached_queue(contact.queue_id)
+    seconds = queue.chat_offer_seconds if queue is not None else DEFAULT_CHAT_OFFER_SECONDS
+    due = offered_at + dt.timedelta(seconds=seconds)
+    _defer(tasks.withdraw_unanswered_offer, due, contact.pk, person_id, offered_at.isoformat(), due.isoformat())
+
+
+def do_withdraw_unanswered_offer(contact_id: int, person_id: int, offered_at: dt.datetime, at: dt.datetime) -> bool:
+    """The chat offered to the agent at `offered_at` is still not taken: back to the queue in its old place (and to
+    the next ready agent at once), the agent paused ("besvarede ikke"). Nothing happens if it was taken meanwhile."""
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().filter(pk=contact_id).first()  # contact before agent
+        if (
+            contact is None
+            or contact.state != ContactState.ASSIGNED
+            or contact.agent_id != person_id
+            or contact.assigned_at != offered_at
+        ):
+            return False
+        agent = _lock_agent(person_id)
+        Contact.objects.filter(pk=contact.pk).update(
+            state=ContactState.QUEUED, agent=None, agent_municipality=None, assigned_at=None
+        )
+        if agent is not None and agent.current_contact_id == contact.pk:
+            _set_status(agent, AgentStatus.PAUSE, at, reason=PauseReason.NO_ANSWER)
+        transaction.on_commit(lambda: dispatch_waiting(at))
+        record(None, "contact.offer_withdrawn", contact, {"agent": person_id})
+        return True
 
 
 def do_end_wrap_up(person_id: int, contact_id: int, at: dt.datetime) -> bool:

@@ -1,4 +1,5 @@
-"""The Django admin for the contact centre's settings: queues (opening hours, wrap-up time, overflow), the desk's
+"""The Django admin for the contact centre's settings: queues (opening hours, wrap-up time, the time to take a chat,
+overflow), the desk's
 canned replies and the outside numbers agents transfer to. Saves and deletions are written to the audit log.
 
 Contacts, presence and telephony events are not edited here: they are written only by the contact centre's own
@@ -26,6 +27,7 @@ class QueueAdmin(AuditedAdmin):
         "service_level_seconds",
         "overflow_after_seconds",
         "callback_offer_seconds",
+        "chat_offer_seconds",
         "wrap_up_seconds",
         "closed_message",
     )

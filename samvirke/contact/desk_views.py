@@ -259,7 +259,7 @@ def _context(request: HttpRequest, s: Snapshot, parts: tuple[str, ...] | list[st
         "phase": s.phase,
         "keys": s.keys,
         "now": s.now,
-        "pause_reasons": PauseReason.choices,
+        "pause_reasons": [choice for choice in PauseReason.choices if choice[0] != PauseReason.NO_ANSWER],
     }
     if contact is None:
         return context
@@ -353,7 +353,7 @@ def set_status(request: HttpRequest) -> HttpResponse:
     status = request.POST.get("status", "")
     reason = request.POST.get("pause_reason", "")
     if status not in (AgentStatus.READY, AgentStatus.PAUSE, AgentStatus.OFFLINE) or (
-        reason and reason not in PauseReason.values
+        reason and (reason not in PauseReason.values or reason == PauseReason.NO_ANSWER)
     ):
         return _refused(request, "Ugyldig status.", 400)
     try:

@@ -60,6 +60,12 @@ class Queue(models.Model):
         "besked når lukket",
         default="Hotlinen har lukket. Du kan få svar døgnet rundt hos vores digitale assistent.",
     )
+    chat_offer_seconds = models.PositiveIntegerField(
+        "tid til at tage en chat (sekunder)",
+        default=30,
+        validators=[MaxValueValidator(600)],
+        help_text="En chat, som medarbejderen ikke tager i tide, går tilbage i køen, og medarbejderen sættes på pause",
+    )
     wrap_up_seconds = models.PositiveIntegerField(
         "efterbehandlingstid (sekunder)",
         default=60,
@@ -90,6 +96,7 @@ class PauseReason(models.TextChoices):
     TRAINING = "training", "Uddannelse"
     BACK_OFFICE = "back_office", "Bagvagt/sagsbehandling"
     OTHER = "other", "Andet"
+    NO_ANSWER = "no_answer", "Besvarede ikke en chat"
 
 
 class AgentState(models.Model):

@@ -24,3 +24,13 @@ def dispatch_overflowed(due: str) -> int:
     from samvirke.contact.actions import dispatch_waiting
 
     return dispatch_waiting(dt.datetime.fromisoformat(due))
+
+
+@task()
+def withdraw_unanswered_offer(contact_id: int, person_id: int, offered_at: str, due: str) -> bool:
+    """A chat offered to an agent has not been taken in time: back to the queue, the agent paused."""
+    from samvirke.contact.actions import do_withdraw_unanswered_offer
+
+    return do_withdraw_unanswered_offer(
+        contact_id, person_id, dt.datetime.fromisoformat(offered_at), dt.datetime.fromisoformat(due)
+    )

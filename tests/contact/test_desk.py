@@ -197,6 +197,39 @@ def test_a_wrap_up_the_agent_has_left_is_not_ended_again(desk: Desk, telephony: 
     assert AgentState.objects.get(person=desk.person).status == AgentStatus.PAUSE
 
 
+def test_a_chat_not_taken_in_time_goes_to_the_next_agent_and_the_first_is_paused(
+    desk: Desk, greve_coordinator: Person, django_capture_on_commit_callbacks: Any
+) -> None:
+    contact = actions.do_start_chat(Municipality.objects.get(code=316), "Borger: hej", _now(-40))
+    assert contact.agent == desk.person and contact.assigned_at is not None
+    task = DBTaskResult.objects.get(task_path="samvirke.contact.tasks.withdraw_unanswered_offer")
+    assert task.run_after == contact.assigned_at + dt.timedelta(seconds=30)
+    Desk(greve_coordinator).post("/kontaktcenter/status/", {"status": "ready"})
+    with django_capture_on_commit_callbacks(execute=True):
+        withdrawn = tasks.withdraw_unanswered_offer.call(*task.args_kwargs["args"])
+    assert withdrawn is True
+    contact.refresh_from_db()
+    assert contact.state == ContactState.ASSIGNED and contact.agent == greve_coordinator  # the next ready agent
+    state = AgentState.objects.get(person=desk.person)
+    assert (state.status, state.pause_reason, state.current_contact_id) == ("pause", "no_answer", None)
+    assert "(besvarede ikke en chat)" in desk.open()
+
+
+def test_a_chat_taken_in_time_stays_with_its_agent(desk: Desk) -> None:
+    contact = _answered_chat(desk)
+    task = DBTaskResult.objects.get(task_path="samvirke.contact.tasks.withdraw_unanswered_offer")
+    assert tasks.withdraw_unanswered_offer.call(*task.args_kwargs["args"]) is False
+    contact.refresh_from_db()
+    assert contact.state == ContactState.ANSWERED and contact.agent == desk.person
+
+
+def test_an_agent_cannot_choose_the_no_answer_pause(desk: Desk) -> None:
+    assert 'value="no_answer"' not in desk.open()
+    response = desk.post("/kontaktcenter/status/", {"status": "pause", "pause_reason": "no_answer"}, HX_Request="true")
+    assert response.status_code == 400
+    assert AgentState.objects.get(person=desk.person).status == AgentStatus.READY
+
+
 # --- the live queue and taking a contact ------------------------------------------------------------------------
 
 
