@@ -1,6 +1,6 @@
 """The Django admin for the contact centre's settings: queues (opening hours, wrap-up time, the time to take a chat,
-overflow), the desk's
-canned replies and the outside numbers agents transfer to. Saves and deletions are written to the audit log.
+overflow), the desk's canned replies and the outside numbers agents transfer to. Saves and deletions are written to
+the audit log.
 
 Contacts, presence and telephony events are not edited here: they are written only by the contact centre's own
 actions (routing depends on it)."""
