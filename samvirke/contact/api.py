@@ -134,6 +134,9 @@ ringe ud til. De fleste tildelinger står allerede i svaret på den hændelse, d
 `agent_status`); en tildeling, der sker lige efter en anden hændelse (et opkald og en medarbejder, der blev ledige
 samtidig), står kun her, så platformen spørger jævnligt, fx hvert sekund.
 
+Et opkald, som en medarbejder har viderestillet til en anden kø, fortsætter med opkalds-id'et `<call_id>/2` (`/3` ved
+næste viderestilling): når det nye ben er tildelt, står det her, og platformen sender dets hændelser med det id.
+
 Signeres som hændelserne, men over stien med forespørgsel (`/api/telephony/assignments`): 401 uden signatur,
 403 med forkert signatur."""
 

@@ -176,6 +176,8 @@ def test_the_desk_during_a_call_and_its_wrap_up(live_server: Any, guides: None, 
         "Du er i en samtale. Afslut den, før du holder pause."
     )
     page.get_by_label("Notat").fill("Spørger igen om MitID-appen")
+    page.locator("#draft-status", has_text="Kladden er gemt").wait_for()  # saved as it is typed
+    assert Contact.objects.get(external_id="now").note == "Spørger igen om MitID-appen"
     screenshot(page, "desk-call-1280")
 
     _event(url, "call_ended", 0, call_id="now")

@@ -36,8 +36,8 @@
       el.textContent = left > 0 ? duration(left) : "0:00 – du gøres klar …";
       if (left <= 3 && draftSavedForDeadline !== until) {
         draftSavedForDeadline = until;
-        var form = document.getElementById("registration-form");
-        if (form && window.htmx) window.htmx.trigger(form, "desk:save-draft");
+        var autosave = document.getElementById("registration-autosave");
+        if (autosave && window.htmx) window.htmx.trigger(autosave, "desk:save-draft");
       }
     });
   }
@@ -90,7 +90,7 @@
   document.addEventListener("htmx:responseError", function (event) {
     var elt = event.detail.elt;
     if (elt.id === "chat-form") return;
-    if (elt.id === "registration-form") {
+    if (elt.id === "registration-autosave") {
       showError(document.getElementById("draft-status"), refusal(event.detail.xhr));
       return;
     }
