@@ -339,6 +339,14 @@ def _refused(request: HttpRequest, message: str, status: int = 409) -> HttpRespo
     return redirect("contact:desk")
 
 
+def _first_error(form: forms.Form) -> str:
+    """The form's first problem, as its field's label and Danish message."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        return f"{label}: {errors[0]}" if label else str(errors[0])
+    return "ugyldige oplysninger."
+
+
 def _posted_contact_id(request: HttpRequest) -> int:
     try:
         return int(request.POST.get("contact_id", "")[:20])
@@ -433,7 +441,7 @@ def save_draft(request: HttpRequest) -> HttpResponse:
     contact = _own_contact(person, _posted_contact_id(request))
     form = RegistrationDraftForm(request.POST)
     if not form.is_valid():
-        return _refused(request, "Kladden kunne ikke gemmes: vælg emne og modtager fra listerne.", 400)
+        return _refused(request, f"Kladden kunne ikke gemmes: {_first_error(form)}", 400)
     now = timezone.now()
     try:
         actions.do_save_registration_draft(person, contact.pk, form.draft(), now)
@@ -466,7 +474,7 @@ def transfer(request: HttpRequest) -> HttpResponse:
     contact = _own_contact(person, _posted_contact_id(request))
     form = RegistrationDraftForm(request.POST)
     if not form.is_valid():
-        return _refused(request, "Vælg emne og modtager fra listerne.", 400)
+        return _refused(request, f"Ikke viderestillet: {_first_error(form)}", 400)
     now = timezone.now()
     try:
         destination = _chosen_destination(request, contact)

@@ -528,7 +528,13 @@ def test_the_registration_is_saved_as_a_draft_while_it_is_filled_in(desk: Desk, 
     bad = desk.post(
         "/kontaktcenter/kladde/", {"contact_id": contact.pk, "topic_id": "no-such-topic"}, HX_Request="true"
     )
-    assert bad.status_code == 400 and "vælg emne" in bad.content.decode()
+    assert (
+        bad.status_code == 400 and bad.content.decode() == "Kladden kunne ikke gemmes: Emne: Vælg et emne fra listen."
+    )
+    too_long = desk.post("/kontaktcenter/kladde/", {"contact_id": contact.pk, "note": "x" * 4001}, HX_Request="true")
+    assert too_long.status_code == 400 and too_long.content.decode().startswith("Kladden kunne ikke gemmes: Notat:")
+    contact.refresh_from_db()
+    assert contact.note == "Ring [telefonnummer]"  # nothing changed
 
 
 def test_a_double_clicked_registration_is_one_registration(desk: Desk, telephony: Telephony) -> None:
