@@ -14,16 +14,14 @@ from typing import Any
 from django.db.models import Q, QuerySet
 
 from samvirke.contact.models import Contact
-from samvirke.directory.access import belongs_to_fellesskab, municipality_is_member
+from samvirke.directory.access import belongs_to_fellesskab
 from samvirke.directory.models import Role
 
 
 def can_work_desk(user: Any) -> bool:
-    return bool(
-        belongs_to_fellesskab(user)
-        and user.role in (Role.AGENT, Role.COORDINATOR)
-        and municipality_is_member(user.municipality_id)
-    )
+    # For an agent or a coordinator, belonging to the fællesskab is its municipality being a current member (one
+    # query: the desk asks on every poll).
+    return bool(getattr(user, "role", None) in (Role.AGENT, Role.COORDINATOR) and belongs_to_fellesskab(user))
 
 
 def can_view_wallboard(user: Any) -> bool:
@@ -52,3 +50,9 @@ def visible_contacts(user: Any) -> QuerySet[Contact]:
     if user.role == Role.AGENT:
         return contacts.filter(agent=user)
     return contacts.none()
+
+
+def may_see_earlier_contacts(user: Any, holding_contact_id: int | None, contact: Contact) -> bool:
+    """The citizen's earlier contacts (a masked summary, never a number) are shown to the agent while it is in a
+    contact with that citizen — the one it holds now — and to no one else on the desk."""
+    return bool(can_work_desk(user) and contact.agent_id == user.pk and holding_contact_id == contact.pk)

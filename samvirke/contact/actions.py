@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import logging
 import secrets
 import time
 from dataclasses import dataclass, field
@@ -29,9 +30,11 @@ from samvirke.assistant.lib.masking import bounded, mask_personal_data
 from samvirke.assistant.models import UnansweredQuestion
 from samvirke.audit.actions import record
 from samvirke.contact import rows
+from samvirke.contact.lib.desk import wrap_up_ends_at
 from samvirke.contact.lib.events import Event
 from samvirke.contact.lib.opening import parse_opening_hours
 from samvirke.contact.lib.retention import RetentionPolicy, cutoffs, mask_number
+from samvirke.contact.lib.transfer import next_leg_id
 from samvirke.contact.lib.waiting import estimated_wait_seconds
 from samvirke.contact.models import (
     AgentState,
@@ -43,6 +46,7 @@ from samvirke.contact.models import (
     EventOutcome,
     ForwardedTo,
     MunicipalitySource,
+    PauseReason,
     PresenceChange,
     Queue,
     TelephonyEvent,
@@ -53,6 +57,9 @@ LOCAL = ZoneInfo("Europe/Copenhagen")
 LIVE_STATES = (ContactState.QUEUED, ContactState.ASSIGNED, ContactState.ANSWERED)
 FINISHED_STATES = (ContactState.ENDED, ContactState.TRANSFERRED, ContactState.ABANDONED, ContactState.CLOSED)
 DEFAULT_HANDLE_SECONDS = 300.0  # until there are answered contacts to average
+DEFAULT_WRAP_UP_SECONDS = 60  # Queue.wrap_up_seconds' default, for a queue the cache does not know yet
+DEFAULT_CHAT_OFFER_SECONDS = 30  # Queue.chat_offer_seconds' default
+logger = logging.getLogger(__name__)
 
 
 class ContactError(Exception):
@@ -99,6 +106,8 @@ _AGENT_COLUMNS = (
     (AgentState, "ready_since"),
     (AgentState, "current_contact"),
 )
+# What routing reads of a contact it hands out (the channel: a chat offer is withdrawn if the agent does not take it).
+_ROUTED_FIELDS = ("id", "external_id", "state", "channel")
 # What the call events' handlers read of a contact (the rest is deferred).
 _CONTACT_FIELDS = (
     "id",
@@ -288,6 +297,7 @@ def _offer_call(event: Event) -> EventResult:
         unknown_number=number is None,
         citizen_municipality_id=municipality[0] if municipality else None,
         municipality_source=source,
+        ivr_topic=event.ivr_topic,
         offered_at=event.occurred_at,
     )
     body: dict[str, Any] = {
@@ -323,6 +333,7 @@ def _offer_call(event: Event) -> EventResult:
     # An agent whose "ready" is being committed right now was skipped (SKIP LOCKED) and could not see this
     # contact either: look again once this transaction has committed, so neither waits for the next event.
     transaction.on_commit(lambda: dispatch_waiting(event.occurred_at))
+    _schedule_overflow(queue, event.occurred_at)
     wait = estimate_wait(contact)
     return EventResult(
         200,
@@ -388,7 +399,7 @@ def _route_overflowed(at: dt.datetime) -> int:
     for queue in _overflow_queues():
         cutoff = at - dt.timedelta(seconds=queue.overflow_after_seconds or 0)
         waiting = rows.execute(
-            "SELECT id, external_id, state FROM contact_contact WHERE queue_id = %s AND state = %s "  # noqa: S608
+            "SELECT id, external_id, state, channel FROM contact_contact WHERE queue_id = %s AND state = %s "  # noqa: S608
             f"AND offered_at <= %s ORDER BY offered_at, id LIMIT 1{rows.locking(skip_locked=True)}",
             [queue.pk, ContactState.QUEUED, rows.db_datetime(cutoff)],
         )
@@ -396,7 +407,7 @@ def _route_overflowed(at: dt.datetime) -> int:
             continue
         agent = _take_ready_agent()  # any agent: that is what overflow means
         if agent is not None:
-            _assign(rows.instance(Contact, ("id", "external_id", "state"), waiting[0]), agent, at)
+            _assign(rows.instance(Contact, _ROUTED_FIELDS, waiting[0]), agent, at)
             handed += 1
     return handed
 
@@ -425,6 +436,11 @@ def _routing_data() -> tuple[float, list[Queue], dict[str, tuple[str, int, int, 
 
 def _queues() -> list[Queue]:
     return _routing_data()[1]
+
+
+def cached_queues() -> list[Queue]:
+    """The queues (with their skill), as routing has them: read at most every ten seconds per process."""
+    return _queues()
 
 
 def _hotline_number(number: str) -> tuple[str, int, int, str] | None:
@@ -458,7 +474,8 @@ def _default_queue() -> Queue:
 
 def dispatch_waiting(at: dt.datetime, limit: int = 20) -> int:
     """Pair ready agents with waiting contacts they may take, in their own transactions. Run after a commit that
-    found no partner (see _offer_call) and by the desk's poll, so an overflow never waits for the next event."""
+    found no partner (see _offer_call), and as a background task when a waiting contact reaches its queue's overflow
+    (see _schedule_overflow), so an overflow never waits for the next event."""
     # Usually nobody waits, or nobody is ready: one cheap look instead of a transaction. This still sees a partner
     # committed concurrently: of two transactions that missed each other, the one that commits last looks after
     # both have committed.
@@ -491,13 +508,14 @@ def _take_next_contact(agent: LockedAgent, at: dt.datetime) -> Contact | None:
         eligible.append("(c.queue_id = %s AND c.offered_at <= %s)")
         params += [queue.pk, rows.db_datetime(at - dt.timedelta(seconds=queue.overflow_after_seconds or 0))]
     found = rows.execute(
-        f"SELECT c.id, c.external_id, c.state FROM contact_contact c WHERE c.state = %s AND ({' OR '.join(eligible)}) "  # noqa: S608
+        "SELECT c.id, c.external_id, c.state, c.channel FROM contact_contact c "  # noqa: S608
+        f"WHERE c.state = %s AND ({' OR '.join(eligible)}) "
         f"ORDER BY c.priority DESC, c.offered_at, c.id LIMIT 1{rows.locking(skip_locked=True, of='c')}",
         params,
     )
     if not found:
         return None
-    contact = rows.instance(Contact, ("id", "external_id", "state"), found[0])
+    contact = rows.instance(Contact, _ROUTED_FIELDS, found[0])
     _assign(contact, agent, at)
     return contact
 
@@ -513,6 +531,8 @@ def _assign(contact: Contact, agent: LockedAgent, at: dt.datetime) -> None:
     _assign_fields(contact, agent, at)
     rows.save_fields(contact, ["state", "agent", "agent_municipality", "assigned_at"])
     _set_status(agent, AgentStatus.BUSY, at, current=contact.pk)
+    if contact.channel == Channel.CHAT:
+        _schedule_unanswered_offer(contact, agent.person_id, at)
 
 
 def _set_status(agent: LockedAgent, status: str, at: dt.datetime, current: int | None = None, reason: str = "") -> None:
@@ -557,10 +577,97 @@ def _release_agent(contact: Contact, at: dt.datetime) -> Handover | None:
     was_answered = contact.state in (ContactState.ENDED, ContactState.TRANSFERRED, ContactState.ANSWERED)
     if was_answered and contact.registered_at is None:
         _set_status(agent, AgentStatus.WRAP_UP, at, current=contact.pk)
+        _schedule_wrap_up_end(agent.person_id, contact, at)
         return None
     _set_status(agent, AgentStatus.READY, at)
     following = _take_next_contact(agent, at)
     return Handover(following, agent.username) if following is not None else None
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# Timers: what happens after a while without an event runs as a background task (django-tasks, `samvirke db_worker`)
+# at its moment, never in a request. Each task checks that its moment still applies, so a late or repeated run
+# changes nothing that has moved on.
+
+
+def _defer(job: Any, run_after: dt.datetime, *args: Any) -> None:
+    """Enqueue `job(*args)` to run at `run_after`, in the current transaction (so it exists only if what it follows
+    up on was committed). The immediate backend (TASKS_BACKEND=immediate) cannot wait: then nothing is scheduled,
+    and the timer's work waits for the next event or click."""
+    if not job.get_backend().supports_defer:
+        logger.warning("task backend cannot defer %s; it is not scheduled", job.name)
+        return
+    job.using(run_after=run_after).enqueue(*args)
+
+
+def _cached_queue(queue_id: int) -> Queue | None:
+    return next((queue for queue in _queues() if queue.pk == queue_id), None)
+
+
+def _schedule_wrap_up_end(person_id: int, contact: Contact, since: dt.datetime) -> None:
+    """The agent is made ready when the contact's queue's wrap-up time has passed (tasks.end_wrap_up)."""
+    from samvirke.contact import tasks
+
+    queue = _cached_queue(contact.queue_id)
+    seconds = queue.wrap_up_seconds if queue is not None else DEFAULT_WRAP_UP_SECONDS
+    due = wrap_up_ends_at(since, seconds)
+    _defer(tasks.end_wrap_up, due, person_id, contact.pk, due.isoformat())
+
+
+def _schedule_overflow(queue: Queue, offered_at: dt.datetime) -> None:
+    """A contact waits in a queue with an overflow: when it has waited that long, any ready agent may take it."""
+    if queue.overflow_after_seconds is None:
+        return
+    from samvirke.contact import tasks
+
+    due = offered_at + dt.timedelta(seconds=queue.overflow_after_seconds)
+    _defer(tasks.dispatch_overflowed, due, due.isoformat())
+
+
+def _schedule_unanswered_offer(contact: Contact, person_id: int, offered_at: dt.datetime) -> None:
+    """A chat offered to an agent who does not take it (away from the desk, a softphone-only agent) is given back
+    to the queue after the queue's offer time, and the agent is paused, as contact centres do ("no answer")."""
+    from samvirke.contact import tasks
+
+    queue = _cached_queue(contact.queue_id)
+    seconds = queue.chat_offer_seconds if queue is not None else DEFAULT_CHAT_OFFER_SECONDS
+    due = offered_at + dt.timedelta(seconds=seconds)
+    _defer(tasks.withdraw_unanswered_offer, due, contact.pk, person_id, offered_at.isoformat(), due.isoformat())
+
+
+def do_withdraw_unanswered_offer(contact_id: int, person_id: int, offered_at: dt.datetime, at: dt.datetime) -> bool:
+    """The chat offered to the agent at `offered_at` is still not taken: back to the queue in its old place (and to
+    the next ready agent at once), the agent paused ("besvarede ikke"). Nothing happens if it was taken meanwhile."""
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().filter(pk=contact_id).first()  # contact before agent
+        if (
+            contact is None
+            or contact.state != ContactState.ASSIGNED
+            or contact.agent_id != person_id
+            or contact.assigned_at != offered_at
+        ):
+            return False
+        agent = _lock_agent(person_id)
+        Contact.objects.filter(pk=contact.pk).update(
+            state=ContactState.QUEUED, agent=None, agent_municipality=None, assigned_at=None
+        )
+        if agent is not None and agent.current_contact_id == contact.pk:
+            _set_status(agent, AgentStatus.PAUSE, at, reason=PauseReason.NO_ANSWER)
+        transaction.on_commit(lambda: dispatch_waiting(at))
+        record(None, "contact.offer_withdrawn", contact, {"agent": person_id})
+        return True
+
+
+def do_end_wrap_up(person_id: int, contact_id: int, at: dt.datetime) -> bool:
+    """The wrap-up time after `contact_id` has run out: the agent is made ready (and may get the next contact at
+    once). Nothing happens if the agent has moved on (registered, pressed a status, logged off). The contact keeps
+    what the agent registered so far and stays on the agent's list of contacts to register."""
+    with transaction.atomic():
+        agent = _lock_agent(person_id)
+        if agent is None or agent.status != AgentStatus.WRAP_UP or agent.current_contact_id != contact_id:
+            return False
+        _change_status(agent, AgentStatus.READY, at)
+        return True
 
 
 def _note_next(contact: Contact, following: Handover | None) -> None:
@@ -661,6 +768,8 @@ def estimate_wait(contact: Contact) -> float:
 
 
 def agent_state_for(person: Person, at: dt.datetime) -> AgentState:
+    """The agent's presence row, created (offline since `at`) if the person has none yet. A write: for actions and
+    commands only; pages read the row with selectors.agent_state, which creates nothing."""
     state, _ = AgentState.objects.get_or_create(person=person, defaults={"status_since": at})
     return state
 
@@ -694,10 +803,12 @@ def _change_status(agent: LockedAgent, status: str, at: dt.datetime, pause_reaso
         if current.state == ContactState.ASSIGNED:
             if status == AgentStatus.READY:
                 return current  # already offered this contact
-            # The agent declines a ringing contact: it goes back to the queue in its old place.
+            # The agent declines a ringing contact: it goes back to the queue in its old place, where a ready
+            # agent may take it at once.
             Contact.objects.filter(pk=current.pk, state=ContactState.ASSIGNED).update(
                 state=ContactState.QUEUED, agent=None, agent_municipality=None, assigned_at=None
             )
+            transaction.on_commit(lambda: dispatch_waiting(at))
     if status == AgentStatus.READY:
         _set_status(agent, AgentStatus.READY, at)
         taken = _take_next_contact(agent, at)
@@ -722,6 +833,11 @@ def do_answer_contact(person: Person, contact_id: int, at: dt.datetime) -> Conta
         return contact
 
 
+MAX_NOTE_CHARS = 4000
+MAX_CHAT_CHARS = 2000
+_CLIENT_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+
+
 @dataclass(frozen=True)
 class Registration:
     topic_id: str
@@ -730,8 +846,43 @@ class Registration:
     note: str = ""
 
 
+@dataclass(frozen=True)
+class RegistrationDraft:
+    """What the agent has filled in so far; any field may still be empty."""
+
+    topic_id: str = ""
+    resolved_at_once: bool | None = None
+    forwarded_to: str = ""
+    note: str = ""
+
+    @property
+    def complete(self) -> bool:
+        return bool(self.topic_id) and self.resolved_at_once is not None
+
+
+def _clean_note(note: str) -> str:
+    return mask_personal_data(note[:MAX_NOTE_CHARS].strip())[:MAX_NOTE_CHARS]
+
+
+def _holds(actor: Person, contact: Contact) -> bool:
+    """Whether the agent still holds the contact (in the conversation or its wrap-up)."""
+    return AgentState.objects.filter(person=actor, current_contact=contact).exists()
+
+
+def _registered_as(contact: Contact, registration: Registration) -> bool:
+    return (
+        contact.topic_id == registration.topic_id
+        and contact.resolved_at_once == registration.resolved_at_once
+        and contact.forwarded_to == registration.forwarded_to
+        and contact.note == _clean_note(registration.note)
+    )
+
+
 def do_register_contact(actor: Person, contact_id: int, registration: Registration, at: dt.datetime) -> Contact:
-    """The agent's wrap-up: topic, straksafklaret, forwarded to, a note (masked before it is stored)."""
+    """The agent's wrap-up: topic, straksafklaret, forwarded to, a note (masked before it is stored).
+
+    The same registration twice (a double click) is one registration. While the agent still holds the contact it may
+    correct what it registered; afterwards a registration stands."""
     if registration.forwarded_to not in ForwardedTo.values:
         raise ContactError("Ugyldig modtager.")
     with transaction.atomic():
@@ -744,10 +895,16 @@ def do_register_contact(actor: Person, contact_id: int, registration: Registrati
             ContactState.TRANSFERRED,
         ):
             raise ContactError("Kontakten er ikke besvaret endnu.")
+        if contact.registered_at is not None:
+            if _registered_as(contact, registration):
+                return contact
+            if not _holds(actor, contact):
+                moment = contact.registered_at.astimezone(LOCAL)
+                raise ContactError(f"Henvendelsen er allerede registreret ({moment:%d.%m. kl. %H.%M}).")
         contact.topic_id = registration.topic_id
         contact.resolved_at_once = registration.resolved_at_once
         contact.forwarded_to = registration.forwarded_to
-        contact.note = mask_personal_data(registration.note.strip())[:4000]
+        contact.note = _clean_note(registration.note)
         contact.registered_at = at
         contact.save(update_fields=["topic_id", "resolved_at_once", "forwarded_to", "note", "registered_at"])
         if contact.channel == Channel.CHAT and contact.state == ContactState.ANSWERED:
@@ -761,25 +918,221 @@ def do_register_contact(actor: Person, contact_id: int, registration: Registrati
         return contact
 
 
-def do_transfer_contact(actor: Person, contact_id: int, target: str, at: dt.datetime) -> Contact:
-    """Hand the contact to the topic's transfer target. For a call the platform moves the line; Samvirke
-    records it now, and the platform's call_transferred event later only confirms it."""
-    if target not in (ForwardedTo.CITIZEN_MUNICIPALITY, ForwardedTo.MINSP_SUPPORT, ForwardedTo.OTHER):
+def _apply_draft(contact: Contact, draft: RegistrationDraft) -> list[str]:
+    """Copy the draft's filled-in fields onto the contact; the names of the fields that changed."""
+    changed = []
+    values: dict[str, Any] = {
+        "topic_id": draft.topic_id,
+        "resolved_at_once": draft.resolved_at_once,
+        "forwarded_to": draft.forwarded_to,
+        "note": _clean_note(draft.note),
+    }
+    for name, value in values.items():
+        if getattr(contact, name) != value:
+            setattr(contact, name, value)
+            changed.append(name)
+    return changed
+
+
+def do_save_registration_draft(actor: Person, contact_id: int, draft: RegistrationDraft, at: dt.datetime) -> Contact:
+    """Keep what the agent has filled in so far on the contact, so that nothing is lost when the wrap-up time runs
+    out or the page is reloaded. A registered contact is left as it is."""
+    if draft.forwarded_to not in ForwardedTo.values:
         raise ContactError("Ugyldig modtager.")
     with transaction.atomic():
         contact = Contact.objects.select_for_update().filter(pk=contact_id, agent=actor).first()
-        if contact is None or contact.state not in (ContactState.ANSWERED, ContactState.ASSIGNED):
-            raise ContactError("Kun en igangværende kontakt kan viderestilles.")
+        if contact is None:
+            raise ContactError("Du kan kun registrere kontakter, du selv har besvaret.")
+        if contact.registered_at is not None:
+            return contact
+        changed = _apply_draft(contact, draft)
+        if changed:
+            contact.save(update_fields=changed)
+            record(actor, "contact.draft", contact, {"fields": changed})
+        return contact
+
+
+@dataclass(frozen=True)
+class TransferDestination:
+    """Where a contact is transferred to: another queue of the contact centre (the contact goes on there as a new
+    leg) or an outside number. `label` is what the citizen reads, e.g. "Holbæk Kommune, tlf. 72 36 36 36"."""
+
+    label: str
+    forwarded_to: str
+    queue_slug: str = ""
+
+
+def do_transfer_contact(
+    actor: Person,
+    contact_id: int,
+    destination: TransferDestination,
+    at: dt.datetime,
+    draft: RegistrationDraft | None = None,
+) -> Contact:
+    """Transfer the contact the agent is in, keeping what the agent registered (saved with the transfer; complete,
+    it is the registration, else a draft to finish in the wrap-up). For a call the platform moves the line and its
+    call_transferred event later only confirms it. To another queue the contact goes on as a new leg in that queue
+    (the call as "<call id>/2", see api.py; a chat with its messages, on the citizen's same page)."""
+    draft = draft or RegistrationDraft()
+    if draft.forwarded_to not in ForwardedTo.values or destination.forwarded_to not in ForwardedTo.values:
+        raise ContactError("Ugyldig modtager.")
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().filter(pk=contact_id, agent=actor).first()
+        if contact is None:
+            raise ContactError("Du kan kun viderestille kontakter, du selv har besvaret.")
+        if contact.state == ContactState.TRANSFERRED and contact.transferred_to == destination.label:
+            return contact  # the same transfer again (a double click)
+        if contact.state not in (ContactState.ANSWERED, ContactState.ASSIGNED):
+            raise ContactError("Kun en igangværende samtale kan viderestilles; denne er afsluttet.")
+        target = None
+        if destination.queue_slug:
+            target = next((queue for queue in _queues() if queue.slug == destination.queue_slug), None)
+            if target is None or target.pk == contact.queue_id:
+                raise ContactError("Vælg en anden kø end den, henvendelsen kom fra.")
+            if not queue_is_open(target, at):
+                raise ContactError(f"{target.name} har lukket nu. Vælg et nummer i stedet.")
+        changed = _apply_draft(contact, draft)
+        if not contact.forwarded_to:
+            contact.forwarded_to = destination.forwarded_to
+        if draft.complete:
+            contact.registered_at = at
         if contact.answered_at is None:
             contact.answered_at = at
         contact.state = ContactState.TRANSFERRED
         contact.ended_at = at
-        contact.forwarded_to = target
-        contact.transferred_to = ForwardedTo(target).label
-        contact.save(update_fields=["answered_at", "state", "ended_at", "forwarded_to", "transferred_to"])
+        contact.transferred_to = destination.label
+        leg = _continue_in_queue(contact, target, at) if target is not None else None
+        if leg is not None:
+            contact.chat_token = ""  # the citizen's page follows the chat to its new leg
+        contact.save(
+            update_fields=[
+                *changed,
+                "forwarded_to",
+                "registered_at",
+                "answered_at",
+                "state",
+                "ended_at",
+                "transferred_to",
+                "chat_token",
+            ]
+        )
         _release_agent(contact, at)
-        record(actor, "contact.transfer", contact, {"target": target})
+        details: dict[str, Any] = {"to": destination.label, "registered": draft.complete}
+        if leg is not None:
+            details["leg"] = leg.pk
+        record(actor, "contact.transfer", contact, details)
         return contact
+
+
+def _continue_in_queue(contact: Contact, queue: Queue, at: dt.datetime) -> Contact:
+    """The transferred contact's new leg in `queue`, with the conversation so far and the first agent's
+    registration as a hand-over note; given to a ready agent at once if there is one."""
+    from samvirke.knowledge.models import Topic
+
+    topic = (
+        Topic.objects.filter(pk=contact.topic_id).values_list("title", flat=True).first() if contact.topic_id else None
+    )
+    handover = [
+        f"— Viderestillet fra {contact.queue.name} {at.astimezone(LOCAL):%d.%m. kl. %H.%M} —",
+        f"Emne: {topic or 'ikke valgt endnu'}",
+    ]
+    if contact.note:
+        handover.append(f"Notat: {contact.note}")
+    messages = list(contact.messages.all()) if contact.channel == Channel.CHAT else []
+    if messages:
+        handover.append("Chatten indtil nu:")
+        handover += [f"{'Borger' if m.from_citizen else 'Medarbejder'}: {m.text}" for m in messages]
+    transcript = "\n".join([*([contact.transcript] if contact.transcript else []), *handover])
+    leg = Contact.objects.create(
+        channel=contact.channel,
+        external_id=next_leg_id(contact.external_id, contact.transferred_from_id is not None),
+        queue=queue,
+        priority=queue.priority,
+        called_number=contact.called_number,
+        caller_number=contact.caller_number,
+        unknown_number=contact.unknown_number,
+        citizen_municipality_id=contact.citizen_municipality_id,
+        municipality_source=contact.municipality_source,
+        ivr_topic=contact.ivr_topic,
+        callback_requested=contact.callback_requested,
+        offered_at=at,
+        transcript=transcript[-20000:],
+        chat_token=contact.chat_token,
+        transferred_from=contact,
+    )
+    if messages:
+        ChatMessage.objects.bulk_create(
+            ChatMessage(contact=leg, from_citizen=m.from_citizen, text=m.text, sent_at=m.sent_at) for m in messages
+        )
+    agent = _take_ready_agent(queue)
+    if agent is not None:
+        _assign(leg, agent, at)
+    else:
+        transaction.on_commit(lambda: dispatch_waiting(at))
+        _schedule_overflow(queue, at)
+    return leg
+
+
+def do_pick_contact(person: Person, contact_id: int, at: dt.datetime) -> Contact:
+    """The agent takes a waiting contact from the queue list on the desk (a callback, a chat, a call) instead of
+    waiting for routing to give it one. Of two agents who click the same contact, one gets it; the other is told."""
+    with transaction.atomic():
+        # Contact before agent, as everywhere (see the top of this module).
+        contact = Contact.objects.select_for_update().filter(pk=contact_id).first()
+        if contact is None:
+            raise ContactError("Henvendelsen findes ikke længere.")
+        if contact.state != ContactState.QUEUED:
+            if contact.agent_id == person.pk and contact.state in (ContactState.ASSIGNED, ContactState.ANSWERED):
+                return contact  # the agent's own second click
+            if contact.state in (ContactState.ASSIGNED, ContactState.ANSWERED, ContactState.ENDED):
+                raise ContactError("En anden medarbejder har allerede taget henvendelsen.")
+            raise ContactError("Henvendelsen venter ikke længere (borgeren har lagt på eller forladt chatten).")
+        agent = _lock_agent(person.pk, at=at)
+        assert agent is not None  # created above if it was missing
+        if agent.current_contact_id is not None:
+            raise ContactError("Du har allerede en henvendelse. Afslut den, før du tager en ny.")
+        if agent.status not in (AgentStatus.READY, AgentStatus.PAUSE):
+            raise ContactError("Du er logget af telefonen. Tryk Klar, før du tager en henvendelse.")
+        queue = _cached_queue(contact.queue_id) or contact.queue
+        if queue.skill_id and not _may_take(agent, queue, contact, at):
+            raise ContactError(f"{queue.name} kræver en kompetence, du ikke har (indtil henvendelsen løber over).")
+        _assign(contact, agent, at)
+        record(person, "contact.pick", contact)
+        return contact
+
+
+def _may_take(agent: LockedAgent, queue: Queue, contact: Contact, at: dt.datetime) -> bool:
+    overflowed = queue.overflow_after_seconds is not None and contact.offered_at <= at - dt.timedelta(
+        seconds=queue.overflow_after_seconds
+    )
+    return (
+        overflowed
+        or AgentState.skills.through.objects.filter(agentstate_id=agent.person_id, skill_id=queue.skill_id).exists()
+    )
+
+
+def do_send_agent_message(
+    person: Person, contact_id: int, text: str, at: dt.datetime, client_id: str = ""
+) -> ChatMessage:
+    """The agent writes in a chat it is in. `client_id`, made by the desk page for each message, makes a
+    double-clicked or retried Send one message."""
+    text = mask_personal_data(text[:MAX_CHAT_CHARS].strip())
+    if not text:
+        raise ContactError("Skriv en besked først.")
+    client_id = client_id[:40] if all(char in _CLIENT_ID_CHARS for char in client_id[:40]) else ""
+    with transaction.atomic():
+        contact = Contact.objects.select_for_update().filter(pk=contact_id, agent=person, channel=Channel.CHAT).first()
+        if contact is None:
+            raise ContactError("Samtalen er ikke din.")
+        if client_id:
+            sent = ChatMessage.objects.filter(contact=contact, client_id=client_id).first()
+            if sent is not None:
+                return sent
+        if contact.state != ContactState.ANSWERED:
+            raise ContactError("Samtalen er afsluttet; beskeden blev ikke sendt.")
+        return ChatMessage.objects.create(
+            contact=contact, from_citizen=False, text=text, sent_at=at, client_id=client_id
+        )
 
 
 # ---------------------------------------------------------------------------------------------------------------

@@ -72,6 +72,7 @@ class TelephonyEventIn(Schema):
     called_number: str | None = None
     caller_number: str | None = None
     ivr_municipality_code: int | None = None
+    ivr_topic: str | None = None
     transfer_target: str | None = None
     rating: int | None = None
     agent: str | None = None
@@ -82,9 +83,11 @@ class TelephonyEventIn(Schema):
 EVENT_DOC = """Hændelser fra telefoniplatformen. Kroppen signeres med HMAC-SHA256 og den delte hemmelighed:
 `X-Samvirke-Signature: sha256=<hex>`. Samme `event_id` to gange giver det første svar igen og ændrer intet.
 
-- `call_offered` (called_number, caller_number, ivr_municipality_code?): svaret siger, hvilken medarbejder
-  opkaldet stilles til (`agent`), eller at det står i kø (`estimated_wait_seconds`, `offer_callback`),
+- `call_offered` (called_number, caller_number, ivr_municipality_code?, ivr_topic?): svaret siger, hvilken
+  medarbejder opkaldet stilles til (`agent`), eller at det står i kø (`estimated_wait_seconds`, `offer_callback`),
   eller at der er lukket (`message`, `assistant_url`). Et ukendt nummer lander i standardkøen og markeres.
+  `ivr_topic` (højst 100 tegn) er borgerens valg i telefonmenuen: et emne-id fra vidensbasen (fx `mitid-get`)
+  eller menuens ord (fx "MitID"); skrivebordet foreslår guides ud fra det.
 - `call_answered`, `call_ended`, `call_transferred` (transfer_target), `call_abandoned`,
   `callback_requested`, `satisfaction` (rating 1–9, fra telefonmenuen efter samtalen).
 - `agent_status` (agent = brugernavn, status ready|pause|offline): softphonens status; svaret siger,
@@ -130,6 +133,9 @@ ASSIGNMENTS_DOC = """Opkald, der er givet til en medarbejder og endnu ikke besva
 ringe ud til. De fleste tildelinger står allerede i svaret på den hændelse, der gav dem (`call_offered`,
 `agent_status`); en tildeling, der sker lige efter en anden hændelse (et opkald og en medarbejder, der blev ledige
 samtidig), står kun her, så platformen spørger jævnligt, fx hvert sekund.
+
+Et opkald, som en medarbejder har viderestillet til en anden kø, fortsætter med opkalds-id'et `<call_id>/2` (`/3` ved
+næste viderestilling): når det nye ben er tildelt, står det her, og platformen sender dets hændelser med det id.
 
 Signeres som hændelserne, men over stien med forespørgsel (`/api/telephony/assignments`): 401 uden signatur,
 403 med forkert signatur."""

@@ -6,9 +6,12 @@ can take events; routing locks the rows it hands out (see actions.py)."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 
-from samvirke.directory.models import Line, Municipality
+from samvirke.contact.lib.transfer import PhoneNumberError, normalise_phone
+from samvirke.directory.models import Line, Municipality, Region
 
 
 class Skill(models.Model):
@@ -57,6 +60,18 @@ class Queue(models.Model):
         "besked når lukket",
         default="Hotlinen har lukket. Du kan få svar døgnet rundt hos vores digitale assistent.",
     )
+    chat_offer_seconds = models.PositiveIntegerField(
+        "tid til at tage en chat (sekunder)",
+        default=30,
+        validators=[MaxValueValidator(600)],
+        help_text="En chat, som medarbejderen ikke tager i tide, går tilbage i køen, og medarbejderen sættes på pause",
+    )
+    wrap_up_seconds = models.PositiveIntegerField(
+        "efterbehandlingstid (sekunder)",
+        default=60,
+        validators=[MaxValueValidator(3600)],
+        help_text="Tid til registrering efter en samtale; derefter bliver medarbejderen klar af sig selv",
+    )
 
     class Meta:
         ordering = ["-priority", "name"]
@@ -81,6 +96,7 @@ class PauseReason(models.TextChoices):
     TRAINING = "training", "Uddannelse"
     BACK_OFFICE = "back_office", "Bagvagt/sagsbehandling"
     OTHER = "other", "Andet"
+    NO_ANSWER = "no_answer", "Besvarede ikke en chat"
 
 
 class AgentState(models.Model):
@@ -153,6 +169,7 @@ class ForwardedTo(models.TextChoices):
     NONE = "", "Ikke videresendt"
     CITIZEN_MUNICIPALITY = "citizen_municipality", "Borgerens kommune"
     MINSP_SUPPORT = "minsp_support", "Regionens MinSP-support"
+    QUEUE = "queue", "En anden kø i kontaktcentret"
     OTHER = "other", "Andet"
 
 
@@ -186,6 +203,9 @@ class Contact(models.Model):
         verbose_name="borgerens kommune",
     )
     municipality_source = models.CharField(max_length=20, choices=MunicipalitySource.choices)
+    ivr_topic = models.CharField(
+        "emne valgt i telefonmenuen", max_length=100, blank=True, help_text="Et emne-id eller ord fra menuen"
+    )
     callback_requested = models.BooleanField("ønsker opringning", default=False)
 
     offered_at = models.DateTimeField("tilbudt", db_index=True)
@@ -213,6 +233,15 @@ class Contact(models.Model):
     note = models.TextField("notat (maskeret)", blank=True)
     registered_at = models.DateTimeField("registreret", null=True, blank=True)
     transferred_to = models.CharField("viderestillet til", max_length=100, blank=True)
+    # A transfer to another queue goes on as a new contact (a new leg) in that queue; it points back here.
+    transferred_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="transferred_legs",
+        verbose_name="viderestillet fra",
+    )
 
     satisfaction = models.PositiveSmallIntegerField("tilfredshed (1–9)", null=True, blank=True)
     transcript = models.TextField("samtale med assistenten (maskeret)", blank=True)
@@ -239,12 +268,78 @@ class ChatMessage(models.Model):
     from_citizen = models.BooleanField()
     text = models.TextField()
     sent_at = models.DateTimeField()
+    # Made by the sender's page for each message: the same id twice (a double click, a retried request) is one
+    # message.
+    client_id = models.CharField(max_length=40, blank=True)
 
     class Meta:
         ordering = ["sent_at", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contact", "client_id"], condition=~models.Q(client_id=""), name="one_message_per_client_id"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.text[:80]
+
+
+class CannedReply(models.Model):
+    """A standard phrase for chats. The agent puts it into the message field and adapts it before sending;
+    the secretariat keeps the list in the admin. {kommune} becomes the citizen's municipality."""
+
+    title = models.CharField("titel", max_length=60)
+    text = models.TextField("tekst", max_length=1000)
+    position = models.PositiveSmallIntegerField("rækkefølge", default=0)
+    active = models.BooleanField("i brug", default=True)
+
+    class Meta:
+        ordering = ["position", "title"]
+        verbose_name = "standardsvar"
+        verbose_name_plural = "standardsvar"
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class TransferNumber(models.Model):
+    """An outside number the desk can transfer a contact to, e.g. a region's MinSP support. (A citizen's own
+    municipality's number comes from its Borgerservice information.)"""
+
+    name = models.CharField(
+        "navn", max_length=80, help_text="Som borgeren skal læse det, fx Region Sjællands MinSP-support"
+    )
+    phone = models.CharField("telefonnummer", max_length=20, help_text="8 cifre, fx 70 15 00 00")
+    forwarded_to = models.CharField(
+        "registreres som",
+        max_length=30,
+        choices=[choice for choice in ForwardedTo.choices if choice[0] not in ("", "queue")],
+        default=ForwardedTo.OTHER,
+    )
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="for borgere i",
+        help_text="Tom: for alle borgere",
+    )
+    is_demo = models.BooleanField("demodata", default=False)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "viderestillingsnummer"
+        verbose_name_plural = "viderestillingsnumre"
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        try:
+            self.phone = normalise_phone(self.phone)
+        except PhoneNumberError as exc:
+            raise ValidationError({"phone": str(exc)}) from exc
 
 
 class EventOutcome(models.TextChoices):

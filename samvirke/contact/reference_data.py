@@ -36,3 +36,24 @@ def ensure_queues(skill_model: Any, queue_model: Any) -> None:
             "opening_hours": WEEKDAYS_9_TO_15,
         },
     )
+
+
+# The canned replies a new contact centre starts with (the secretariat edits them in the admin).
+CANNED_REPLIES = [
+    ("Velkommen", "Hej, du chatter med hotlinen for {kommune}. Hvad kan jeg hjælpe dig med?"),
+    ("Et øjeblik", "Et øjeblik, så undersøger jeg det for dig."),
+    ("Ikke CPR-nummer", "Skriv ikke dit CPR-nummer her i chatten. Jeg kan hjælpe dig uden det."),
+    ("Vejledning", "Her er en vejledning, der viser det trin for trin: "),
+    ("Din kommune", "Det skal {kommune} selv hjælpe dig med. Jeg giver dig deres kontaktoplysninger."),
+    ("Afslutning", "Er der andet, jeg kan hjælpe med? Ellers tak for din henvendelse, og hav en god dag."),
+]
+
+
+def ensure_canned_replies(canned_reply_model: Any) -> None:
+    """The starting set, once: replies the secretariat has edited or deleted are left as they are."""
+    if canned_reply_model.objects.exists():
+        return
+    canned_reply_model.objects.bulk_create(
+        canned_reply_model(title=title, text=text, position=position)
+        for position, (title, text) in enumerate(CANNED_REPLIES, start=1)
+    )

@@ -3,17 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, Max, Min, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 
 from samvirke.assistant.models import ChatbotConversation
 from samvirke.contact.lib.kpi import CHATBOT_SHARE_FORMULA, ContactRecord, compute_kpis, period_key
 from samvirke.contact.lib.presence import StatusChange, staffed_seconds
-from samvirke.contact.models import AgentState, AgentStatus, Channel, Contact, ContactState, PresenceChange, Queue
+from samvirke.contact.lib.retention import RetentionPolicy, cutoffs
+from samvirke.contact.lib.transfer import destination_label
+from samvirke.contact.models import (
+    AgentState,
+    AgentStatus,
+    Channel,
+    ChatMessage,
+    Contact,
+    ContactState,
+    ForwardedTo,
+    PresenceChange,
+    Queue,
+    TransferNumber,
+)
 from samvirke.directory.models import Person
+from samvirke.knowledge.models import ServiceInfo, Topic
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
 
@@ -188,3 +203,247 @@ def handled_contacts_by_channel(start: dt.datetime, end: dt.datetime) -> dict[st
     if chatbot:
         counts["chatbot"] = chatbot
     return {channel: n for channel, n in counts.items() if n}
+
+
+# --- the agent desk ----------------------------------------------------------------------------------------------
+#
+# The desk polls every two seconds per agent, so what the poll reads is a handful of indexed queries (counted in
+# tests/contact/test_desk_reads.py), and none of them writes. What the page shows only once per contact (earlier
+# contacts, transfer destinations, canned replies, suggested guides) is read when that part is drawn.
+
+DESK_WAITING_LIST = 6
+PENDING_REGISTRATION_DAYS = 7
+EARLIER_CONTACTS = 10
+
+
+def agent_state(person: Person) -> AgentState:
+    """The agent's presence with the contact it holds; a person who has never had a status reads as logged off (the
+    row is created by the first status change, not by looking)."""
+    state = (
+        AgentState.objects.select_related("current_contact__queue", "current_contact__citizen_municipality")
+        .filter(person=person)
+        .first()
+    )
+    return state or AgentState(person=person, status=AgentStatus.OFFLINE)
+
+
+def answered_today(person: Person, now: dt.datetime) -> int:
+    start, end = local_day_bounds(now.astimezone(LOCAL).date())
+    return Contact.objects.filter(agent=person, answered_at__gte=start, answered_at__lt=end).count()
+
+
+def served_queues(state: AgentState, queues: list[Queue]) -> list[Queue]:
+    """The queues an agent takes contacts from: those that need no skill, and those whose skill it has."""
+    skills = set(state.skills.values_list("pk", flat=True)) if state.pk and not state._state.adding else set()
+    return [queue for queue in queues if queue.skill_id is None or queue.skill_id in skills]
+
+
+@dataclass(frozen=True)
+class QueueNow:
+    queue: Queue
+    waiting: int
+    oldest: dt.datetime | None
+    callbacks: int
+
+
+@dataclass(frozen=True)
+class WaitingContact:
+    pk: int
+    channel: str
+    queue_name: str
+    municipality: str
+    offered_at: dt.datetime
+    callback_requested: bool
+
+    @property
+    def channel_label(self) -> str:
+        return str(Channel(self.channel).label)
+
+
+def desk_queues(queues: list[Queue]) -> list[QueueNow]:
+    """How many wait in each of these queues, since when the longest, and how many of them want a callback."""
+    waiting = {
+        row["queue_id"]: row
+        for row in Contact.objects.filter(state=ContactState.QUEUED, queue_id__in=[q.pk for q in queues])
+        .values("queue_id")
+        .annotate(n=Count("pk"), oldest=Min("offered_at"), callbacks=Count("pk", filter=Q(callback_requested=True)))
+    }
+    return [
+        QueueNow(
+            queue=queue,
+            waiting=waiting[queue.pk]["n"] if queue.pk in waiting else 0,
+            oldest=waiting[queue.pk]["oldest"] if queue.pk in waiting else None,
+            callbacks=waiting[queue.pk]["callbacks"] if queue.pk in waiting else 0,
+        )
+        for queue in queues
+    ]
+
+
+def waiting_contacts(queues: list[Queue], limit: int = DESK_WAITING_LIST) -> list[WaitingContact]:
+    """The contacts an agent may take from the desk: callbacks first, then the longest waiting."""
+    names = {queue.pk: queue.name for queue in queues}
+    rows = (
+        Contact.objects.filter(state=ContactState.QUEUED, queue_id__in=list(names))
+        .order_by("-callback_requested", "offered_at", "pk")
+        .values_list("pk", "channel", "queue_id", "citizen_municipality__name", "offered_at", "callback_requested")[
+            :limit
+        ]
+    )
+    return [
+        WaitingContact(pk, channel, names[queue_id], municipality or "ukendt kommune", offered, callback)
+        for pk, channel, queue_id, municipality, offered, callback in rows
+    ]
+
+
+@dataclass(frozen=True)
+class PendingRegistration:
+    pk: int
+    channel: str
+    municipality: str
+    ended_at: dt.datetime | None
+
+    @property
+    def channel_label(self) -> str:
+        return str(Channel(self.channel).label)
+
+
+def pending_registrations(person: Person, holding: int | None, now: dt.datetime) -> list[PendingRegistration]:
+    """The agent's answered contacts of the last week that are over and not registered (a wrap-up that ran out,
+    a transfer without a complete registration), except the one it is working on."""
+    rows = (
+        Contact.objects.filter(
+            agent=person,
+            registered_at__isnull=True,
+            state__in=[ContactState.ENDED, ContactState.TRANSFERRED],
+            answered_at__gte=now - dt.timedelta(days=PENDING_REGISTRATION_DAYS),
+        )
+        .exclude(pk=holding or 0)
+        .order_by("-ended_at", "-pk")
+        .values_list("pk", "channel", "citizen_municipality__name", "ended_at")[:20]
+    )
+    return [PendingRegistration(pk, channel, name or "ukendt kommune", ended) for pk, channel, name, ended in rows]
+
+
+def chat_summary(contact: Contact) -> tuple[int, int]:
+    """(number of messages, the newest's id): whether the desk's chat needs redrawing."""
+    summary = ChatMessage.objects.filter(contact=contact).aggregate(n=Count("pk"), last=Max("pk"))
+    return summary["n"], summary["last"] or 0
+
+
+@dataclass(frozen=True)
+class EarlierContact:
+    offered_at: dt.datetime
+    channel: str
+    state: str
+    topic: str
+    resolved_at_once: bool | None
+    note: str
+    same: str  # why it is the same citizen: "number", "chat", "transfer"
+
+    @property
+    def channel_label(self) -> str:
+        return str(Channel(self.channel).label)
+
+    @property
+    def state_label(self) -> str:
+        return str(ContactState(self.state).label)
+
+
+def _earlier_legs(contact: Contact) -> list[int]:
+    """The contacts this one was transferred from, nearest first (a chain of at most ten)."""
+    legs: list[int] = []
+    leg_id = contact.transferred_from_id
+    while leg_id is not None and len(legs) < EARLIER_CONTACTS and leg_id not in legs:
+        legs.append(leg_id)
+        leg_id = Contact.objects.filter(pk=leg_id).values_list("transferred_from_id", flat=True).first()
+    return legs
+
+
+def earlier_contacts(contact: Contact, now: dt.datetime, policy: RetentionPolicy | None = None) -> list[EarlierContact]:
+    """The same citizen's earlier contacts, for the agent in this contact (see access.may_see_earlier_contacts):
+    the same caller's number while the number is kept (its retention), the same chat, or the legs it was
+    transferred from. Masked: date, channel, topic, straksafklaret and the (already masked) note; never a number."""
+    policy = policy or RetentionPolicy()
+    legs = _earlier_legs(contact)
+    same = Q(pk__in=legs)
+    if contact.caller_number:
+        same |= Q(caller_number=contact.caller_number, offered_at__gte=cutoffs(now, policy)["caller_numbers"])
+    if contact.chat_token:
+        same |= Q(chat_token=contact.chat_token)
+    rows = list(
+        Contact.objects.filter(same, offered_at__lte=contact.offered_at)
+        .exclude(pk=contact.pk)
+        .order_by("-offered_at", "-pk")
+        .values_list("pk", "offered_at", "channel", "state", "topic_id", "resolved_at_once", "note", "caller_number")[
+            :EARLIER_CONTACTS
+        ]
+    )
+    titles = dict(Topic.objects.filter(pk__in={row[4] for row in rows if row[4]}).values_list("pk", "title"))
+    return [
+        EarlierContact(
+            offered_at=offered,
+            channel=channel,
+            state=state,
+            topic=titles.get(topic_id, topic_id),
+            resolved_at_once=resolved,
+            note=note,
+            same="transfer" if pk in legs else ("number" if number and number == contact.caller_number else "chat"),
+        )
+        for pk, offered, channel, state, topic_id, resolved, note, number in rows
+    ]
+
+
+@dataclass(frozen=True)
+class DestinationOption:
+    """A choice in the desk's "Viderestil" list. `value` is what the form posts."""
+
+    value: str
+    label: str
+    group: str
+    forwarded_to: str
+    queue_slug: str = ""
+    unavailable: str = ""  # why it cannot be chosen now, e.g. "lukket nu"
+
+
+def transfer_destinations(contact: Contact, queues: list[Queue], now: dt.datetime) -> list[DestinationOption]:
+    """Where this contact may be transferred: the contact centre's other queues, the citizen's municipality's own
+    number (its Borgerservice information), the outside numbers for the citizen's region (e.g. MinSP support)."""
+    from samvirke.contact.actions import queue_is_open  # the cached opening-hours check routing uses
+
+    options = [
+        DestinationOption(
+            value=f"queue:{queue.slug}",
+            label=queue.name,
+            group="Køer i kontaktcentret",
+            forwarded_to=ForwardedTo.QUEUE,
+            queue_slug=queue.slug,
+            unavailable="" if queue_is_open(queue, now) else "lukket nu",
+        )
+        for queue in queues
+        if queue.pk != contact.queue_id
+    ]
+    municipality = contact.citizen_municipality
+    if municipality is not None:
+        info = ServiceInfo.objects.filter(municipality=municipality).first()
+        if info is not None and info.phone:
+            options.append(
+                DestinationOption(
+                    value="municipality",
+                    label=destination_label(f"{municipality.name} Kommune", info.phone),
+                    group="Numre uden for kontaktcentret",
+                    forwarded_to=ForwardedTo.CITIZEN_MUNICIPALITY,
+                )
+            )
+    numbers = TransferNumber.objects.all()
+    if municipality is not None:
+        numbers = numbers.filter(Q(region__isnull=True) | Q(region_id=municipality.region_id))
+    for number in numbers:
+        options.append(
+            DestinationOption(
+                value=f"number:{number.pk}",
+                label=destination_label(number.name, number.phone),
+                group="Numre uden for kontaktcentret",
+                forwarded_to=number.forwarded_to,
+            )
+        )
+    return options

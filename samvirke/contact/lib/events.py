@@ -25,6 +25,7 @@ class Event:
     called_number: str = ""
     caller_number: str = ""
     ivr_municipality_code: int | None = None
+    ivr_topic: str = ""
     transfer_target: str = ""
     rating: int | None = None
     agent: str = ""
@@ -86,6 +87,7 @@ def parse_event(data: Any) -> Event:
             if not isinstance(code, int) or isinstance(code, bool) or not 100 <= code <= 999:
                 raise EventError("Feltet 'ivr_municipality_code' skal være en kommunekode (3 cifre).")
             fields["ivr_municipality_code"] = code
+        fields["ivr_topic"] = _text(data, "ivr_topic", 100)
     elif kind == "call_transferred":
         fields["transfer_target"] = _text(data, "transfer_target")
     elif kind == "satisfaction":
