@@ -89,13 +89,14 @@ class LockedAgent:
     status: str
     ready_since: dt.datetime | None
     current_contact_id: int | None
+    takes_chats: bool = True
 
 
 # Only the agent's own row is read with the lock. PostgreSQL returns the latest version of a row it had to wait
 # for, but the other tables of the same statement as they were when it started: a contact joined in here could be
 # older than the agent row (see _change_status, which reads the contact after the lock).
 _AGENT_SELECT = (
-    "SELECT a.person_id, p.username, p.municipality_id, a.status, a.ready_since, a.current_contact_id "
+    "SELECT a.person_id, p.username, p.municipality_id, a.status, a.ready_since, a.current_contact_id, a.takes_chats "
     "FROM contact_agentstate a JOIN directory_person p ON p.id = a.person_id"
 )
 _AGENT_COLUMNS = (
@@ -105,6 +106,7 @@ _AGENT_COLUMNS = (
     (AgentState, "status"),
     (AgentState, "ready_since"),
     (AgentState, "current_contact"),
+    (AgentState, "takes_chats"),
 )
 # What routing reads of a contact it hands out (the channel: a chat offer is withdrawn if the agent does not take it).
 _ROUTED_FIELDS = ("id", "external_id", "state", "channel")
@@ -373,19 +375,27 @@ def _lock_agent(
     return LockedAgent(*rows.convert(_AGENT_COLUMNS, found[0])) if found else None
 
 
-def _take_ready_agent(queue: Queue | None = None) -> LockedAgent | None:
-    """The longest-idle ready agent (with the queue's skill, if a queue is given), locked; agents another worker
-    holds are skipped."""
-    skill = ""
+def _take_ready_agent(
+    queue: Queue | None = None, channel: str = Channel.PHONE, passed_over: tuple[int, ...] = ()
+) -> LockedAgent | None:
+    """The longest-idle ready agent (with the queue's skill, if a queue is given; for a chat, one who takes chats),
+    locked; agents another worker holds are skipped, and so are the `passed_over` ones."""
+    conditions = ""
     params: list[Any] = [AgentStatus.READY]
     if queue is not None and queue.skill_id:
-        skill = (
+        conditions += (
             " AND EXISTS (SELECT 1 FROM contact_agentstate_skills s "
             "WHERE s.agentstate_id = a.person_id AND s.skill_id = %s)"
         )
         params.append(queue.skill_id)
+    if channel == Channel.CHAT:
+        conditions += " AND a.takes_chats = %s"
+        params.append(True)
+    if passed_over:
+        conditions += f" AND a.person_id NOT IN ({', '.join(['%s'] * len(passed_over))})"
+        params.extend(passed_over)
     found = rows.execute(
-        f"{_AGENT_SELECT} WHERE a.status = %s{skill} ORDER BY a.ready_since, a.person_id LIMIT 1"
+        f"{_AGENT_SELECT} WHERE a.status = %s{conditions} ORDER BY a.ready_since, a.person_id LIMIT 1"
         f"{rows.locking(skip_locked=True, of='a')}",
         params,
     )
@@ -405,9 +415,10 @@ def _route_overflowed(at: dt.datetime) -> int:
         )
         if not waiting:
             continue
-        agent = _take_ready_agent()  # any agent: that is what overflow means
+        contact = rows.instance(Contact, _ROUTED_FIELDS, waiting[0])
+        agent = _take_ready_agent(channel=contact.channel)  # any agent: that is what overflow means
         if agent is not None:
-            _assign(rows.instance(Contact, _ROUTED_FIELDS, waiting[0]), agent, at)
+            _assign(contact, agent, at)
             handed += 1
     return handed
 
@@ -489,11 +500,28 @@ def dispatch_waiting(at: dt.datetime, limit: int = 20) -> int:
     for _ in range(limit):
         with transaction.atomic():
             paired += _route_overflowed(at)
-            agent = _take_ready_agent()
-            if agent is None or _take_next_contact(agent, at) is None:
+            if not _pair_one(at):
                 return paired
             paired += 1
     return paired
+
+
+_MAX_PASSED_OVER = 20
+
+
+def _pair_one(at: dt.datetime) -> bool:
+    """The longest-idle ready agent takes the longest-waiting contact it may take. An agent who may take none of
+    those waiting (on the phone only while only chats wait, or without a queue's skill) is passed over for the
+    next, so a contact never waits behind an agent who cannot take it."""
+    passed_over: tuple[int, ...] = ()
+    for _ in range(_MAX_PASSED_OVER):
+        agent = _take_ready_agent(passed_over=passed_over)
+        if agent is None:
+            return False
+        if _take_next_contact(agent, at) is not None:
+            return True
+        passed_over += (agent.person_id,)
+    return False
 
 
 def _take_next_contact(agent: LockedAgent, at: dt.datetime) -> Contact | None:
@@ -507,9 +535,13 @@ def _take_next_contact(agent: LockedAgent, at: dt.datetime) -> Contact | None:
     for queue in _overflow_queues():
         eligible.append("(c.queue_id = %s AND c.offered_at <= %s)")
         params += [queue.pk, rows.db_datetime(at - dt.timedelta(seconds=queue.overflow_after_seconds or 0))]
+    channels = ""
+    if not agent.takes_chats:
+        channels = " AND c.channel <> %s"
+        params.append(Channel.CHAT)
     found = rows.execute(
         "SELECT c.id, c.external_id, c.state, c.channel FROM contact_contact c "  # noqa: S608
-        f"WHERE c.state = %s AND ({' OR '.join(eligible)}) "
+        f"WHERE c.state = %s AND ({' OR '.join(eligible)}){channels} "
         f"ORDER BY c.priority DESC, c.offered_at, c.id LIMIT 1{rows.locking(skip_locked=True, of='c')}",
         params,
     )
@@ -770,7 +802,9 @@ def estimate_wait(contact: Contact) -> float:
 def agent_state_for(person: Person, at: dt.datetime) -> AgentState:
     """The agent's presence row, created (offline since `at`) if the person has none yet. A write: for actions and
     commands only; pages read the row with selectors.agent_state, which creates nothing."""
-    state, _ = AgentState.objects.get_or_create(person=person, defaults={"status_since": at})
+    state, _ = AgentState.objects.get_or_create(
+        person=person, defaults={"status_since": at, "takes_chats": not person.is_simulated}
+    )
     return state
 
 
@@ -1064,7 +1098,7 @@ def _continue_in_queue(contact: Contact, queue: Queue, at: dt.datetime) -> Conta
         ChatMessage.objects.bulk_create(
             ChatMessage(contact=leg, from_citizen=m.from_citizen, text=m.text, sent_at=m.sent_at) for m in messages
         )
-    agent = _take_ready_agent(queue)
+    agent = _take_ready_agent(queue, leg.channel)
     if agent is not None:
         _assign(leg, agent, at)
     else:
@@ -1176,7 +1210,7 @@ def do_start_chat(municipality: Municipality, transcript: str, at: dt.datetime) 
             contact.state = ContactState.CLOSED
             contact.save(update_fields=["state"])
             return contact
-        agent = _take_ready_agent(queue)
+        agent = _take_ready_agent(queue, Channel.CHAT)
         if agent is not None:
             _assign(contact, agent, at)
         return contact
@@ -1249,7 +1283,7 @@ def _queue_later_contact(
         {"municipality": municipality.code, "offered_at": contact.offered_at.isoformat(), "while_closed": bool(opens)},
     )
     if opens is None:
-        agent = _take_ready_agent(queue)
+        agent = _take_ready_agent(queue, Channel.CHAT)
         if agent is not None:
             _assign(contact, agent, at)
     return contact

@@ -111,6 +111,9 @@ class AgentState(models.Model):
     status_since = models.DateTimeField("status siden")
     ready_since = models.DateTimeField("klar siden", null=True, blank=True)
     skills = models.ManyToManyField(Skill, blank=True, related_name="agents", verbose_name="kompetencer")
+    # Agents on the phone only are never offered a chat. The traffic simulator's agents are such agents: it plays
+    # the telephony platform, and a chat offered to it would wait for an answer no one gives.
+    takes_chats = models.BooleanField("tager chats", default=True)
     current_contact = models.OneToOneField(
         "Contact", on_delete=models.SET_NULL, null=True, blank=True, related_name="holder"
     )

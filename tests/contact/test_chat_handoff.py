@@ -88,3 +88,47 @@ def test_chatbot_conversations_are_counted_once_per_session(fellesskab: object) 
     citizen.post("/chat/316/", {"question": "Og pas?"})
     Client().post("/chat/316/", {"question": "Hvornår har I åbent?"})
     assert sorted(ChatbotConversation.objects.values_list("questions", flat=True)) == [1, 2]
+
+
+def _simulated_agent(username: str) -> Person:
+    """An agent the traffic simulator drives (seed-demo makes them): no login, on the phone only."""
+    person = Person(username=username, first_name="Sim", role="agent", is_simulated=True, is_active=False,
+                    municipality=Municipality.objects.get(code=253))  # fmt: skip
+    person.set_unusable_password()
+    person.save()
+    return person
+
+
+def test_a_chat_is_never_offered_to_an_agent_on_the_phone_only(holbaek_agent: Person, open_hotline: None) -> None:
+    from django.utils import timezone
+
+    from samvirke.contact import actions
+
+    simulated = _simulated_agent("sim-greve-1")
+    actions.do_set_agent_status(simulated, AgentStatus.READY, timezone.now())  # ready longest: first in line
+    assert not AgentState.objects.get(person=simulated).takes_chats
+    contact = _start_chat(Client())
+    assert contact.state == ContactState.QUEUED  # not given to the simulated agent, who would never answer
+
+    client_for(holbaek_agent).post("/kontaktcenter/status/", {"status": "ready"})
+    contact.refresh_from_db()
+    assert contact.state == ContactState.ASSIGNED and contact.agent == holbaek_agent
+    assert AgentState.objects.get(person=simulated).status == AgentStatus.READY
+
+
+def test_a_waiting_chat_goes_to_a_chat_agent_behind_an_agent_on_the_phone_only(
+    holbaek_agent: Person, open_hotline: None
+) -> None:
+    from django.utils import timezone
+
+    from samvirke.contact import actions
+
+    contact = _start_chat(Client())
+    simulated = _simulated_agent("sim-greve-1")
+    actions.do_set_agent_status(simulated, AgentStatus.READY, timezone.now())
+    AgentState.objects.create(
+        person=holbaek_agent, status=AgentStatus.READY, status_since=timezone.now(), ready_since=timezone.now()
+    )  # ready behind the simulated agent, written without routing (as if its own dispatch was missed)
+    assert actions.dispatch_waiting(timezone.now()) == 1
+    contact.refresh_from_db()
+    assert contact.agent == holbaek_agent
