@@ -868,8 +868,19 @@ def do_answer_contact(person: Person, contact_id: int, at: dt.datetime) -> Conta
 
 
 MAX_NOTE_CHARS = 4000
-MAX_CHAT_CHARS = 2000
+MAX_CHAT_MESSAGE_CHARS = 2000
 _CLIENT_ID_CHARS = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
+
+
+def _valid_client_id(client_id: str) -> str:
+    """A message id the page made (letters, digits, - and _), or "" for anything else."""
+    client_id = client_id[:40]
+    return client_id if all(char in _CLIENT_ID_CHARS for char in client_id) else ""
+
+
+def _already_sent(contact: Contact, client_id: str) -> ChatMessage | None:
+    """The message a page already sent with this id (a double click or a retry), if any."""
+    return ChatMessage.objects.filter(contact=contact, client_id=client_id).first() if client_id else None
 
 
 @dataclass(frozen=True)
@@ -1150,18 +1161,16 @@ def do_send_agent_message(
 ) -> ChatMessage:
     """The agent writes in a chat it is in. `client_id`, made by the desk page for each message, makes a
     double-clicked or retried Send one message."""
-    text = mask_personal_data(text[:MAX_CHAT_CHARS].strip())
+    text = mask_personal_data(bounded(text, MAX_CHAT_MESSAGE_CHARS).strip())
     if not text:
         raise ContactError("Skriv en besked først.")
-    client_id = client_id[:40] if all(char in _CLIENT_ID_CHARS for char in client_id[:40]) else ""
+    client_id = _valid_client_id(client_id)
     with transaction.atomic():
         contact = Contact.objects.select_for_update().filter(pk=contact_id, agent=person, channel=Channel.CHAT).first()
         if contact is None:
             raise ContactError("Samtalen er ikke din.")
-        if client_id:
-            sent = ChatMessage.objects.filter(contact=contact, client_id=client_id).first()
-            if sent is not None:
-                return sent
+        if (sent := _already_sent(contact, client_id)) is not None:
+            return sent
         if contact.state != ContactState.ANSWERED:
             raise ContactError("Samtalen er afsluttet; beskeden blev ikke sendt.")
         return ChatMessage.objects.create(
@@ -1174,7 +1183,6 @@ def do_send_agent_message(
 
 
 MAX_TRANSCRIPT_CHARS = 20000
-MAX_CHAT_MESSAGE_CHARS = 2000
 MAX_LATER_MESSAGE_CHARS = 1000  # a callback's or a message's text: what the citizen needs help with
 
 
@@ -1294,15 +1302,24 @@ def waits_for_opening(contact: Contact, at: dt.datetime) -> bool:
     return contact.state == ContactState.QUEUED and contact.offered_at > at
 
 
-def do_send_chat_message(contact: Contact, text: str, from_citizen: bool, at: dt.datetime) -> ChatMessage | None:
+def do_send_chat_message(
+    contact: Contact, text: str, from_citizen: bool, at: dt.datetime, client_id: str = ""
+) -> ChatMessage | None:
+    """A message in a live chat (the citizen's side). `client_id`, made by the page for each message, makes a
+    double-clicked or retried Send one message."""
     text = mask_personal_data(bounded(text, MAX_CHAT_MESSAGE_CHARS).strip())
     if not text:
         return None
+    client_id = _valid_client_id(client_id)
     with transaction.atomic():
         locked = Contact.objects.select_for_update().get(pk=contact.pk)
+        if (sent := _already_sent(locked, client_id)) is not None:
+            return sent
         if locked.state not in LIVE_STATES:
             raise ContactError("Samtalen er afsluttet.")
-        return ChatMessage.objects.create(contact=locked, from_citizen=from_citizen, text=text, sent_at=at)
+        return ChatMessage.objects.create(
+            contact=locked, from_citizen=from_citizen, text=text, sent_at=at, client_id=client_id
+        )
 
 
 def do_leave_chat(contact: Contact, at: dt.datetime) -> None:

@@ -147,17 +147,36 @@ def _context(contact: Contact) -> dict[str, object]:
 @require_GET
 def conversation(request: HttpRequest, code: int, token: str) -> HttpResponse:
     contact = _chat(code, token)
-    template = "contact/_citizen_chat_state.html" if request.htmx else "contact/citizen_chat.html"  # type: ignore[attr-defined]
-    return render(request, template, _context(contact))
+    if request.htmx:  # type: ignore[attr-defined]
+        return _state_fragment(request, contact)
+    return render(request, "contact/citizen_chat.html", _context(contact))
+
+
+# htmx stops polling an element whose poll is answered 286 (and still shows the answer): a chat that is over no
+# longer changes, and redrawing it every 2 s would reset the rating the citizen is choosing.
+STOP_POLLING = 286
+
+
+def _state_fragment(request: HttpRequest, contact: Contact) -> HttpResponse:
+    """The chat's state for the page's poll or after a message; once the chat is over, the message form goes
+    too (an out-of-band swap) and the poll stops."""
+    context = _context(contact)
+    over = not context["open"]
+    response = render(request, "contact/_citizen_chat_state.html", {**context, "over": over})
+    if over:
+        response.status_code = STOP_POLLING
+    return response
 
 
 @require_POST
 def send(request: HttpRequest, code: int, token: str) -> HttpResponse:
     contact = _chat(code, token)
     with contextlib.suppress(actions.ContactError):  # the page shows that the chat has ended
-        actions.do_send_chat_message(contact, request.POST.get("text", ""), True, timezone.now())
+        actions.do_send_chat_message(
+            contact, request.POST.get("text", ""), True, timezone.now(), request.POST.get("client_id", "")
+        )
     if request.htmx:  # type: ignore[attr-defined]
-        return render(request, "contact/_citizen_chat_state.html", _context(_chat(code, token)))
+        return _state_fragment(request, _chat(code, token))
     return redirect("chat_human:conversation", code=code, token=token)
 
 

@@ -132,3 +132,29 @@ def test_a_waiting_chat_goes_to_a_chat_agent_behind_an_agent_on_the_phone_only(
     assert actions.dispatch_waiting(timezone.now()) == 1
     contact.refresh_from_db()
     assert contact.agent == holbaek_agent
+
+
+def test_a_double_clicked_send_from_the_citizen_is_one_message(fellesskab: object, open_hotline: None) -> None:
+    citizen = Client()
+    contact = _start_chat(citizen)
+    page = f"/chat/316/samtale/{contact.chat_token}/skriv/"
+    for _ in range(2):
+        citizen.post(page, {"text": "Er der nogen?", "client_id": "a1b2c3"}, headers={"HX-Request": "true"})
+    citizen.post(page, {"text": "Er der nogen?", "client_id": "d4e5f6"}, headers={"HX-Request": "true"})
+    assert list(ChatMessage.objects.filter(contact=contact).values_list("text", flat=True)) == ["Er der nogen?"] * 2
+
+
+def test_the_citizens_poll_stops_when_the_chat_is_over_and_the_message_form_goes(
+    fellesskab: object, open_hotline: None
+) -> None:
+    citizen = Client()
+    contact = _start_chat(citizen)
+    page = f"/chat/316/samtale/{contact.chat_token}/"
+    live = citizen.get(page, headers={"HX-Request": "true"})
+    assert live.status_code == 200 and 'id="chat-forms"' not in live.content.decode()
+
+    citizen.post(page + "afslut/")
+    over = citizen.get(page, headers={"HX-Request": "true"})
+    assert over.status_code == 286  # htmx stops polling, so a rating being chosen is not redrawn
+    assert '<div id="chat-forms" hx-swap-oob="true"></div>' in over.content.decode()
+    assert "Du har forladt køen." in over.content.decode()
