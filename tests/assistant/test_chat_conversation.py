@@ -208,7 +208,9 @@ def test_a_callback_made_out_of_hours_reaches_an_agent_when_the_hotline_opens(
     agent.post("/kontaktcenter/status/", {"status": "ready"})
     contact.refresh_from_db()
     assert contact.state == ContactState.ASSIGNED and contact.agent == holbaek_agent
-    assert "ønsker opringning – ring borgeren op" in agent.get("/kontaktcenter/").content.decode()
+    desk = agent.get("/kontaktcenter/").content.decode()
+    assert "Opringning til en borger i Holbæk Kommune" in desk
+    assert "Borgeren ønsker at blive ringet op" in desk and "20 30 40 50" in desk
 
 
 def test_a_message_made_out_of_hours_is_answered_on_the_citizens_page(

@@ -171,5 +171,6 @@ def test_after_hours_a_callback_is_stored_and_waits_in_the_queue_for_an_agent(
     assert "Borgerservice" in agent.locator("body").inner_text()
     agent.goto(f"{live_server.url}/kontaktcenter/")
     agent.get_by_role("button", name="Klar").click()
-    agent.get_by_text("ønsker opringning – ring borgeren op").wait_for()
+    agent.get_by_text("Opringning til en borger i Holbæk Kommune").wait_for()
+    assert "Borgeren ønsker at blive ringet op" in agent.locator("#desk-work").inner_text()
     agent.context.close()

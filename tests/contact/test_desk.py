@@ -15,6 +15,7 @@ from django.test import Client
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
+from samvirke.assistant.service import build_engine
 from samvirke.audit.models import AuditEntry
 from samvirke.contact import actions, tasks
 from samvirke.contact.models import (
@@ -76,6 +77,7 @@ def _now(seconds: float = 0) -> dt.datetime:
 @pytest.fixture
 def knowledge(db: None) -> None:
     do_load_knowledge(None)
+    build_engine("loaded")  # as `samvirke load-guides` does: the desk's guide suggestions need the assistant
 
 
 @pytest.fixture
