@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from samvirke.contact.actions import agent_state_for
 from samvirke.contact.models import AgentState, CannedReply, ForwardedTo, Queue, Skill, TransferNumber
 from samvirke.contact.reference_data import ensure_canned_replies, ensure_queues
 from samvirke.directory.models import Person, Region, Role
@@ -30,8 +31,15 @@ def load_demo_contact_centre() -> str:
     agents = Person.objects.filter(role__in=[Role.AGENT, Role.COORDINATOR], municipality__isnull=False)
     trained = 0
     for person in agents:
-        state, _ = AgentState.objects.get_or_create(person=person, defaults={"status_since": now})
+        state = agent_state_for(person, now)  # (the simulator's agents: on the phone only, see takes_chats)
         if person.role == Role.AGENT and person.username.endswith("-1"):
             state.skills.add(health)
             trained += 1
-    return f"Kontaktcenter: {agents.count()} medarbejdere kan tage opkald; {trained} er uddannet i sundhedsapps."
+    # Made by an earlier version that offered them chats too.
+    AgentState.objects.filter(person__is_simulated=True, takes_chats=True).update(takes_chats=False)
+    people = agents.filter(is_simulated=False).count()
+    simulated = agents.count() - people
+    return (
+        f"Kontaktcenter: {people} medarbejdere og {simulated} simulerede agenter (kun telefon) kan tage opkald; "
+        f"{trained} er uddannet i sundhedsapps."
+    )

@@ -150,6 +150,25 @@ def test_a_live_run_paces_the_events(simulated_agents: list[Person]) -> None:
     assert all(t.hour == 19 and t.minute >= 40 for t in local)
 
 
+@pytest.mark.django_db
+def test_a_live_run_from_now_stamps_its_events_by_the_wall_clock(simulated_agents: list[Person]) -> None:
+    from django.utils import timezone
+
+    from tests.contact.conftest import open_all_hours
+
+    open_all_hours()  # the run starts now, whatever the hour
+    started = timezone.now()
+    simulate("--realtime", "--speed", "50000", "--calls-per-year", "400000", "--prefix", "t9")
+    finished = timezone.now()
+    events = TelephonyEvent.objects.filter(event_id__startswith="t9-")
+    assert events.exists()
+    # Simulated time runs ×50000 ahead; the events carry the compressed clock, so the contact centre sees
+    # offers, answers and ends in the order and at the moments they happened.
+    assert all(started - dt.timedelta(seconds=1) <= e.occurred_at <= finished for e in events)
+    answered = Contact.objects.filter(external_id__startswith="t9-", answered_at__isnull=False)
+    assert all(c.offered_at <= c.answered_at for c in answered)
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [

@@ -410,17 +410,22 @@ class Command(BaseCommand):
                     upto += 1
                 written += self._write_chatbots(chatbots[chat_index:upto], municipalities)
                 chat_index = upto
+            # Live, the contact centre sees one clock: simulated time compressed by the speed from where the run
+            # started (from now, without --start). People on the desk answer by the wall clock; stamping the
+            # simulator's events in simulated time (×speed ahead of it) would end calls before they were answered.
+            moment = step.at if sim_origin is None else sim_origin + (step.at - sim_origin) / speed
             if isinstance(step, PostEvent):
-                status, body = transport.post(step.payload)
+                payload = step.payload if moment == step.at else {**step.payload, "occurred_at": moment.isoformat()}
+                status, body = transport.post(payload)
                 scheduler.on_reply(step, status, body)
             elif isinstance(step, PollAssignments):
                 scheduler.on_assignments(step, transport.assigned_calls())
             elif in_process:
-                self._register(step, people)
+                self._register(step, people, moment)
         written += self._write_chatbots(chatbots[chat_index:], municipalities)
         return written
 
-    def _register(self, step: Register, people: dict[str, Person]) -> None:
+    def _register(self, step: Register, people: dict[str, Person], moment: dt.datetime) -> None:
         """Stands in for the agent's registration on the desk (in-process only; never for a person not driven)."""
         person = people.get(step.agent)
         contact = Contact.objects.filter(external_id=step.call_id).only("pk").first()
@@ -428,7 +433,7 @@ class Command(BaseCommand):
             return
         registration = actions.Registration(step.topic_id, step.resolved_at_once, step.forwarded_to, step.note)
         try:
-            actions.do_register_contact(person, contact.pk, registration, step.at)
+            actions.do_register_contact(person, contact.pk, registration, moment)
         except actions.ContactError as exc:
             self.stderr.write(f"Registrering af {step.call_id} afvist: {exc}")
 
