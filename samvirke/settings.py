@@ -131,6 +131,10 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     sqlite_options["timeout"] = float(os.environ.get("SQLITE_BUSY_TIMEOUT", "10"))
     sqlite_options["transaction_mode"] = "IMMEDIATE"
     sqlite_options["init_command"] = "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"
+    # The test database is a file too, not Django's default shared in-memory database: that one locks whole
+    # tables between connections and ignores the busy timeout, so the browser tests' live server (a thread per
+    # request) met "database table is locked" where the real file database would have waited a moment.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-samvirke.sqlite3")}
 
 # Background work (retraining the assistant, building a rota) leaves the request as django-tasks tasks, stored in the
 # database, so the SQLite demo and PostgreSQL production work alike; `samvirke db_worker` runs them (make demo starts

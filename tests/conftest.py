@@ -104,3 +104,16 @@ def _fresh_queue_cache() -> Iterator[None]:
     forget_cached_queues()
     yield
     forget_cached_queues()
+
+
+@pytest.fixture(autouse=True)
+def _a_fresh_assistant_worker() -> Iterator[None]:
+    """Each test meets the assistant as a newly started worker would: nothing served, nothing refused (the
+    databases come and go under one test process, and a model served from a flushed database is not what the
+    next test's database holds). The last model this process trained is kept, so tests on the same knowledge do
+    not train it again."""
+    from samvirke.assistant import service
+
+    service.forget_served_engine(keep_last_build=True)
+    yield
+    service.forget_served_engine(keep_last_build=True)

@@ -1,7 +1,5 @@
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 from django_tasks_db.management.commands.db_worker import Worker
 
@@ -9,16 +7,6 @@ from samvirke.assistant import service
 from samvirke.directory.models import Fellesskab, Person, Role
 from samvirke.knowledge.actions import do_load_knowledge
 from tests.conftest import PASSWORD
-
-
-@pytest.fixture(autouse=True)
-def a_fresh_worker_process() -> Iterator[None]:
-    """Each test meets the assistant as a newly started worker would: nothing served, nothing refused (the
-    databases come and go under one test process). The last model this process trained is kept, so tests on the
-    same knowledge do not train it again."""
-    service.forget_served_engine(keep_last_build=True)
-    yield
-    service.forget_served_engine(keep_last_build=True)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from samvirke.assistant.service import build_engine
 from samvirke.contact.actions import do_start_chat
 from samvirke.contact.models import ChatMessage, Contact, ContactState
 from samvirke.directory.models import Municipality
@@ -28,6 +29,7 @@ EXCHANGES = 6
 def open_desk(demo: None) -> None:  # noqa: F811
     open_all_hours()  # the test runs on the real clock
     do_load_knowledge(None)
+    build_engine("loaded")  # as `samvirke load-guides` does; the guide search needs the assistant
 
 
 class ConsoleErrors:
@@ -72,6 +74,9 @@ def _agent_answers_a_chat(page: Any, base_url: str) -> Contact:
     page.get_by_text("Chat fra en borger i Holbæk Kommune").wait_for()
     page.get_by_role("button", name="Besvar").click()
     page.locator("#chat-text").wait_for()
+    # Besvar loads the desk anew; its forms are htmx's once the page has loaded (before that, Enter in the guide
+    # search would send the form the browser's own way, as a person could only by typing within milliseconds).
+    page.wait_for_load_state("load")
     return contact
 
 

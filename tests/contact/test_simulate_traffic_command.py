@@ -166,7 +166,7 @@ def test_a_live_run_from_now_stamps_its_events_by_the_wall_clock(simulated_agent
     # offers, answers and ends in the order and at the moments they happened.
     assert all(started - dt.timedelta(seconds=1) <= e.occurred_at <= finished for e in events)
     answered = Contact.objects.filter(external_id__startswith="t9-", answered_at__isnull=False)
-    assert all(c.offered_at <= c.answered_at for c in answered)
+    assert all(c.answered_at is not None and c.offered_at <= c.answered_at for c in answered)
 
 
 @pytest.mark.parametrize(
