@@ -199,7 +199,7 @@ def world(
 ) -> World:
     """One of everything a URL can point to, belonging to the fællesskab (never to Aarhus)."""
     from tests.staffing.test_rota_pages import BUILD, WEEK
-    from tests.staffing.worker import run_queued_tasks
+    from tests.worker import run_queued_tasks
 
     fellesskab = Fellesskab.objects.get()
     holbaek = Municipality.objects.get(code=HOLBAEK)
