@@ -12,8 +12,10 @@ from samvirke.directory.models import HotlineNumber, Membership, MembershipStatu
 
 
 def seed(*extra: str) -> str:
+    """seed-demo; by default without traffic and without the rota (the solver takes seconds, and most tests here
+    are about the people and the members)."""
     out = StringIO()
-    call_command("seed_demo", *(extra or ("--no-traffic",)), stdout=out)
+    call_command("seed_demo", *(extra or ("--no-traffic", "--no-rota")), stdout=out)
     return out.getvalue()
 
 
@@ -43,6 +45,15 @@ def test_it_loads_the_region_sjaelland_pilot_and_prints_the_logins(db: None) -> 
     assert HotlineNumber.objects.filter(is_demo=True).count() == 34
 
 
+def test_without_the_rota_it_builds_none(db: None) -> None:
+    from samvirke.staffing.models import Rota
+
+    seed("--no-traffic", "--no-rota")
+    assert not Rota.objects.exists()
+    seed("--no-traffic")
+    assert Rota.objects.count() == 2  # this week's and next week's
+
+
 def test_running_it_twice_changes_nothing(db: None) -> None:
     seed()
     counts = (Person.objects.count(), Membership.objects.count(), HotlineNumber.objects.count())
@@ -55,13 +66,13 @@ def _row_counts() -> dict[str, int]:
 
 
 def test_a_second_run_adds_no_row_to_any_table(db: None) -> None:
-    # Every table, the audit log included: a run that changes nothing writes nothing.
-    seed()
+    # Every table, the audit log and the rota included: a run that changes nothing writes nothing.
+    seed("--no-traffic")
     before = _row_counts()
-    seed()
+    seed("--no-traffic")
     after = _row_counts()
     assert {label: (before[label], after[label]) for label in before if before[label] != after[label]} == {}
-    assert before["audit.AuditEntry"] > 0 and before["directory.Person"] > 0
+    assert before["audit.AuditEntry"] > 0 and before["directory.Person"] > 0 and before["staffing.Shift"] > 0
 
 
 def test_a_person_and_a_number_edited_after_seeding_survive_a_second_run(db: None) -> None:
@@ -144,7 +155,7 @@ def test_a_simulated_agents_old_session_is_not_honoured(db: None) -> None:
 def test_the_rota_and_the_people_lists_know_a_simulated_agent_for_what_it_is(db: None) -> None:
     from samvirke.staffing.models import Shift
 
-    seed()
+    seed("--no-traffic")
     assert Shift.objects.filter(agent__isnull=False).exists()
     assert not Shift.objects.filter(agent__is_simulated=True).exists()  # the rota plans real people only
     secretariat = Person.objects.get(username="sekretariat")
