@@ -7,7 +7,6 @@ Thin: permissions in staffing/access.py, writes in staffing/actions.py, maths in
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections import defaultdict
 from typing import Any, cast
 
@@ -22,6 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from samvirke.core.lib.spreadsheets import workbook_bytes
 from samvirke.directory.models import Municipality, Person, Role
 from samvirke.directory.selectors import the_fellesskab
 from samvirke.staffing import access, actions, selectors
@@ -548,10 +548,8 @@ def export_xlsx(request: HttpRequest, week: str) -> HttpResponse:
     for ws in (sheet, needs):
         for cell in ws[1]:
             cell.font = Font(bold=True)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
     response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        workbook_bytes(workbook), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="vagtplan-{rota.week_start}.xlsx"'
     return response
