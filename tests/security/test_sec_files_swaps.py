@@ -4,6 +4,8 @@ acceptance, and only if the shifts are still as they were, does the rota change.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.messages import get_messages
 from django.test import Client
@@ -31,11 +33,11 @@ def holbaek_coordinator(fellesskab: Fellesskab) -> Person:
     return _person("koordinator-holbaek", Role.COORDINATOR, 316)
 
 
-def said(response: object) -> list[tuple[str, str]]:
-    return [(m.level_tag, m.message) for m in get_messages(response.wsgi_request)]  # type: ignore[attr-defined]
+def said(response: Any) -> list[tuple[str, str]]:
+    return [(m.level_tag, m.message) for m in get_messages(response.wsgi_request)]
 
 
-def exchange_h1_for_g1(client: Client, week: HandmadeRota) -> object:
+def exchange_h1_for_g1(client: Client, week: HandmadeRota) -> Any:
     return client.post(
         HOLBAEK_SWAP, {"kind": "bytte", "shift": week.shifts["H1"].pk, "other_shift": week.shifts["G1"].pk}
     )
