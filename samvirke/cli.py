@@ -6,10 +6,16 @@ from pathlib import Path
 
 from django.core.management.base import CommandError
 
+# The input files a person gives a command (a population table, a business case) are kilobytes; a file far
+# larger is a mistake, and reading it whole would only make the command slow before it fails.
+MAX_INPUT_FILE_BYTES = 5 * 1024 * 1024
 
-def read_text_file(path: Path, utf8_hint: str = "") -> str:
+
+def read_text_file(path: Path, utf8_hint: str = "", max_bytes: int = MAX_INPUT_FILE_BYTES) -> str:
     """A user's input file as text (UTF-8, BOM tolerated), or a CommandError with a Danish sentence."""
     try:
+        if path.stat().st_size > max_bytes:
+            raise CommandError(f"Filen {path} er for stor: højst {max_bytes // (1024 * 1024)} MB.")
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise CommandError(f"Filen {path} findes ikke.") from None
