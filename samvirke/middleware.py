@@ -156,7 +156,12 @@ class ControlCharacterMiddleware:
                 if has_control_characters(key) or any(has_control_characters(value) for value in values):
                     return True
         if content_type == "multipart/form-data":
-            return any(_text_upload_has_control_characters(upload) for upload in request.FILES.values())
+            return any(
+                _text_upload_has_control_characters(upload)
+                for _, uploads in request.FILES.lists()
+                for upload in uploads
+                if isinstance(upload, UploadedFile)
+            )
         return False
 
 
