@@ -196,3 +196,12 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Issue 12, hostile input (sec-input): refused before any view sees it (samvirke/middleware.py). ---
+# Control characters (NUL first: PostgreSQL text cannot hold it) in the path, query, cookies, form fields or a JSON
+# body → 400. First of all, so the telephony platform's events (answered by the next middleware) are checked too.
+MIDDLEWARE.insert(0, "samvirke.middleware.ControlCharacterMiddleware")
+# A citizen's POST (/chat/…) larger than this → 413 before the body is read: the largest citizen form (a message of
+# 1,000 characters, percent-encoded, plus its other fields) is well under 32 KiB.
+CITIZEN_MAX_REQUEST_BYTES = int(os.environ.get("CITIZEN_MAX_REQUEST_BYTES", str(32 * 1024)))
+MIDDLEWARE.insert(0, "samvirke.middleware.CitizenRequestSizeMiddleware")
