@@ -244,3 +244,42 @@ AXES_LOCKOUT_CALLABLE = "samvirke.limits.responses.login_locked_out"
 AXES_DISABLE_ACCESS_LOG = True  # no row per successful login (who logged in from where): failures are enough
 AXES_VERBOSE = False
 LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # type: ignore[index]  # failures and lockouts, not every check
+
+# --- Content-Security-Policy and the deployment checks (issue 12, finding 14) ---
+# A strict policy on every response (django-csp): scripts, styles, images, fonts and fetches from Samvirke itself
+# only; no inline script, no eval (htmx's allowEval is off in base.html and citizen_base.html), no framing, forms
+# post only to Samvirke. One exception, for style *attributes* only (style-src-attr): the charts and the rota's
+# week grid place their bars and blocks with computed widths and grid positions in style="…". An attribute cannot
+# run script or load anything beyond img-src; <style> elements stay forbidden (style-src-elem 'self').
+from csp.constants import NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-elem": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+# TLS ends at the proxy (README, "Drift bag en proxy"; docs/nginx.conf.example). Behind it, Django learns that a
+# request came over HTTPS from X-Forwarded-Proto, which the proxy overwrites; never trust it without a proxy.
+if TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+# TLS_AT_PROXY=1 says the proxy sends HSTS and redirects HTTP to HTTPS (as docs/nginx.conf.example does), so
+# `samvirke check --deploy` does not warn that Django does neither (security.W004, security.W008).
+if envbool("TLS_AT_PROXY", False):
+    SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008"]

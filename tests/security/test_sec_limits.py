@@ -6,9 +6,11 @@ queue, and 40 wrong passwords for `sekretariat` were accepted before the right o
 from __future__ import annotations
 
 import datetime as dt
+import re
 import threading
 import time
 from io import StringIO
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +19,7 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
 
+import samvirke
 from samvirke.audit.models import AuditEntry
 from samvirke.contact.models import Contact
 from samvirke.directory.models import Person
@@ -25,7 +28,8 @@ from samvirke.limits.lib.rates import RateError, client_address, counter_key, pa
 from samvirke.limits.middleware import RULES
 from tests.conftest import PASSWORD, client_for
 from tests.contact.conftest import open_all_hours
-from tests.project.test_every_url_is_protected import PUBLIC
+from tests.knowledge.conftest import small_knowledge  # noqa: F401  (a fixture, used by world)
+from tests.project.test_every_url_is_protected import PAGES, PUBLIC, World, world  # noqa: F401  (world: a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -309,3 +313,66 @@ def test_a_window_says_how_long_to_wait() -> None:
 def test_counter_keys_hold_no_address_in_clear() -> None:
     key = counter_key("secret", "ask", "ip:203.0.113.7", window_of(0, parse_rate("20/60")))
     assert "203.0.113.7" not in key and key.startswith("ask:")
+
+
+# --- finding 14: a strict Content-Security-Policy ---
+
+TEMPLATES_DIR = Path(samvirke.__file__).resolve().parent / "templates"
+INLINE_SCRIPT = re.compile(r"<script(?![^>]*\bsrc=)(?![^>]*type=\"application/json\")[^>]*>", re.IGNORECASE)
+HANDLER = re.compile(r"\son[a-z]+\s*=|\bhx-on|javascript:|<style", re.IGNORECASE)
+
+
+def _policy(response: Any) -> dict[str, str]:
+    header = response.headers.get("Content-Security-Policy", "")
+    return {part.split(" ", 1)[0]: part.split(" ", 1)[1] for part in header.split("; ") if " " in part}
+
+
+def _is_strict(policy: dict[str, str]) -> bool:
+    return (
+        policy.get("default-src") == "'self'"
+        and policy.get("script-src") == "'self'"
+        and policy.get("style-src") == "'self'"
+        and policy.get("style-src-elem") == "'self'"
+        and policy.get("style-src-attr") == "'unsafe-inline'"  # computed chart and grid geometry (settings.py)
+        and policy.get("img-src") == "'self' data:"
+        and policy.get("frame-ancestors") == "'none'"
+        and policy.get("form-action") == "'self'"
+        and policy.get("base-uri") == "'none'"
+        and policy.get("object-src") == "'none'"
+    )
+
+
+def test_no_template_has_inline_script_event_handlers_or_style_elements() -> None:
+    offenders = [
+        f"{path.relative_to(TEMPLATES_DIR)}: {match.group(0)}"
+        for path in sorted(TEMPLATES_DIR.rglob("*.html"))
+        for pattern in (INLINE_SCRIPT, HANDLER)
+        for match in pattern.finditer(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+def test_the_template_check_would_catch_inline_script() -> None:
+    assert INLINE_SCRIPT.search("<script>alert(1)</script>") and HANDLER.search('<b onclick="x()">')
+    assert not INLINE_SCRIPT.search('<script src="/static/a.js" defer></script>')
+
+
+def test_every_page_sends_the_strict_policy(world: World, secretariat: Person) -> None:  # noqa: F811
+    staff = client_for(secretariat)
+    pages = [world.url(page) for page in PAGES.values() if "GET" in page.methods]
+    public = ["/login/", "/chat/316/", "/api/docs", "/admin/", "/admin/login/", "/finder-ikke-denne-side/"]
+    weak = []
+    for url in pages + public:
+        response = staff.get(url)
+        if not _is_strict(_policy(response)):
+            weak.append(f"{url} ({response.status_code}): {response.headers.get('Content-Security-Policy')}")
+    assert len(pages) > 30 and weak == []
+
+
+def test_a_refusal_and_an_anonymous_page_send_it_too(fellesskab: object, settings: Any) -> None:
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "ask": "1/60"}
+    citizen = Client()
+    assert _is_strict(_policy(citizen.get("/chat/316/")))
+    _ask(citizen)
+    refused = _ask(citizen)
+    assert refused.status_code == 429 and _is_strict(_policy(refused))
