@@ -58,6 +58,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from samvirke.contact.lib.signature import HEADER, sign  # noqa: E402  (pure, no Django settings needed)
+from samvirke.limits.lib.rates import unlimited_environment  # noqa: E402  (pure)
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
 # Simulated time: the hotline is open on Monday 23 November 2026 from 08:00; events carry BASE + elapsed.
@@ -355,6 +356,8 @@ def server_environment(database_url: str, secret: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SESSION_COOKIE_SECURE": "0",
         "CSRF_COOKIE_SECURE": "0",
+        # Every simulated agent logs in from 127.0.0.1: the per-address login limit would count them as one.
+        **unlimited_environment(),
     }
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from samvirke.directory.models import HotlineNumber, Membership, MembershipStatus, Person, Role
 
@@ -103,7 +103,8 @@ def test_a_member_changed_by_the_secretariat_is_not_reset_by_a_second_run(db: No
 def test_the_demo_logins_work(db: None) -> None:
     seed()
     client = Client()
-    assert client.login(username="agent-koege-2", password="samvirke-demo")
+    # django-axes checks every authentication against the request it came with (the login form passes its own).
+    assert client.login(request=RequestFactory().post("/login/"), username="agent-koege-2", password="samvirke-demo")
     assert client.get("/medlemmer/").status_code == 200
     assert client.get("/kommuner/259/").status_code == 200
     assert client.get("/kommuner/316/").status_code == 403
@@ -128,7 +129,7 @@ def test_the_traffic_simulator_gets_agents_of_its_own_that_can_never_log_in(db: 
     assert not agent.is_active and not agent.has_usable_password()
     client = Client()
     for password in ("samvirke-demo", "", agent.password):
-        assert not client.login(username="sim-holbaek-1", password=password)
+        assert not client.login(request=RequestFactory().post("/login/"), username="sim-holbaek-1", password=password)
     assert client.get("/medlemmer/").status_code == 302  # still anonymous
 
 
