@@ -27,7 +27,7 @@ from samvirke.contact.models import ChatMessage, Contact, TelephonyEvent
 from samvirke.directory.models import Municipality, Person
 from samvirke.economy.models import BusinessCase
 from tests.assistant.conftest import knowledge  # noqa: F401 (a fixture)
-from tests.conftest import PASSWORD
+from tests.conftest import client_for
 from tests.contact.conftest import open_all_hours
 from tests.economy.test_business_case_pages import CASES_DIR
 
@@ -214,9 +214,7 @@ def test_an_escaped_backslash_before_u0000_is_ordinary_text_in_json(fellesskab: 
 def test_a_business_case_json_upload_with_a_nul_is_refused_and_nothing_is_written(secretariat: Person) -> None:
     case = json.loads((CASES_DIR / "case3.json").read_text(encoding="utf-8"))
     case["title"] = "Sag\x00med NUL"
-    client = Client()
-    client.login(username="sekretariat", password=PASSWORD)
-    response = client.post(
+    response = client_for(secretariat).post(
         "/oekonomi/business-cases/ny/",
         {
             "file": SimpleUploadedFile("sag.json", json.dumps(case).encode()),
