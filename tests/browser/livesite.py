@@ -9,6 +9,7 @@ and every traceback counts, not only the ones a browser happened to see.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -143,10 +144,16 @@ class LiveSite:
         self.start("worker", [SAMVIRKE, "db_worker", "--interval", "0.5", "--no-reload", "--no-startup-delay"])
 
     def start_traffic(self, speed: float, *extra: str) -> None:
+        """The simulated citizens and agents, live from now: the traffic of the latest working day's morning from
+        09:00 (busy, and as long as the hotline's day: a run in the evening or at night would otherwise have no
+        traffic left), stamped by the wall clock from the moment it starts."""
         self.start(
             "traffic",
-            [SAMVIRKE, "simulate-traffic", "--realtime", "--speed", str(speed), "--url", self.url, *extra],
-        )
+            [
+                SAMVIRKE, "simulate-traffic", "--realtime", "--speed", str(speed), "--url", self.url,
+                "--start", busy_morning(), *extra,
+            ],
+        )  # fmt: skip
 
     def wait_until_up(self, timeout: float = 60) -> None:
         deadline = time.monotonic() + timeout
@@ -198,6 +205,16 @@ class LiveSite:
             for chunk in text.split("Traceback (most recent call last):")[1:]:
                 problems.append(f"{name}: Traceback{chunk[:1500]}")
         return problems
+
+
+def busy_morning(today: dt.date | None = None) -> str:
+    """09:00 (Copenhagen) on today or the latest working day before it, for `simulate-traffic --start`."""
+    from samvirke.contact.lib.traffic import LOCAL, is_holiday
+
+    day = today or dt.datetime.now(LOCAL).date()
+    while day.weekday() >= 5 or is_holiday(day):
+        day -= dt.timedelta(days=1)
+    return dt.datetime.combine(day, dt.time(9, 0), tzinfo=LOCAL).isoformat()
 
 
 def free_port() -> int:

@@ -396,10 +396,11 @@ class Command(BaseCommand):
         chat_index, written = 0, 0
         wall_origin: float | None = None
         sim_origin: dt.datetime | None = None
+        clock_origin: dt.datetime | None = None
         while (step := scheduler.next_step()) is not None:
             if realtime:
                 if wall_origin is None or sim_origin is None:
-                    wall_origin, sim_origin = time.monotonic(), step.at
+                    wall_origin, sim_origin, clock_origin = time.monotonic(), step.at, timezone.now()
                 delay = wall_origin + (step.at - sim_origin).total_seconds() / speed - time.monotonic()
                 if delay > 0:
                     time.sleep(delay)
@@ -410,10 +411,13 @@ class Command(BaseCommand):
                     upto += 1
                 written += self._write_chatbots(chatbots[chat_index:upto], municipalities)
                 chat_index = upto
-            # Live, the contact centre sees one clock: simulated time compressed by the speed from where the run
-            # started (from now, without --start). People on the desk answer by the wall clock; stamping the
-            # simulator's events in simulated time (×speed ahead of it) would end calls before they were answered.
-            moment = step.at if sim_origin is None else sim_origin + (step.at - sim_origin) / speed
+            # Live, the contact centre sees one clock: the wall clock from the moment the run started, the simulated
+            # day compressed by the speed after it (a --start in the morning plays the morning's traffic now). People
+            # on the desk answer by the wall clock; stamping the simulator's events in simulated time (×speed ahead
+            # of it, or hours behind it) would end calls before they were answered.
+            moment = step.at
+            if sim_origin is not None and clock_origin is not None:
+                moment = clock_origin + (step.at - sim_origin) / speed
             if isinstance(step, PostEvent):
                 payload = step.payload if moment == step.at else {**step.payload, "occurred_at": moment.isoformat()}
                 status, body = transport.post(payload)
