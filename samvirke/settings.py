@@ -40,7 +40,10 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = envbool("DEBUG", True)
+# DEBUG is on by default only for the demo: a fresh checkout (no SECRET_KEY in the environment) runs `make demo`
+# with the error pages a developer needs. A deployment sets SECRET_KEY, and then DEBUG is off unless it says DEBUG=1:
+# forgetting DEBUG=0 must not put tracebacks with local variables in front of the public.
+DEBUG = envbool("DEBUG", not os.environ.get("SECRET_KEY"))
 SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
 if not DEBUG and SECRET_KEY == DEMO_SECRET_KEY:
     raise ImproperlyConfigured(
@@ -196,3 +199,14 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# --- Telephony input (issue 12, sec-telephony) ---------------------------------------------------------------------
+# A telephony event's `occurred_at` must lie within this window around now: a clock gone wrong, a replay from long
+# ago or a date in 2100 (which retention would never reach) is refused with a 400 instead of being stored.
+import datetime as dt  # noqa: E402 (here, not at the top: this block is the telephony hardening's own)
+
+TELEPHONY_EVENT_MAX_AGE = dt.timedelta(days=int(os.environ.get("TELEPHONY_EVENT_MAX_AGE_DAYS", "30")))
+TELEPHONY_EVENT_MAX_AHEAD = dt.timedelta(hours=int(os.environ.get("TELEPHONY_EVENT_MAX_AHEAD_HOURS", "24")))
+# Variables marked @sensitive_variables (the telephony secret in the signature check) are starred on error pages also
+# while DEBUG is on: Django's own filter hides them only with DEBUG off (see samvirke/debug.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "samvirke.debug.AlwaysSafeExceptionReporterFilter"
