@@ -218,3 +218,162 @@ def test_the_openapi_schema_describes_the_bounds() -> None:
 def test_settings_default_window_is_a_month_back_and_a_day_ahead() -> None:
     window = (settings.TELEPHONY_EVENT_MAX_AGE, settings.TELEPHONY_EVENT_MAX_AHEAD)
     assert window == (dt.timedelta(days=30), dt.timedelta(hours=24))
+
+
+# --- finding 12: audit gaps and a tamper-evident log --------------------------------------------------------------
+
+
+def _audit_verify() -> tuple[int, str]:
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    out = StringIO()
+    try:
+        call_command("audit_verify", stdout=out)
+    except CommandError as exc:
+        return 1, str(exc)
+    return 0, out.getvalue()
+
+
+def _admin(secretariat: Person) -> Any:
+    from tests.conftest import client_for
+
+    Person.objects.filter(pk=secretariat.pk).update(is_staff=True, is_superuser=True)
+    return client_for(secretariat)
+
+
+def test_an_admin_password_change_is_audited_without_the_password(secretariat: Person) -> None:
+    from samvirke.audit.models import AuditEntry
+
+    agent = _person("agent-holbaek-1", Role.AGENT, HOLBAEK)
+    response = _admin(secretariat).post(
+        f"/admin/directory/person/{agent.pk}/password/",
+        {"password1": "Ny-hemmelig-kode-2026", "password2": "Ny-hemmelig-kode-2026", "usable_password": "true"},
+    )
+    assert response.status_code == 302
+    entry = AuditEntry.objects.get(action="admin.password_changed")
+    assert (entry.actor, entry.object_id, entry.details) == (secretariat, str(agent.pk), {"fields": ["password"]})
+    agent.refresh_from_db()
+    assert agent.check_password("Ny-hemmelig-kode-2026")
+    assert "Ny-hemmelig" not in json.dumps(list(AuditEntry.objects.values()), default=str)
+
+
+def test_a_hotline_number_changed_in_the_admin_names_its_fields(secretariat: Person, fellesskab: Fellesskab) -> None:
+    from samvirke.audit.models import AuditEntry
+    from samvirke.directory.models import HotlineNumber, Membership
+
+    membership = Membership.objects.get(municipality__code=HOLBAEK)
+    number = HotlineNumber.objects.get(membership=membership)
+    client = _admin(secretariat)
+    page = client.get(f"/admin/directory/membership/{membership.pk}/change/")
+    form = page.context["adminform"].form
+    data = {name: value for name, value in form.initial.items() if value is not None}
+    data = {
+        **{k: (v.pk if hasattr(v, "pk") else v) for k, v in data.items()},
+        "hotline_numbers-TOTAL_FORMS": "1",
+        "hotline_numbers-INITIAL_FORMS": "1",
+        "hotline_numbers-MIN_NUM_FORMS": "0",
+        "hotline_numbers-MAX_NUM_FORMS": "1000",
+        "hotline_numbers-0-id": str(number.pk),
+        "hotline_numbers-0-membership": str(membership.pk),
+        "hotline_numbers-0-line": number.line,
+        "hotline_numbers-0-number": "70209999",
+    }
+    for key in list(data):
+        if data[key] is None or isinstance(data[key], (list, dict)):
+            data.pop(key)
+    formset_prefix = page.context["inline_admin_formsets"][0].formset.prefix
+    data = {key.replace("hotline_numbers", formset_prefix): value for key, value in data.items()}
+    response = client.post(f"/admin/directory/membership/{membership.pk}/change/", data)
+    assert response.status_code == 302, response.context and response.context["errors"]
+    assert HotlineNumber.objects.get(pk=number.pk).number == "70209999"
+    entries = list(AuditEntry.objects.filter(action__startswith="admin.").values("action", "object_type", "details"))
+    assert entries == [
+        {"action": "admin.changed", "object_type": "directory.HotlineNumber",
+         "details": {"fields": ["number"], "parent": str(membership)}}
+    ]  # fmt: skip
+
+
+def test_audit_verify_says_ok_with_the_count(db: None) -> None:
+    from samvirke.audit.actions import record
+
+    for number in range(3):
+        record(None, "test.step", details={"n": number, "share": 0.25, "big": 1e100, "text": "Køge"})
+    code, out = _audit_verify()
+    assert code == 0 and "Revisionsloggen er hel: 3 poster" in out
+
+
+def test_a_backdated_raw_insert_is_named_by_audit_verify(db: None) -> None:
+    from django.db import connection
+
+    from samvirke.audit.actions import record
+
+    first = record(None, "test.first")
+    record(None, "test.second")
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO audit_auditentry (at, actor_name, action, object_type, object_id, object_repr, details, "
+            "chain_hash) VALUES (%s, 'sekretariat', 'admin.deleted', '', '', '', '{}', %s)",
+            [first.at - dt.timedelta(days=365), "0" * 64],
+        )
+        forged_id = cursor.lastrowid if connection.vendor == "sqlite" else None
+    code, message = _audit_verify()
+    assert code == 1
+    assert "Revisionsloggen er brudt ved post" in message and "admin.deleted" in message
+    if forged_id is not None:
+        assert f"post {forged_id} " in message
+
+
+def test_a_row_changed_behind_the_triggers_back_is_named_by_audit_verify(db: None) -> None:
+    from django.db import connection
+
+    from samvirke.audit.actions import record
+
+    entries = [record(None, "test.step", details={"n": number}) for number in range(4)]
+    victim = entries[1]
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER audit_auditentry_no_update")
+            cursor.execute("UPDATE audit_auditentry SET details = %s WHERE id = %s", ['{"n": 99}', victim.pk])
+        else:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # no deferred foreign-key checks pending for ALTER
+            cursor.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER audit_auditentry_append_only")
+            cursor.execute("UPDATE audit_auditentry SET details = %s WHERE id = %s", ['{"n": 99}', victim.pk])
+            cursor.execute("ALTER TABLE audit_auditentry ENABLE TRIGGER audit_auditentry_append_only")
+    code, message = _audit_verify()
+    assert code == 1
+    assert f"brudt ved post {victim.pk} " in message and f"efter post {entries[0].pk}" in message
+
+
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_writers_never_fork_the_chain() -> None:
+    import threading
+
+    from django.db import connection
+
+    from samvirke.audit.actions import record
+
+    start = threading.Barrier(6)
+    failures: list[BaseException] = []
+
+    def writer(number: int) -> None:
+        try:
+            start.wait()
+            for step in range(10):
+                record(None, "test.concurrent", details={"writer": number, "step": step})
+        except BaseException as exc:  # pragma: no cover - reported below
+            failures.append(exc)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=writer, args=(number,)) for number in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    code, out = _audit_verify()
+    assert code == 0, out
+    assert "60 poster" in out
