@@ -377,3 +377,51 @@ def test_concurrent_writers_never_fork_the_chain() -> None:
     code, out = _audit_verify()
     assert code == 0, out
     assert "60 poster" in out
+
+
+# --- finding 15: the assistant's model is never unpickled unsigned ------------------------------------------------
+
+_unpickled: list[str] = []
+
+
+def _note_unpickled() -> None:
+    _unpickled.append("ran")
+
+
+class _RunsCodeWhenUnpickled:
+    def __reduce__(self) -> tuple[Any, tuple[()]]:
+        return (_note_unpickled, ())
+
+
+def test_the_only_unpickling_in_samvirke_is_the_hmac_checked_model_load() -> None:
+    import ast
+    from pathlib import Path
+
+    import samvirke
+
+    calls = []
+    for path in Path(samvirke.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Attribute)
+                and node.attr in {"load", "loads", "Unpickler"}
+                and isinstance(node.value, ast.Name)
+                and node.value.id in {"pickle", "cPickle", "dill", "joblib"}
+            ):
+                calls.append(f"{path.name}:{node.lineno}")
+    assert [call.split(":")[0] for call in calls] == ["service.py"], calls
+
+
+@pytest.mark.parametrize("signature", ["", "0" * 64, "sha256=\xfc"])
+def test_a_model_payload_with_a_wrong_signature_is_refused_and_never_unpickled(signature: str) -> None:
+    import pickle
+
+    from samvirke.assistant import service
+
+    payload = pickle.dumps(_RunsCodeWhenUnpickled())
+    pickle.loads(payload)  # the payload does run code when unpickled …
+    assert _unpickled == ["ran"]
+    _unpickled.clear()
+    with pytest.raises(service.UntrustedModel):
+        service.load_model(payload, signature)
+    assert _unpickled == []  # … but load_model refused it first
