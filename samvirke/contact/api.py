@@ -22,6 +22,7 @@ from django.views.decorators.debug import sensitive_variables
 from ninja import Router, Schema
 from pydantic import ConfigDict, Field
 
+from samvirke.api_schemas import SESSION_ERRORS, BusyOut, DetailOut
 from samvirke.contact import access, actions, selectors
 from samvirke.contact.lib.events import MAX_BODY_BYTES, PAUSE_REASONS, EventError, TimeWindow, check_body, parse_event
 from samvirke.contact.lib.signature import HEADER, is_valid
@@ -118,15 +119,6 @@ Svar: 401 uden signatur, 403 med forkert signatur, 413 for en for stor krop, 400
 hændelsen ikke kan gennemføres (fx en medarbejder, der ikke kan tage opkald), 200 ellers."""
 
 
-class DetailOut(Schema):
-    detail: str
-
-
-class BusyOut(Schema):
-    detail: str
-    retry_after_seconds: int
-
-
 @telephony_router.post(
     "/events",
     auth=None,
@@ -206,7 +198,7 @@ class AssignmentOut(Schema):
 @telephony_router.get(
     "/assignments",
     auth=None,
-    response={200: list[AssignmentOut], 401: dict[str, str], 403: dict[str, str]},
+    response={200: list[AssignmentOut], 401: DetailOut, 403: DetailOut, 503: BusyOut},
     summary="Tildelte opkald, der venter på at blive besvaret",
     description=ASSIGNMENTS_DOC,
     openapi_extra={"parameters": [_signature_header("sti med forespørgsel")]},
@@ -234,7 +226,7 @@ class KpisOut(Schema):
     agents: dict[str, int]
 
 
-@contact_router.get("/wallboard", response=KpisOut, summary="Dagens tal for tavlen")
+@contact_router.get("/wallboard", response={200: KpisOut, **SESSION_ERRORS}, summary="Dagens tal for tavlen")
 def wallboard(request: HttpRequest) -> dict[str, Any]:
     if not access.can_view_wallboard(request.user):
         raise PermissionDenied("Tavlen er for fællesskabets medarbejdere.")
