@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -20,7 +20,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 from django.views.decorators.debug import sensitive_variables
 from ninja import Router, Schema
-from pydantic import ConfigDict, Field
+from pydantic import ConfigDict, Field, TypeAdapter
 
 from samvirke.api_schemas import SESSION_ERRORS, BusyOut, DetailOut
 from samvirke.contact import access, actions, selectors
@@ -67,34 +67,74 @@ _ID_PATTERN = r"^[!-~]+$"  # printable ASCII without spaces
 _PHONE_PATTERN = r"^\+?[0-9 ]*$"
 
 
-class TelephonyEventIn(Schema):
-    """One event. Fields beyond `event_id`, `type`, `occurred_at` and `call_id` depend on the type. Unknown fields
-    are refused (400), never stored."""
+def _call_id() -> Any:
+    return Field(min_length=1, max_length=100, pattern=_ID_PATTERN)
+
+
+class _Event(Schema):
+    """What every event carries. Each type below lists the rest; any other field is refused (400), never stored."""
 
     model_config = ConfigDict(extra="forbid")
 
     event_id: str = Field(min_length=1, max_length=100, pattern=_ID_PATTERN)
-    type: Literal[
-        "call_offered",
-        "call_answered",
-        "call_transferred",
-        "call_ended",
-        "call_abandoned",
-        "callback_requested",
-        "satisfaction",
-        "agent_status",
-    ]
     occurred_at: dt.datetime = Field(description="ISO 8601 med tidszone, højst 30 dage tilbage og 1 dag frem")
-    call_id: str | None = Field(default=None, max_length=100, pattern=_ID_PATTERN)
-    called_number: str | None = Field(default=None, max_length=20, pattern=_PHONE_PATTERN)
+
+
+class CallOfferedIn(_Event):
+    type: Literal["call_offered"]
+    call_id: str = _call_id()
+    called_number: str = Field(min_length=1, max_length=20, pattern=_PHONE_PATTERN)
     caller_number: str | None = Field(default=None, max_length=20, pattern=_PHONE_PATTERN)
     ivr_municipality_code: int | None = Field(default=None, ge=100, le=999)
     ivr_topic: str | None = Field(default=None, max_length=100)
+
+
+class CallEventIn(_Event):
+    type: Literal["call_answered", "call_ended", "call_abandoned", "callback_requested"]
+    call_id: str = _call_id()
+
+
+class CallTransferredIn(_Event):
+    type: Literal["call_transferred"]
+    call_id: str = _call_id()
     transfer_target: str | None = Field(default=None, max_length=100)
-    rating: int | None = Field(default=None, ge=1, le=9)
-    agent: str | None = Field(default=None, max_length=150)
-    status: Literal["ready", "pause", "offline"] | None = None
+
+
+class SatisfactionIn(_Event):
+    type: Literal["satisfaction"]
+    call_id: str = _call_id()
+    rating: int = Field(ge=1, le=9)
+
+
+class AgentStatusIn(_Event):
+    type: Literal["agent_status"]
+    agent: str = Field(min_length=1, max_length=150)
+    status: Literal["ready", "pause", "offline"]
     pause_reason: Literal[PAUSE_REASONS] | None = None  # type: ignore[valid-type]
+
+
+TelephonyEventIn = Annotated[
+    CallOfferedIn | CallEventIn | CallTransferredIn | SatisfactionIn | AgentStatusIn, Field(discriminator="type")
+]
+
+
+def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """The JSON Schema with its $defs put in place of their $refs (the request body is described inline in the
+    OpenAPI document, where a "#/$defs/…" reference would not resolve), and without pydantic's discriminator
+    mapping, which names those refs: each variant's `type` tells them apart anyway."""
+    definitions = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return resolve(definitions[node["$ref"].rsplit("/", 1)[-1]])
+            return {key: resolve(value) for key, value in node.items() if key != "discriminator"}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    resolved: dict[str, Any] = resolve(schema)
+    return resolved
 
 
 EVENT_DOC = """Hændelser fra telefoniplatformen. Kroppen signeres med HMAC-SHA256 og den delte hemmelighed:
@@ -137,7 +177,7 @@ hændelsen ikke kan gennemføres (fx en medarbejder, der ikke kan tage opkald), 
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": TelephonyEventIn.model_json_schema()}},
+            "content": {"application/json": {"schema": _inlined(TypeAdapter(TelephonyEventIn).json_schema())}},
         },
         "parameters": [_signature_header("krop")],
     },

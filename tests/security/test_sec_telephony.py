@@ -139,6 +139,8 @@ def test_a_number_of_thousands_of_digits_is_a_400(telephony: Telephony) -> None:
         ({"call_id": "c1\x00"}, "kontroltegn"),  # NUL: PostgreSQL refuses it in text
         ({"ivr_topic": "MitID\x00"}, "kontroltegn"),
         ({"priority": "vip"}, "Ukendte felter: 'priority'"),  # was stored verbatim in the event log
+        ({"rating": 5}, "hører ikke til en hændelse af typen call_offered"),
+        ({"ivr_topic": 0}, "tekst"),  # was stored as "0"
     ],
 )
 def test_loose_fields_are_refused(telephony: Telephony, fields: dict[str, str], words: str) -> None:
@@ -210,8 +212,10 @@ def test_the_openapi_schema_describes_the_bounds() -> None:
 
     schema = Client().get("/api/openapi.json").json()
     event = schema["paths"]["/api/telephony/events"]["post"]
-    body = event["requestBody"]["content"]["application/json"]["schema"]
-    assert body["additionalProperties"] is False
+    variants = event["requestBody"]["content"]["application/json"]["schema"]["oneOf"]
+    assert len(variants) == 5 and all(variant["additionalProperties"] is False for variant in variants)
+    offered = next(variant for variant in variants if variant["properties"]["type"].get("const") == "call_offered")
+    assert {"event_id", "occurred_at", "type", "call_id", "called_number"} <= set(offered["required"])
     assert {"200", "400", "401", "403", "413"} <= set(event["responses"])
 
 

@@ -19,10 +19,20 @@ AGENT_STATUSES = ("offline", "ready", "pause")
 # The pause reasons an agent may give (PauseReason's values, but for no_answer, which Samvirke sets itself when an
 # agent lets a chat offer lapse). tests/contact/test_contact_lib.py keeps the two lists in step.
 PAUSE_REASONS = ("break", "meeting", "training", "back_office", "other")
-# Every field an event may carry; anything else is refused (and so never stored in the event log).
-FIELDS = frozenset({"event_id", "type", "occurred_at", "call_id", "called_number", "caller_number",
-                    "ivr_municipality_code", "ivr_topic", "transfer_target", "rating", "agent", "status",
-                    "pause_reason"})  # fmt: skip
+# The fields each type of event may carry besides event_id, type and occurred_at; anything else is refused (and so
+# never stored in the event log). samvirke/contact/api.py describes the same in the OpenAPI schema.
+COMMON_FIELDS = frozenset({"event_id", "type", "occurred_at"})
+FIELDS_BY_TYPE = {
+    "call_offered": frozenset({"call_id", "called_number", "caller_number", "ivr_municipality_code", "ivr_topic"}),
+    "call_answered": frozenset({"call_id"}),
+    "call_ended": frozenset({"call_id"}),
+    "call_abandoned": frozenset({"call_id"}),
+    "callback_requested": frozenset({"call_id"}),
+    "call_transferred": frozenset({"call_id", "transfer_target"}),
+    "satisfaction": frozenset({"call_id", "rating"}),
+    "agent_status": frozenset({"agent", "status", "pause_reason"}),
+}
+FIELDS = COMMON_FIELDS.union(*FIELDS_BY_TYPE.values())
 MAX_BODY_BYTES = 16_384  # an event is a few hundred bytes
 MAX_NESTING = 4  # an event is a flat object: deeper JSON is refused before it is decoded
 _ID_CHARACTERS = frozenset(chr(code) for code in range(0x21, 0x7F))  # printable ASCII, no space
@@ -99,9 +109,9 @@ def _text(data: dict[str, Any], key: str, max_length: int = 100) -> str:
     value = data.get(key)
     if value is None:
         return ""
-    if not isinstance(value, (str, int)) or isinstance(value, bool):
+    if not isinstance(value, str):  # a number is not text: the schema says string, and 0 is no id or topic
         raise EventError(f"Feltet '{key}' skal være tekst.")
-    text = str(value).strip()
+    text = value.strip()
     if len(text) > max_length:
         raise EventError(f"Feltet '{key}' er for langt (højst {max_length} tegn).")
     if _has_control_character(text):
@@ -169,6 +179,9 @@ def parse_event(data: Any, window: TimeWindow | None = None) -> Event:
     kind = _text(data, "type", 30)
     if kind not in EVENT_TYPES:
         raise EventError(f"Ukendt hændelsestype {kind!r}. Gyldige: {', '.join(EVENT_TYPES)}.")
+    foreign = sorted(key for key in data if key not in COMMON_FIELDS | FIELDS_BY_TYPE[kind])
+    if foreign:
+        raise EventError(f"Felterne {', '.join(map(repr, foreign))} hører ikke til en hændelse af typen {kind}.")
     occurred_at = _occurred_at(data, window)
     call_id = _identifier(data, "call_id")
     if kind != "agent_status" and not call_id:
