@@ -58,6 +58,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 from samvirke.contact.lib.signature import HEADER, sign  # noqa: E402  (pure, no Django settings needed)
+from samvirke.limits.lib.rates import unlimited_environment  # noqa: E402  (pure)
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
 # Simulated time: the hotline is open on Monday 23 November 2026 from 08:00; events carry BASE + elapsed.
@@ -357,6 +358,8 @@ def server_environment(database_url: str, secret: str) -> dict[str, str]:
         "CSRF_COOKIE_SECURE": "0",
         # The events replay a fixed Monday (BASE); the API takes events within a window around now only.
         "TELEPHONY_EVENT_MAX_AGE_DAYS": str(max(30, (dt.datetime.now(LOCAL) - BASE).days + 2)),
+        # Every simulated agent logs in from 127.0.0.1: the per-address login limit would count them as one.
+        **unlimited_environment(),
     }
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -200,13 +201,106 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# --- Issue 12, hostile input (sec-input): refused before any view sees it (samvirke/middleware.py). ---
+# Control characters (NUL first: PostgreSQL text cannot hold it) in the path, query, cookies, form fields or a JSON
+# body → 400. First of all, so the telephony platform's events (answered by the next middleware) are checked too.
+MIDDLEWARE.insert(0, "samvirke.middleware.ControlCharacterMiddleware")
+# A citizen's POST (/chat/…) larger than this → 413 before the body is read: the largest citizen form (a message of
+# 1,000 characters, percent-encoded, plus its other fields) is well under 32 KiB.
+CITIZEN_MAX_REQUEST_BYTES = int(os.environ.get("CITIZEN_MAX_REQUEST_BYTES", str(32 * 1024)))
+MIDDLEWARE.insert(0, "samvirke.middleware.CitizenRequestSizeMiddleware")
+
+# --- Rate limits and login lockout (issue 12, finding 7) ---
+# Every anonymous endpoint (the citizens' chat, the login forms) is limited per client address, and a hand-over
+# to a person per browser session too; counters live in the database so the limits hold across all web workers
+# (samvirke/limits). A limit is "<requests>/<seconds>", sized for a real person; RATE_LIMIT_<SCOPE> overrides it.
+RATE_LIMITS_ENABLED = envbool("RATE_LIMITS_ENABLED", True)
+from samvirke.limits.lib.rates import DEFAULT_RATE_LIMITS  # noqa: E402  (pure data: the scopes and their limits)
+
+RATE_LIMITS = {
+    scope: os.environ.get(f"RATE_LIMIT_{scope.upper()}", rate) for scope, rate in DEFAULT_RATE_LIMITS.items()
+}
+# Behind N proxies that each append to X-Forwarded-For (docs/nginx.conf.example: one), the client's address is the
+# N-th entry from the right. 0: no proxy, REMOTE_ADDR (a client could write X-Forwarded-For itself).
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+
+
+def _check_rate_limits() -> None:
+    from samvirke.limits.lib.rates import RateError, parse_rate
+
+    for scope, rate in RATE_LIMITS.items():
+        try:
+            parse_rate(rate)
+        except RateError as error:
+            raise ImproperlyConfigured(f"RATE_LIMIT_{scope.upper()}: {error}") from error
+    if TRUSTED_PROXY_COUNT < 0:
+        raise ImproperlyConfigured("TRUSTED_PROXY_COUNT must be 0 or more")
+
+
+_check_rate_limits()
+INSTALLED_APPS += ["samvirke.limits", "axes"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware"), "samvirke.limits.middleware.RateLimitMiddleware"
+)
+# django-axes: a username is locked for the address it failed from after LOGIN_FAILURE_LIMIT wrong passwords, for
+# LOGIN_LOCKOUT_MINUTES; a successful login resets the count. `samvirke axes_reset` lifts every lockout
+# (axes_reset_username <brugernavn> one). Its middleware must come last; its backend first.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
+MIDDLEWARE.append("axes.middleware.AxesMiddleware")
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_CLIENT_IP_CALLABLE = "samvirke.limits.middleware.client_ip"
+AXES_LOCKOUT_CALLABLE = "samvirke.limits.responses.login_locked_out"
+AXES_DISABLE_ACCESS_LOG = True  # no row per successful login (who logged in from where): failures are enough
+AXES_VERBOSE = False
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # type: ignore[index]  # failures and lockouts, not every check
+
+# --- Content-Security-Policy and the deployment checks (issue 12, finding 14) ---
+# A strict policy on every response (django-csp): scripts, styles, images, fonts and fetches from Samvirke itself
+# only; no inline script, no eval (htmx's allowEval is off in base.html and citizen_base.html), no framing, forms
+# post only to Samvirke. One exception, for style *attributes* only (style-src-attr): the charts and the rota's
+# week grid place their bars and blocks with computed widths and grid positions in style="…". An attribute cannot
+# run script or load anything beyond img-src; <style> elements stay forbidden (style-src-elem 'self').
+from csp.constants import NONE, SELF, UNSAFE_INLINE  # noqa: E402
+
+INSTALLED_APPS += ["csp"]
+MIDDLEWARE.insert(MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1, "csp.middleware.CSPMiddleware")
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "style-src-elem": [SELF],
+        "style-src-attr": [UNSAFE_INLINE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+        "base-uri": [NONE],
+        "object-src": [NONE],
+    }
+}
+# TLS ends at the proxy (README, "Drift bag en proxy"; docs/nginx.conf.example). Behind it, Django learns that a
+# request came over HTTPS from X-Forwarded-Proto, which the proxy overwrites; never trust it without a proxy.
+if TRUSTED_PROXY_COUNT > 0:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
+# TLS_AT_PROXY=1 says the proxy sends HSTS and redirects HTTP to HTTPS (as docs/nginx.conf.example does), so
+# `samvirke check --deploy` does not warn that Django does neither (security.W004, security.W008).
+if envbool("TLS_AT_PROXY", False):
+    SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008"]
+
 # --- Telephony input (issue 12, sec-telephony) ---------------------------------------------------------------------
 # A telephony event's `occurred_at` must lie within this window around now: a clock gone wrong, a replay from long
 # ago or a date in 2100 (which retention would never reach) is refused with a 400 instead of being stored.
-import datetime as dt  # noqa: E402 (here, not at the top: this block is the telephony hardening's own)
-
-TELEPHONY_EVENT_MAX_AGE = dt.timedelta(days=int(os.environ.get("TELEPHONY_EVENT_MAX_AGE_DAYS", "30")))
-TELEPHONY_EVENT_MAX_AHEAD = dt.timedelta(hours=int(os.environ.get("TELEPHONY_EVENT_MAX_AHEAD_HOURS", "24")))
+TELEPHONY_EVENT_MAX_AGE = timedelta(days=int(os.environ.get("TELEPHONY_EVENT_MAX_AGE_DAYS", "30")))
+TELEPHONY_EVENT_MAX_AHEAD = timedelta(hours=int(os.environ.get("TELEPHONY_EVENT_MAX_AHEAD_HOURS", "24")))
 # Variables marked @sensitive_variables (the telephony secret in the signature check) are starred on error pages also
 # while DEBUG is on: Django's own filter hides them only with DEBUG off (see samvirke/debug.py).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "samvirke.debug.AlwaysSafeExceptionReporterFilter"

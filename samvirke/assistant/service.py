@@ -36,6 +36,7 @@ from django.db import DatabaseError, transaction
 from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.html import format_html
 from django.views.decorators.debug import sensitive_variables
 from threadpoolctl import threadpool_limits
 
@@ -595,7 +596,10 @@ def ask(
         reply.answer_text = plain_text(short).strip() + (" " + fill_placeholders(forward, values) if forward else "")
         reply.answer_html = markdown_to_html(text, guide_url="?emne={topic}")
         if forward:
-            reply.answer_html = f'<p class="forward">{fill_placeholders(forward, values)}</p>\n' + reply.answer_html
+            # The filled text holds the municipality's name and phone, data someone typed: escaped like the guide.
+            reply.answer_html = format_html('<p class="forward">{}</p>\n', fill_placeholders(forward, values)) + (
+                reply.answer_html
+            )
     elif reply.kind == "clarify":
         titles = " eller ".join(f"»{c.title}«" for c in reply.candidates[:2])
         reply.answer_text = f"Mener du {titles}?"

@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
+from django.contrib.sessions.models import Session
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -1374,16 +1376,24 @@ def do_apply_retention(now: dt.datetime, policy: RetentionPolicy, dry_run: bool 
         transcripts = Contact.objects.filter(offered_at__lt=limits["chats"]).exclude(transcript="")
         messages = ChatMessage.objects.filter(contact__offered_at__lt=limits["chats"])
         unanswered = UnansweredQuestion.objects.filter(asked_at__lt=limits["unanswered_questions"])
+        # Sessions hold the citizen's conversation with the assistant (masked) and staff logins: the expired ones
+        # (what `clearsessions` deletes), and any last written before the chats' cutoff (a session's expiry is its
+        # last write plus SESSION_COOKIE_AGE), so a conversation never outlives the chats' retention period.
+        sessions = Session.objects.filter(
+            expire_date__lt=max(now, limits["chats"] + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE))
+        )
         counts = {
             "caller_numbers": numbers.count(),
             "chat_transcripts": transcripts.count(),
             "chat_messages": messages.count(),
             "unanswered_questions": unanswered.count(),
+            "sessions": sessions.count(),
         }
         if not dry_run:
             numbers.update(caller_number="")
             transcripts.update(transcript="")
             messages.delete()
             unanswered.delete()
+            sessions.delete()
             record(None, "retention.applied", None, {**counts, "policy": policy.__dict__})
         return counts

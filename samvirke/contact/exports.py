@@ -3,8 +3,9 @@
 The citizen's phone number is masked to its last two digits: an export is read by many, a callback needs
 the full number only on the desk. The topic is its Danish title, with the id in its own column. Times are real
 Excel date-times in a Danish format in the workbook and ISO 8601 with the UTC offset in the CSV (Danish time, so
-the autumn's repeated hour is not ambiguous). A text that Excel would read as a formula (=, +, -, @) is written
-as text. The contacts are read from the database in chunks; the workbook is written row by row (write-only).
+the autumn's repeated hour is not ambiguous). A text that Excel would read as a formula (=, +, -, @, a tab or a
+carriage return first) is written as text (samvirke/core/lib/spreadsheets.py). The contacts are read from the
+database in chunks; the workbook is written row by row (write-only).
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from samvirke.contact.lib.kpi import ContactRecord
 from samvirke.contact.lib.retention import mask_number
 from samvirke.contact.models import Contact
 from samvirke.contact.selectors import LOCAL
+from samvirke.core.lib.spreadsheets import csv_field, looks_like_formula, make_text_cell
 from samvirke.knowledge.models import Topic
 
 HEADERS = (
@@ -57,8 +59,6 @@ HEADERS = (
 EXCEL_DATETIME = "dd-mm-yyyy hh:mm:ss"  # Danish order; Excel shows it as a date-time it can sort and compute with
 COLUMN_WIDTHS = {"Tilbudt": 19, "Besvaret": 19, "Afsluttet": 19, "Lagt på": 19, "Emne": 34, "Notat (maskeret)": 60}
 CHUNK = 2000
-# Excel (and LibreOffice) read a cell that starts with one of these as a formula (OWASP "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
 def _local(moment: dt.datetime | None) -> dt.datetime | None:
@@ -122,8 +122,7 @@ def csv_text(value: Any) -> str:
         return ""
     if isinstance(value, dt.datetime):
         return value.isoformat(timespec="seconds")
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return str(csv_field(value))
 
 
 def contacts_csv(contacts: QuerySet[Contact] | Iterable[Contact], name: str) -> HttpResponse:
@@ -147,9 +146,9 @@ def _excel_cell(sheet: WriteOnlyWorksheet, value: Any) -> Any:
         cell = WriteOnlyCell(sheet, value=value.replace(tzinfo=None))
         cell.number_format = EXCEL_DATETIME
         return cell
-    if isinstance(value, str) and value.startswith("="):
+    if isinstance(value, str) and looks_like_formula(value):
         cell = WriteOnlyCell(sheet, value=value)
-        cell.data_type = "s"  # a text, never a formula
+        make_text_cell(cell)  # a text, never a formula
         return cell
     return value
 

@@ -6,7 +6,6 @@ Pure: takes a computed `EconomyResult` and returns the bytes of an .xlsx workboo
 
 from __future__ import annotations
 
-import io
 from collections.abc import Sequence
 from decimal import Decimal
 
@@ -14,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from samvirke.core.lib.spreadsheets import workbook_bytes
 from samvirke.economy.lib.fees import EconomyResult, EconomyRow
 
 MONEY_FORMAT = "#,##0.00"
@@ -189,6 +189,4 @@ def economy_workbook(
     parameters.column_dimensions["A"].width = 36
     parameters.column_dimensions["B"].width = 44
 
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

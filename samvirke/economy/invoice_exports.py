@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from samvirke.core.lib.spreadsheets import workbook_bytes
 from samvirke.economy.models import Invoice
 
 MONEY = "#,##0.00"
@@ -54,6 +54,4 @@ def invoices_workbook(invoices: Sequence[Invoice], year: int) -> bytes:
             cell.number_format = MONEY
     for column, width in zip("ABCDEFGHIJKLMN", [11, 11, 16, 12, 26, 12, 12, 7, 11, 13, 14, 14, 11, 80], strict=True):
         sheet.column_dimensions[column].width = width
-    buffer = BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)

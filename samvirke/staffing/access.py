@@ -3,8 +3,9 @@
 - everyone in the fællesskab reads the rota (agents need to know their municipality's shifts);
 - the secretariat builds, publishes and swaps shifts;
 - a coordinator's calendar feed and Excel are for its own municipality; the secretariat's for any;
-- a member's coordinator swaps that member's shifts with another member (as agreed between them), and so does
-  the secretariat for any member;
+- a member's coordinator offers that member's shifts to another member (a hand-over or an exchange): that is a
+  request, and the rota changes only when the other member's coordinator (or the secretariat) accepts it; the
+  secretariat swaps directly for any member;
 - an agent's calendar subscription is a secret link (a token, no login): only the agent sees it. Anyone who has
   it reads the agent's shifts, so it is shown to nobody else (not to the coordinator, not to the secretariat); a
   coordinator has the member's calendar file instead.
@@ -60,6 +61,18 @@ def can_swap_for(user: Any, municipality: Municipality) -> bool:
 def require_swap_for(user: Any, municipality: Municipality) -> None:
     if not can_swap_for(user, municipality):
         raise PermissionDenied("Kun kommunens koordinator og sekretariatet bytter kommunens vagter.")
+
+
+def swaps_directly(user: Any) -> bool:
+    """Whether a swap by `user` changes the rota at once (the secretariat) rather than asking the other member."""
+    return can_plan(user)
+
+
+def can_answer_swap_request(user: Any, to_municipality_id: int) -> bool:
+    """The receiving member's coordinator or the secretariat accepts or declines a swap request."""
+    if not can_view_rota(user):
+        return False
+    return can_plan(user) or bool(user.role == Role.COORDINATOR and user.municipality_id == to_municipality_id)
 
 
 def agent_feed_token(person: Person) -> str:

@@ -1,5 +1,6 @@
 """Writes in staffing: request a week's rota build, the background build's progress and result, publish a rota,
-move a shift to another member. Each in one short transaction, each audited.
+move a shift to another member (directly by the secretariat; a coordinator asks, and the other member's
+coordinator or the secretariat accepts or declines). Each in one short transaction, each audited.
 
 A build computes for up to its time limit (forecast → Erlang → CP-SAT → simulation, staffing/builder.py) outside
 any transaction; only what it found is written, in `do_save_rota`'s one short transaction. On SQLite a transaction
@@ -12,7 +13,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from samvirke.audit.actions import record
@@ -26,7 +27,15 @@ from samvirke.staffing.builder import (
 )
 from samvirke.staffing.lib import builds
 from samvirke.staffing.lib.planning import monday_of
-from samvirke.staffing.models import BuildState, Rota, RotaBuild, RotaStatus, Shift
+from samvirke.staffing.models import (
+    BuildState,
+    Rota,
+    RotaBuild,
+    RotaStatus,
+    Shift,
+    SwapRequest,
+    SwapRequestState,
+)
 
 __all__ = [
     "BuildAlreadyRunning",
@@ -42,6 +51,9 @@ __all__ = [
     "do_request_rota_build",
     "do_save_rota",
     "do_start_rota_build",
+    "do_accept_swap_request",
+    "do_decline_swap_request",
+    "do_request_swap",
     "do_swap_shift",
 ]
 
@@ -394,7 +406,16 @@ def do_swap_shift(
     `other_shift` comes back. Without `other_shift_id` it is a one-way hand-over. Each moved shift gets one of
     its receiving member's agents who is free then (`taker`, if given, takes the shift that comes back), or
     none ("ikke fordelt"). Warns when a member ends up outside its weekly band; refuses only what would give
-    one agent two shifts at once. The hour balances follow from the shifts."""
+    one agent two shifts at once. The hour balances follow from the shifts.
+
+    Changes the other member's rota without asking it: for the secretariat, and for an accepted SwapRequest
+    (a coordinator's view calls do_request_swap instead)."""
+    return _swap_shift(actor, shift_id, to, other_shift_id, taker)
+
+
+def _swap_shift(
+    actor: Any, shift_id: int, to: Municipality, other_shift_id: int | None, taker: Person | None
+) -> SwapResult:
     shift = Shift.objects.select_for_update().select_related("rota", "municipality").filter(pk=shift_id).first()
     if shift is None:
         raise StaffingError("Vagten findes ikke.")
@@ -450,3 +471,133 @@ def do_swap_shift(
         },
     )
     return SwapResult(tuple(moved), tuple(warnings))
+
+
+# --- swap requests: a coordinator asks, the other member answers ----------------------------------------------
+
+
+def _request_details(request: SwapRequest) -> dict[str, Any]:
+    return {
+        "from": request.from_municipality.code,
+        "to": request.to_municipality.code,
+        "shift": request.shift_id,
+        "exchanged_for": request.other_shift_id,
+        "taker": request.taker_id,
+    }
+
+
+def do_request_swap(
+    actor: Any,
+    shift_id: int,
+    to: Municipality,
+    other_shift_id: int | None = None,
+    taker: Person | None = None,
+) -> SwapRequest:
+    """Ask `to` to take `shift` (and, in an exchange, to give `other_shift` back): the rota is not changed.
+
+    The swap is tried in a savepoint and rolled back, so a request that could not be carried out now (an
+    unknown shift, a busy agent, a member that has left) is refused with the same Danish sentence as a direct
+    swap. Raises StaffingError; one request per shift may wait at a time."""
+    with transaction.atomic():
+        savepoint = transaction.savepoint()
+        try:
+            _swap_shift(actor, shift_id, to, other_shift_id, taker)
+        finally:
+            transaction.savepoint_rollback(savepoint)
+        shift = Shift.objects.select_related("municipality").get(pk=shift_id)
+        other = Shift.objects.get(pk=other_shift_id) if other_shift_id is not None else None
+        waiting = SwapRequest.objects.filter(state=SwapRequestState.PENDING).filter(
+            models.Q(shift__in=[s for s in (shift, other) if s is not None])
+            | models.Q(other_shift__in=[s for s in (shift, other) if s is not None])
+        )
+        if waiting.exists():
+            raise StaffingError("Der venter allerede en anmodning om en af vagterne; vent på svaret på den først.")
+        request = SwapRequest.objects.create(
+            rota=shift.rota,
+            from_municipality=shift.municipality,
+            to_municipality=to,
+            shift=shift,
+            shift_agent_id=shift.agent_id,
+            other_shift=other,
+            other_shift_agent_id=other.agent_id if other is not None else None,
+            taker=taker,
+            requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+        )
+        record(actor, "staffing.swap_requested", request, _request_details(request))
+    return request
+
+
+def _pending_request(request_id: int) -> SwapRequest:
+    request = (
+        SwapRequest.objects.select_for_update()
+        .select_related("from_municipality", "to_municipality")
+        .filter(pk=request_id)
+        .first()
+    )
+    if request is None:
+        raise StaffingError("Anmodningen findes ikke.")
+    if request.state != SwapRequestState.PENDING:
+        raise StaffingError(f"Anmodningen er allerede {request.get_state_display()}.")
+    return request
+
+
+def _still_as_requested(request: SwapRequest) -> bool:
+    shifts = {
+        s.pk: s for s in Shift.objects.select_for_update().filter(pk__in=[request.shift_id, request.other_shift_id])
+    }
+    shift = shifts.get(request.shift_id)
+    if shift is None or (shift.municipality_id, shift.agent_id) != (
+        request.from_municipality_id,
+        request.shift_agent_id,
+    ):
+        return False
+    if request.other_shift_id is None:
+        return True
+    other = shifts.get(request.other_shift_id)
+    return other is not None and (other.municipality_id, other.agent_id) == (
+        request.to_municipality_id,
+        request.other_shift_agent_id,
+    )
+
+
+def do_accept_swap_request(actor: Any, request_id: int) -> SwapResult:
+    """Carry out a waiting request, in one short transaction, if its shifts are still as they were when it was
+    made (member and agent); otherwise the request is marked stale and a StaffingError says so. A swap that can
+    no longer be done (an agent became busy) raises StaffingError and leaves the request waiting."""
+    with transaction.atomic():
+        request = _pending_request(request_id)
+        stale = not _still_as_requested(request)
+        if stale:
+            request.state = SwapRequestState.STALE
+        else:
+            result = _swap_shift(
+                actor, request.shift_id, request.to_municipality, request.other_shift_id, request.taker
+            )
+            request.state = SwapRequestState.ACCEPTED
+        request.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        request.decided_at = timezone.now()
+        request.save(update_fields=["state", "decided_by", "decided_at"])
+        record(
+            actor,
+            "staffing.swap_request_stale" if stale else "staffing.swap_request_accepted",
+            request,
+            _request_details(request),
+        )
+    if stale:
+        raise StaffingError(
+            "Vagterne er ændret, siden anmodningen blev sendt, så den kan ikke gennemføres som aftalt. "
+            f"{request.from_municipality.name} kan sende en ny."
+        )
+    return result
+
+
+@transaction.atomic
+def do_decline_swap_request(actor: Any, request_id: int) -> SwapRequest:
+    """Decline a waiting request: the rota stays as it is."""
+    request = _pending_request(request_id)
+    request.state = SwapRequestState.DECLINED
+    request.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    request.decided_at = timezone.now()
+    request.save(update_fields=["state", "decided_by", "decided_at"])
+    record(actor, "staffing.swap_request_declined", request, _request_details(request))
+    return request

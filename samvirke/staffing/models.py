@@ -174,3 +174,64 @@ class AgentHours(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}: højst {self.max_hours_per_week} timer/uge"
+
+
+class SwapRequestState(models.TextChoices):
+    PENDING = "pending", "afventer svar"
+    ACCEPTED = "accepted", "accepteret"
+    DECLINED = "declined", "afvist"
+    STALE = "stale", "forældet"  # a shift changed after the request: it can no longer be carried out as asked
+
+
+class SwapRequest(models.Model):
+    """A coordinator's request to move one of its member's shifts to another member (a hand-over), or to
+    exchange it for one of theirs. Nothing in the rota changes until the other member's coordinator (or the
+    secretariat) accepts; the shifts' member and agent at the time of the request are kept, so an acceptance
+    after the rota changed is refused rather than carried out on a different rota than the one agreed to."""
+
+    rota = models.ForeignKey(Rota, on_delete=models.CASCADE, related_name="swap_requests")
+    from_municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="swap_requests_made", verbose_name="fra"
+    )
+    to_municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="swap_requests_received", verbose_name="til"
+    )
+    shift = models.ForeignKey(Shift, on_delete=models.CASCADE, related_name="+", verbose_name="vagten")
+    shift_agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    other_shift = models.ForeignKey(
+        Shift, on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name="byttes med"
+    )
+    other_shift_agent = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    taker = models.ForeignKey(  # the requesting member's agent for the shift that comes back, if chosen
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    state = models.CharField(max_length=20, choices=SwapRequestState.choices, default=SwapRequestState.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="swap_requests"
+    )
+    requested_at = models.DateTimeField("anmodet", auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField("besvaret", null=True, blank=True)
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = "anmodning om vagtbytte"
+        verbose_name_plural = "anmodninger om vagtbytte"
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(from_municipality=models.F("to_municipality")), name="swap_request_two_members"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.from_municipality} → {self.to_municipality}: {self.shift} ({self.get_state_display()})"
+
+    @property
+    def is_exchange(self) -> bool:
+        return self.other_shift_id is not None

@@ -14,4 +14,6 @@ urlpatterns = [
     path("<str:week>/vagtplan.xlsx", views.export_xlsx, name="export"),
     path("<str:week>/<int:code>/", views.member_shifts, name="member"),
     path("<str:week>/<int:code>/byt/", views.swap, name="swap"),
+    path("<str:week>/<int:code>/anmodninger/<int:pk>/accepter/", views.accept_swap, name="accept_swap"),
+    path("<str:week>/<int:code>/anmodninger/<int:pk>/afvis/", views.decline_swap, name="decline_swap"),
 ]

@@ -7,13 +7,14 @@ Thin: permissions in staffing/access.py, writes in staffing/actions.py, maths in
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections import defaultdict
 from typing import Any, cast
 
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -22,6 +23,7 @@ from django.views.decorators.http import require_GET, require_POST
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from samvirke.core.lib.spreadsheets import workbook_bytes
 from samvirke.directory.models import Municipality, Person, Role
 from samvirke.directory.selectors import the_fellesskab
 from samvirke.staffing import access, actions, selectors
@@ -30,7 +32,7 @@ from samvirke.staffing.lib.calendar import CalendarEntry, WeekCalendar, clock, e
 from samvirke.staffing.lib.planning import LOCAL, interval_moment, monday_of, scheduled_per_interval
 from samvirke.staffing.lib.planning import uncovered_half_hours as count_uncovered
 from samvirke.staffing.lib.rota import Interval
-from samvirke.staffing.models import Rota, RotaBuild, RotaStatus, Shift
+from samvirke.staffing.models import Rota, RotaBuild, RotaStatus, Shift, SwapRequest, SwapRequestState
 
 WEEKDAYS = ["Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag", "Lørdag", "Søndag"]
 
@@ -431,6 +433,8 @@ def member_shifts(request: HttpRequest, week: str, code: int) -> HttpResponse:
             "show_feeds": any(row["feed_url"] for row in agent_rows),
             "can_swap": can_swap,
             "can_plan": access.can_plan(request.user),
+            "swaps_directly": access.swaps_directly(request.user),
+            "swap_requests": _swap_request_rows(request.user, rota, municipality),
         },
     )
 
@@ -489,7 +493,21 @@ def swap(request: HttpRequest, week: str, code: int) -> HttpResponse:
         error = "Vælg kun det medlem, der overtager vagten, når den overdrages."
     elif taker_id and taker is None:
         error = "Den valgte agent findes ikke."
-    if error is None and shift is not None and target is not None:
+    if error is None and shift is not None and target is not None and not access.swaps_directly(request.user):
+        # A coordinator may not change another member's rota: the other member is asked.
+        try:
+            actions.do_request_swap(
+                request.user, shift.pk, target, other.pk if kind == "bytte" and other else None, taker
+            )
+        except actions.StaffingError as exc:
+            error = str(exc)
+        else:
+            messages.success(
+                request,
+                f"Anmodningen er sendt til {target.name}. Vagtplanen ændres først, når {target.name}s koordinator "
+                "eller sekretariatet accepterer den.",
+            )
+    elif error is None and shift is not None and target is not None:
         try:
             result = actions.do_swap_shift(
                 request.user, shift.pk, target, other.pk if kind == "bytte" and other else None, taker
@@ -503,6 +521,84 @@ def swap(request: HttpRequest, week: str, code: int) -> HttpResponse:
     if error is not None:
         messages.error(request, error)
     return redirect("staffing:member", week=week, code=code)
+
+
+def _swap_request_for_answer(request: HttpRequest, week: str, code: int, pk: int) -> SwapRequest:
+    """The waiting request `pk` to `code` in the week, once the user may answer for `code` (403 otherwise)."""
+    rota = _rota(week)
+    municipality = _member(code)
+    if not access.can_answer_swap_request(request.user, municipality.pk):
+        raise PermissionDenied("Kun den modtagende kommunes koordinator og sekretariatet svarer på en anmodning.")
+    swap_request = SwapRequest.objects.filter(pk=pk, rota=rota, to_municipality=municipality).first()
+    if swap_request is None:
+        raise Http404("Anmodningen findes ikke.")
+    return swap_request
+
+
+@login_required
+@require_POST
+def accept_swap(request: HttpRequest, week: str, code: int, pk: int) -> HttpResponse:
+    swap_request = _swap_request_for_answer(request, week, code, pk)
+    try:
+        result = actions.do_accept_swap_request(request.user, swap_request.pk)
+    except actions.StaffingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _swap_sentence(result, swap_request.from_municipality, swap_request.to_municipality))
+        for warning in result.warnings:
+            messages.warning(request, warning)
+    return redirect("staffing:member", week=week, code=code)
+
+
+@login_required
+@require_POST
+def decline_swap(request: HttpRequest, week: str, code: int, pk: int) -> HttpResponse:
+    swap_request = _swap_request_for_answer(request, week, code, pk)
+    try:
+        actions.do_decline_swap_request(request.user, swap_request.pk)
+    except actions.StaffingError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, f"Anmodningen fra {swap_request.from_municipality.name} er afvist; vagtplanen er uændret."
+        )
+    return redirect("staffing:member", week=week, code=code)
+
+
+def _swap_request_rows(user: Any, rota: Rota, municipality: Municipality) -> list[dict[str, Any]]:
+    """The waiting requests to or from the member, each as a sentence, and whether the user may answer it."""
+    waiting = (
+        SwapRequest.objects.filter(rota=rota, state=SwapRequestState.PENDING)
+        .filter(Q(from_municipality=municipality) | Q(to_municipality=municipality))
+        .select_related(
+            "from_municipality",
+            "to_municipality",
+            "shift__agent",
+            "other_shift__agent",
+            "requested_by",
+        )
+    )
+    rows = []
+    for item in waiting:
+        giver, receiver = item.from_municipality.name, item.to_municipality.name
+        if item.other_shift is not None:
+            sentence = (
+                f"{giver} vil give vagten {_shift_label(item.shift, in_sentence=True)} til {receiver} og få "
+                f"vagten {_shift_label(item.other_shift, in_sentence=True)} i stedet."
+            )
+        else:
+            sentence = f"{giver} vil overdrage vagten {_shift_label(item.shift, in_sentence=True)} til {receiver}."
+        rows.append(
+            {
+                "request": item,
+                "sentence": sentence,
+                "incoming": item.to_municipality_id == municipality.pk,
+                "by": _agent_name(item.requested_by) if item.requested_by else "",
+                "can_answer": item.to_municipality_id == municipality.pk
+                and access.can_answer_swap_request(user, municipality.pk),
+            }
+        )
+    return rows
 
 
 def _swap_sentence(result: actions.SwapResult, giver: Municipality, receiver: Municipality) -> str:
@@ -548,10 +644,8 @@ def export_xlsx(request: HttpRequest, week: str) -> HttpResponse:
     for ws in (sheet, needs):
         for cell in ws[1]:
             cell.font = Font(bold=True)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
     response = HttpResponse(
-        buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        workbook_bytes(workbook), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     )
     response["Content-Disposition"] = f'attachment; filename="vagtplan-{rota.week_start}.xlsx"'
     return response

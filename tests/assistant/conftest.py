@@ -1,12 +1,12 @@
 from __future__ import annotations
 
 import pytest
-from django_tasks_db.management.commands.db_worker import Worker
 
 from samvirke.assistant import service
 from samvirke.directory.models import Fellesskab, Person, Role
 from samvirke.knowledge.actions import do_load_knowledge
 from tests.conftest import PASSWORD
+from tests.worker import run_queued_tasks
 
 
 @pytest.fixture
@@ -29,13 +29,4 @@ def editor(knowledge: object) -> Person:
 
 def run_background_worker() -> None:
     """`samvirke db_worker --batch`: run the queued tasks in this process, then return."""
-    Worker(
-        queue_names=["default"],
-        interval=0,
-        batch=True,
-        backend_name="default",
-        startup_delay=False,
-        max_tasks=None,
-        worker_id="test-worker",
-        excluded_queue_names=[],
-    ).run()
+    run_queued_tasks()

@@ -1,5 +1,9 @@
 from __future__ import annotations
 
+import csv
+from collections import Counter
+from pathlib import Path
+
 import pytest
 
 from samvirke.assistant.lib.masking import bounded, mask_personal_data
@@ -41,3 +45,30 @@ def test_text_is_cut_before_masking_and_a_number_the_cut_runs_through_is_dropped
     assert len(cut) <= 500 and cut.endswith("mit cpr er")  # not "010190-12", which masking would no longer see
     assert bounded("kort tekst", 500) == "kort tekst"
     assert bounded("a" * 600, 500) == "a" * 500
+
+
+def _masking_cases() -> list[tuple[str, str, str]]:
+    path = Path(__file__).parent.parent / "data" / "masking-cases.csv"
+    with path.open(encoding="utf-8", newline="") as file:
+        return [(row["kind"], row["text"], row["masked"]) for row in csv.DictReader(file)]
+
+
+MASKING_CASES = _masking_cases()
+
+
+def test_the_table_holds_at_least_40_danish_spellings_and_strings_that_must_stay() -> None:
+    kinds = Counter(kind for kind, _, _ in MASKING_CASES)
+    assert kinds["cpr"] + kinds["phone"] + kinds["email"] >= 40
+    assert min(kinds["cpr"], kinds["phone"], kinds["email"]) >= 10 and kinds["keep"] >= 15
+
+
+@pytest.mark.parametrize(("kind", "text", "masked"), MASKING_CASES, ids=[f"{k}:{t}" for k, t, _ in MASKING_CASES])
+def test_each_danish_spelling_is_masked_and_ordinary_text_stays(kind: str, text: str, masked: str) -> None:
+    assert mask_personal_data(text) == masked
+    if kind == "keep":
+        assert masked == text
+
+
+def test_masking_is_idempotent_over_the_table() -> None:
+    for _, _, masked in MASKING_CASES:
+        assert mask_personal_data(masked) == masked

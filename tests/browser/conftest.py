@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,8 +39,43 @@ def browser() -> Iterator[object]:
                 "--disable-sync",
             ],
         )
+        _watch_for_csp_violations(browser)
         yield browser
         browser.close()
+
+
+# Console messages of every page in every context of the session's browser that say the Content-Security-Policy
+# refused something (an inline script or style, an eval, a resource from elsewhere). Each browser test must end
+# with none (check_no_csp_violations below).
+CSP_VIOLATIONS: list[str] = []
+
+
+def _is_csp_violation(text: str) -> bool:
+    return text.startswith("Refused to") or "Content Security Policy" in text
+
+
+def _record_csp_violation(message: Any) -> None:
+    if _is_csp_violation(message.text):
+        CSP_VIOLATIONS.append(message.text)
+
+
+def _watch_for_csp_violations(browser: Any) -> None:
+    open_context = browser.new_context
+
+    def new_context(*args: Any, **kwargs: Any) -> Any:
+        context = open_context(*args, **kwargs)
+        context.on("console", _record_csp_violation)
+        return context
+
+    browser.new_context = new_context
+
+
+@pytest.fixture(autouse=True)
+def check_no_csp_violations() -> Iterator[None]:
+    CSP_VIOLATIONS.clear()
+    yield
+    violations, CSP_VIOLATIONS[:] = list(CSP_VIOLATIONS), []
+    assert violations == [], "the Content-Security-Policy refused something on a page"
 
 
 @pytest.fixture

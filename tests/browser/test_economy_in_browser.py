@@ -21,7 +21,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 @pytest.fixture
 def demo() -> int:
     """The demo, with a model for this year (the demo has 2025 and 2026), not yet invoiced."""
-    call_command("seed_demo", "--quiet-logins", "--no-traffic", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", "--quiet-logins", "--no-traffic", "--no-rota", stdout=open("/dev/null", "w"))  # noqa: SIM115
     year = timezone.localdate().year
     fellesskab = Fellesskab.objects.get()
     if not EconomySettings.objects.filter(fellesskab=fellesskab, year=year).exists():

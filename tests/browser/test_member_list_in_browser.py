@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def demo() -> None:
-    call_command("seed_demo", "--quiet-logins", "--no-traffic", stdout=open("/dev/null", "w"))  # noqa: SIM115
+    call_command("seed_demo", "--quiet-logins", "--no-traffic", "--no-rota", stdout=open("/dev/null", "w"))  # noqa: SIM115
 
 
 def log_in(page: Any, base_url: str, username: str) -> None:

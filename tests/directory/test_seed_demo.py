@@ -6,14 +6,16 @@ import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import IntegrityError, transaction
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from samvirke.directory.models import HotlineNumber, Membership, MembershipStatus, Person, Role
 
 
 def seed(*extra: str) -> str:
+    """seed-demo; by default without traffic and without the rota (the solver takes seconds, and most tests here
+    are about the people and the members)."""
     out = StringIO()
-    call_command("seed_demo", *(extra or ("--no-traffic",)), stdout=out)
+    call_command("seed_demo", *(extra or ("--no-traffic", "--no-rota")), stdout=out)
     return out.getvalue()
 
 
@@ -43,6 +45,15 @@ def test_it_loads_the_region_sjaelland_pilot_and_prints_the_logins(db: None) -> 
     assert HotlineNumber.objects.filter(is_demo=True).count() == 34
 
 
+def test_without_the_rota_it_builds_none(db: None) -> None:
+    from samvirke.staffing.models import Rota
+
+    seed("--no-traffic", "--no-rota")
+    assert not Rota.objects.exists()
+    seed("--no-traffic")
+    assert Rota.objects.count() == 2  # this week's and next week's
+
+
 def test_running_it_twice_changes_nothing(db: None) -> None:
     seed()
     counts = (Person.objects.count(), Membership.objects.count(), HotlineNumber.objects.count())
@@ -55,13 +66,13 @@ def _row_counts() -> dict[str, int]:
 
 
 def test_a_second_run_adds_no_row_to_any_table(db: None) -> None:
-    # Every table, the audit log included: a run that changes nothing writes nothing.
-    seed()
+    # Every table, the audit log and the rota included: a run that changes nothing writes nothing.
+    seed("--no-traffic")
     before = _row_counts()
-    seed()
+    seed("--no-traffic")
     after = _row_counts()
     assert {label: (before[label], after[label]) for label in before if before[label] != after[label]} == {}
-    assert before["audit.AuditEntry"] > 0 and before["directory.Person"] > 0
+    assert before["audit.AuditEntry"] > 0 and before["directory.Person"] > 0 and before["staffing.Shift"] > 0
 
 
 def test_a_person_and_a_number_edited_after_seeding_survive_a_second_run(db: None) -> None:
@@ -92,7 +103,8 @@ def test_a_member_changed_by_the_secretariat_is_not_reset_by_a_second_run(db: No
 def test_the_demo_logins_work(db: None) -> None:
     seed()
     client = Client()
-    assert client.login(username="agent-koege-2", password="samvirke-demo")
+    # django-axes checks every authentication against the request it came with (the login form passes its own).
+    assert client.login(request=RequestFactory().post("/login/"), username="agent-koege-2", password="samvirke-demo")
     assert client.get("/medlemmer/").status_code == 200
     assert client.get("/kommuner/259/").status_code == 200
     assert client.get("/kommuner/316/").status_code == 403
@@ -117,7 +129,7 @@ def test_the_traffic_simulator_gets_agents_of_its_own_that_can_never_log_in(db: 
     assert not agent.is_active and not agent.has_usable_password()
     client = Client()
     for password in ("samvirke-demo", "", agent.password):
-        assert not client.login(username="sim-holbaek-1", password=password)
+        assert not client.login(request=RequestFactory().post("/login/"), username="sim-holbaek-1", password=password)
     assert client.get("/medlemmer/").status_code == 302  # still anonymous
 
 
@@ -144,7 +156,7 @@ def test_a_simulated_agents_old_session_is_not_honoured(db: None) -> None:
 def test_the_rota_and_the_people_lists_know_a_simulated_agent_for_what_it_is(db: None) -> None:
     from samvirke.staffing.models import Shift
 
-    seed()
+    seed("--no-traffic")
     assert Shift.objects.filter(agent__isnull=False).exists()
     assert not Shift.objects.filter(agent__is_simulated=True).exists()  # the rota plans real people only
     secretariat = Person.objects.get(username="sekretariat")

@@ -26,7 +26,7 @@ from samvirke.economy.demo_business_cases import load_demo_business_cases
 from samvirke.economy.models import BusinessCase, Invoice
 from samvirke.knowledge.models import CrisisNotice, ExampleQuestion, GuideRevision
 from samvirke.staffing.access import agent_feed_token
-from samvirke.staffing.models import Rota
+from samvirke.staffing.models import Rota, SwapRequest
 from tests.conftest import AARHUS, HOLBAEK, client_for
 from tests.knowledge.conftest import small_knowledge  # noqa: F401  (a fixture, used by name)
 
@@ -109,6 +109,12 @@ PAGES: dict[str, Page] = {
     "bemanding/<str:week>/vagtplan.xlsx": Page("/bemanding/{week}/vagtplan.xlsx"),
     "bemanding/<str:week>/<int:code>/": Page("/bemanding/{week}/316/"),
     "bemanding/<str:week>/<int:code>/byt/": Page("/bemanding/{week}/316/byt/", ("POST",)),
+    "bemanding/<str:week>/<int:code>/anmodninger/<int:pk>/accepter/": Page(
+        "/bemanding/{week}/253/anmodninger/{swap_request}/accepter/", ("POST",)
+    ),
+    "bemanding/<str:week>/<int:code>/anmodninger/<int:pk>/afvis/": Page(
+        "/bemanding/{week}/253/anmodninger/{swap_request}/afvis/", ("POST",)
+    ),
     # the knowledge base
     "assistent/status/": Page("/assistent/status/"),
     "vidensbase/": Page("/vidensbase/"),
@@ -199,7 +205,7 @@ def world(
 ) -> World:
     """One of everything a URL can point to, belonging to the fællesskab (never to Aarhus)."""
     from tests.staffing.test_rota_pages import BUILD, WEEK
-    from tests.staffing.worker import run_queued_tasks
+    from tests.worker import run_queued_tasks
 
     fellesskab = Fellesskab.objects.get()
     holbaek = Municipality.objects.get(code=HOLBAEK)
@@ -215,6 +221,17 @@ def world(
     notice = CrisisNotice.objects.create(title="Storm", body="Hold dig inde.", starts_at=timezone.now())
     notice.municipalities.add(holbaek)
     chat = do_start_chat(holbaek, "", timezone.now())
+    # A swap request from Holbæk to Greve, waiting for Greve's answer.
+    rota = Rota.objects.get()
+    holbaek_shift = rota.shifts.filter(municipality=holbaek).order_by("pk").first()
+    assert holbaek_shift is not None
+    swap_request = SwapRequest.objects.create(
+        rota=rota,
+        from_municipality=holbaek,
+        to_municipality=Municipality.objects.get(code=253),
+        shift=holbaek_shift,
+        shift_agent_id=holbaek_shift.agent_id,
+    )
 
     def first_pk(queryset: object) -> int:
         item = queryset.order_by("pk").first()  # type: ignore[attr-defined]
@@ -235,6 +252,7 @@ def world(
             "example": first_pk(ExampleQuestion.objects.filter(topic_id="passport")),
             "revision": first_pk(GuideRevision.objects.filter(guide__topic_id="passport")),
             "agent_token": agent_feed_token(holbaek_agent),
+            "swap_request": swap_request.pk,
         }
     )
 

@@ -17,7 +17,7 @@ from samvirke.staffing import actions, builder
 from samvirke.staffing.lib.forecast import History
 from samvirke.staffing.models import AgentAvailability, AgentHours, Rota, RotaStatus, Shift
 from tests.conftest import client_for
-from tests.staffing.worker import run_queued_tasks
+from tests.worker import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 

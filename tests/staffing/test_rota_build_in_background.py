@@ -23,7 +23,7 @@ from samvirke.staffing.lib import builds
 from samvirke.staffing.models import BuildState, Rota, RotaBuild, RotaStatus
 from tests.conftest import _person, client_for
 from tests.staffing.test_rota_pages import BUILD, WEEK
-from tests.staffing.worker import run_queued_tasks
+from tests.worker import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 

@@ -14,7 +14,7 @@ from samvirke.contact.models import Queue
 from samvirke.directory.models import Person
 from samvirke.staffing.models import Rota, Shift
 from tests.conftest import client_for
-from tests.staffing.worker import run_queued_tasks
+from tests.worker import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 

@@ -13,6 +13,7 @@ from django.test import Client
 from samvirke.audit.models import AuditEntry
 from samvirke.directory.models import Fellesskab, Municipality, Person, Role
 from samvirke.staffing import actions
+from samvirke.staffing.models import SwapRequest
 from tests.conftest import _person, client_for
 from tests.staffing.handmade import WEEK, HandmadeRota, make_rota
 
@@ -113,7 +114,9 @@ def test_a_coordinator_swaps_its_own_shifts_but_not_another_members(
     html = client.get(f"/bemanding/{WEEK}/253/").content.decode()
     assert 'id="swap"' in html and "Holbæk: Mandag 09.00–12.00" in html
     post(client, f"/bemanding/{WEEK}/253/byt/", data)
-    assert week.reload()["G1"][0] == 316 and week.reload()["H1"][0] == 253
+    # Holbæk's shift changes hands only when Holbæk accepts (tests/security/test_sec_files_swaps.py).
+    assert week.reload()["G1"][0] == 253 and week.reload()["H1"][0] == 316
+    assert SwapRequest.objects.get().to_municipality.code == 316
 
 
 @pytest.mark.parametrize("who", ["outsider", "holbaek_agent", "region_staff"])

@@ -31,6 +31,9 @@ ROW_NAMES_DA = {
 PAYBACK_CAP_YEARS = 50
 ROUNDING_TOLERANCE = 1  # a printed total within 1 (1,000 kr.) of the computed one is a rounding difference
 OVERVIEW_ROUNDING = 100  # the portfolio overview is rounded to 100 (1,000 kr.)
+# No line of a municipal business case comes near 1,000 billion kr.; a number beyond it is a typo or an attack
+# (a 4,000-digit amount would be stored, summed and printed on every page).
+MAX_AMOUNT = 10**9  # 1,000 kr.
 _CASE_KEYS = {"title", "years", "lines", "printed", "source", "notes"}
 _LINE_KEYS = {"label", "block", "area", "values", "excluded_from_payback"}
 ROW_TOTALS = "row_totals"  # printed.row_totals: the "I alt" column of Tabel 3/4, one printed sum per row
@@ -141,20 +144,31 @@ def _tidy(value: Number) -> Number:
     return int(value) if value == value.to_integral_value() else value
 
 
+def check_amount_size(value: int | float | Decimal, where: str) -> None:
+    """Refuse an amount beyond ±MAX_AMOUNT (1,000 kr.), before anything computes with it."""
+    if abs(Decimal(value)) > MAX_AMOUNT:
+        raise BusinessCaseInputError(
+            f"{where}: beløbet er for stort; højst {MAX_AMOUNT:,} (1.000 kr.) i hver retning.".replace(",", ".")
+        )
+
+
 def _amount(value: Any, where: str) -> Number | None:
     if value is None:
         return None
     if isinstance(value, bool):
         raise BusinessCaseInputError(f"{where}: beløbet skal være et tal eller null, ikke {value!r}.")
     if isinstance(value, int):
+        check_amount_size(value, where)
         return value
     if isinstance(value, float):
         if not math.isfinite(value):
             raise BusinessCaseInputError(f"{where}: beløbet skal være et endeligt tal, ikke {value!r}.")
+        check_amount_size(value, where)
         return _tidy(Decimal(repr(value)))  # the shortest text that gives this float: what was typed
     if isinstance(value, Decimal):
         if not value.is_finite():
             raise BusinessCaseInputError(f"{where}: beløbet skal være et endeligt tal, ikke {value}.")
+        check_amount_size(value, where)
         return _tidy(value)
     raise BusinessCaseInputError(f"{where}: beløbet skal være et tal eller null, ikke {value!r}.")
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import io
 import json
 import re
-import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -29,6 +28,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from samvirke.core.lib.bounded_json import JsonInputError, load_bounded_json
+from samvirke.core.lib.spreadsheets import SpreadsheetUploadError, XlsxLimits, check_xlsx_archive, workbook_bytes
 from samvirke.economy.lib.business_case import (
     AREAS,
     BLOCKS,
@@ -40,6 +41,7 @@ from samvirke.economy.lib.business_case import (
     BusinessCaseInputError,
     CaseResult,
     Number,
+    check_amount_size,
     row_total,
 )
 
@@ -94,6 +96,13 @@ MAX_SHEET_ROWS = 2000
 MAX_SHEET_COLUMNS = 80
 MAX_XML_PART_BYTES = 2 * 1024 * 1024  # the shipped cases' sheets are under 10 kB each
 MAX_XML_TOTAL_BYTES = 6 * 1024 * 1024
+UPLOAD_LIMITS = XlsxLimits(
+    max_file_bytes=MAX_UPLOAD_BYTES,
+    max_unpacked_bytes=MAX_UNCOMPRESSED_BYTES,
+    max_xml_part_bytes=MAX_XML_PART_BYTES,
+    max_xml_total_bytes=MAX_XML_TOTAL_BYTES,
+    kind="en business case",
+)
 
 _BOLD = Font(bold=True)
 _TITLE = Font(bold=True, size=14)
@@ -136,6 +145,7 @@ def parse_amount_text(text: str, where: str) -> int | float | None:
         raise BusinessCaseInputError(f"{where}: '{text.strip()}' er ikke et tal.") from None
     if not value.is_finite():
         raise BusinessCaseInputError(f"{where}: '{text.strip()}' er ikke et tal.")
+    check_amount_size(value, where)
     return _json_amount(value)
 
 
@@ -145,10 +155,12 @@ def _cell_amount(value: Any, where: str) -> int | float | None:
     if isinstance(value, bool):
         raise BusinessCaseInputError(f"{where}: en sandhedsværdi ({value}) er ikke et beløb.")
     if isinstance(value, int):
+        check_amount_size(value, where)
         return value
     if isinstance(value, float):
         if value != value or value in (float("inf"), float("-inf")):
             raise BusinessCaseInputError(f"{where}: beløbet skal være et endeligt tal.")
+        check_amount_size(value, where)
         return int(value) if value.is_integer() else value
     if isinstance(value, Decimal):
         return parse_amount_text(str(value), where)
@@ -379,9 +391,7 @@ def case_workbook(case_dict: Mapping[str, Any], result: CaseResult) -> bytes:
     if result.case.row_totals:
         _row_total_sheet(workbook.create_sheet(ROW_TOTAL_SHEET), result)
     _description_sheet(workbook.create_sheet(DESCRIPTION_SHEET), case_dict, result.case.title)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def template_workbook(years: Sequence[int] = (2016, 2017, 2018, 2019, 2020)) -> bytes:
@@ -397,9 +407,7 @@ def template_workbook(years: Sequence[int] = (2016, 2017, 2018, 2019, 2020)) -> 
     _write_row(sheet, 6, ["Midlertidige anlægsomkostninger", "implementering", "Anlæg", "nej", *[0 for _ in years]])
     sheet.column_dimensions["A"].width = 58
     sheet.column_dimensions["D"].width = 14
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 # --- reading ------------------------------------------------------------------------------------------
@@ -578,27 +586,12 @@ def _read_description(rows: list[tuple[Any, ...]]) -> dict[str, Any]:
 
 
 def _load_rows(data: bytes) -> dict[str, list[tuple[Any, ...]]]:
-    if not data.startswith(b"PK"):
-        raise BusinessCaseInputError("Filen er ikke en Excel-fil (.xlsx). Gem den som Excel-projektmappe (.xlsx).")
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            parts = archive.infolist()
-    except zipfile.BadZipFile:
-        raise BusinessCaseInputError("Filen er ikke en Excel-fil (.xlsx) eller er beskadiget.") from None
-    unpacked = sum(info.file_size for info in parts)
-    xml_sizes = [info.file_size for info in parts if info.filename.endswith(".xml")]
     # openpyxl parses XML parts whole on opening (the shared strings; every sheet without a <dimension> is
     # scanned to size it), before any row limit can help: parts far larger than a business case's are refused.
-    if (
-        unpacked > MAX_UNCOMPRESSED_BYTES
-        or max(xml_sizes, default=0) > MAX_XML_PART_BYTES
-        or (sum(xml_sizes) > MAX_XML_TOTAL_BYTES)
-    ):
-        raise BusinessCaseInputError(
-            "Excel-filen er for stor til at være en business case: arkene fylder mere end "
-            f"{MAX_XML_PART_BYTES // (1024 * 1024)} MB hver eller {MAX_XML_TOTAL_BYTES // (1024 * 1024)} MB i alt "
-            "udpakket. Gem kun tabellen og beskrivelsen i filen."
-        )
+    try:
+        check_xlsx_archive(data, UPLOAD_LIMITS)
+    except SpreadsheetUploadError as error:
+        raise BusinessCaseInputError(str(error)) from None
     try:
         workbook = load_workbook(io.BytesIO(data), data_only=True, read_only=True)
     except Exception:  # openpyxl raises many kinds (KeyError, ParseError, ValueError …) for a broken file
@@ -670,11 +663,9 @@ def read_case_file(filename: str, data: bytes) -> dict[str, Any]:
     if not (name.endswith(".json") or stripped.startswith(b"{")):
         raise BusinessCaseInputError("Vælg en Excel-fil (.xlsx) eller en JSON-fil (.json).")
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise BusinessCaseInputError("JSON-filen skal være gemt som UTF-8.") from None
-    try:
-        parsed = json.loads(text)
+        parsed = load_bounded_json(data)
+    except JsonInputError as error:
+        raise BusinessCaseInputError(str(error)) from None
     except json.JSONDecodeError as error:
         raise BusinessCaseInputError(
             f"JSON-filen kan ikke læses: fejl i linje {error.lineno}, kolonne {error.colno}."

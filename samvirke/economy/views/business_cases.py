@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from samvirke.core.lib.bounded_json import JsonInputError, load_bounded_json
 from samvirke.directory.models import Membership, MembershipStatus, Municipality
 from samvirke.economy import access
 from samvirke.economy.actions import business_cases as actions
@@ -173,9 +174,9 @@ def _read_overview(uploaded: Any) -> PortfolioOverview:
     if len(data) > MAX_UPLOAD_BYTES:
         raise BusinessCaseInputError(f"Filen er for stor: højst {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
     try:
-        parsed = json.loads(data.decode("utf-8-sig"))
-    except UnicodeDecodeError:
-        raise BusinessCaseInputError("JSON-filen skal være gemt som UTF-8.") from None
+        parsed = load_bounded_json(data)
+    except JsonInputError as error:
+        raise BusinessCaseInputError(str(error)) from None
     except json.JSONDecodeError as error:
         raise BusinessCaseInputError(
             f"JSON-filen kan ikke læses: fejl i linje {error.lineno}, kolonne {error.colno}."

@@ -17,9 +17,19 @@
       headers: { "X-Requested-With": "fetch" },
       credentials: "same-origin",
     }).then(function (response) {
+      // Over the rate limit (429): the answer is a turn saying, in Danish, how long to wait; shown in the log.
+      if (response.status === 429) return response.text().then(function (html) { throw new TooMany(html); });
       if (!response.ok) throw new Error(response.status);
       return response.text();
     });
+  }
+
+  function TooMany(html) { this.html = html; }
+
+  // A refusal for asking too much is shown in the conversation; any other failure posts the form the old way.
+  function fallBack(error, plain) {
+    if (error instanceof TooMany) append(error.html);
+    else plain();
   }
 
   function dataOf(target, submitter) {
@@ -54,7 +64,7 @@
     button.disabled = true;
     send(form.action, new FormData(form))
       .then(function (html) { append(html); input.value = ""; })
-      .catch(function () { form.submit(); })
+      .catch(function (error) { fallBack(error, function () { form.submit(); }); })
       .finally(function () { busy = false; button.disabled = false; input.focus(); });
   });
 
@@ -67,7 +77,7 @@
       busy = true;
       send(target.action, dataOf(target, submitter))
         .then(append)
-        .catch(function () { submitPlain(target, submitter); })
+        .catch(function (error) { fallBack(error, function () { submitPlain(target, submitter); }); })
         .finally(function () { busy = false; input.focus(); });
     } else if (target.matches("form.feedback")) {
       event.preventDefault();
@@ -82,7 +92,10 @@
           var offer = holder.querySelector(".handover-offer");
           if (offer) offer.scrollIntoView({ block: "nearest" });
         })
-        .catch(function () { submitPlain(target, submitter); });
+        .catch(function (error) {
+          buttons.forEach(function (b) { b.disabled = false; });
+          fallBack(error, function () { submitPlain(target, submitter); });
+        });
     }
   });
 })();

@@ -37,8 +37,15 @@
       showError("");
       var field = document.getElementById("chat-text");
       if (field) field.focus();
+    } else if (event.detail.xhr && event.detail.xhr.status === 429) {
+      showError(event.detail.xhr.responseText);  // plain text: the server's Danish sentence with how long to wait
     } else {
       showError("Beskeden blev ikke sendt. Den står stadig i feltet – prøv igen om et øjeblik.");
     }
+  });
+  // The page's poll over its (generous) limit: say so until a poll gets through again.
+  document.body.addEventListener("htmx:afterRequest", function (event) {
+    if (!event.detail.elt || event.detail.elt.id !== "chat-state") return;
+    if (event.detail.xhr && event.detail.xhr.status === 429) showError(event.detail.xhr.responseText);
   });
 })();

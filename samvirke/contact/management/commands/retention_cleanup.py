@@ -37,5 +37,6 @@ class Command(BaseCommand):
             f"{verb}: {counts['caller_numbers']} borgernumre (> {policy.caller_numbers_days} dage), "
             f"{counts['chat_messages']} chatbeskeder og {counts['chat_transcripts']} assistentsamtaler "
             f"(> {policy.chats_days} dage), {counts['unanswered_questions']} ubesvarede spørgsmål "
-            f"(> {policy.unanswered_questions_days} dage)."
+            f"(> {policy.unanswered_questions_days} dage), {counts['sessions']} udløbne sessioner "
+            "(med samtaler med assistenten)."
         )

@@ -50,6 +50,11 @@ class Command(BaseCommand):
             help="Simulér ikke opkald (testene, der vil have et tomt kontaktcenter)",
         )
         parser.add_argument(
+            "--no-rota",
+            action="store_true",
+            help="Byg ikke denne og næste uges vagtplan (løseren tager sekunder; testene, der ikke ser på vagtplaner)",
+        )
+        parser.add_argument(
             "--traffic-calls-per-year",
             type=int,
             default=None,
@@ -60,7 +65,8 @@ class Command(BaseCommand):
         self._seed(options)
         if not options["no_traffic"]:
             self._traffic(options["traffic_calls_per_year"])
-        self.stdout.write(load_demo_rota(Fellesskab.objects.get(slug=demo.FELLESSKAB_SLUG), timezone.localdate()))
+        if not options["no_rota"]:
+            self.stdout.write(load_demo_rota(Fellesskab.objects.get(slug=demo.FELLESSKAB_SLUG), timezone.localdate()))
         self._print_logins(options)
 
     def _print_logins(self, options: dict[str, Any]) -> None:

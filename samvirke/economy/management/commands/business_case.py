@@ -18,6 +18,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from samvirke.cli import aligned_table, read_text_file
+from samvirke.core.lib.bounded_json import JsonInputError, load_bounded_json
 from samvirke.economy.lib.business_case import (
     DERIVED_ROWS,
     PAYBACK_CAP_YEARS,
@@ -275,7 +276,9 @@ class Command(BaseCommand):
     def _read_json(path: Path) -> Any:
         text = read_text_file(path)
         try:
-            return json.loads(text, parse_float=Decimal)
+            return load_bounded_json(text, parse_float=Decimal)
+        except JsonInputError as error:
+            raise CommandError(f"{path}: {error}") from None
         except json.JSONDecodeError as error:
             raise CommandError(
                 f"{path}: ikke gyldig JSON i linje {error.lineno}, kolonne {error.colno}: "

@@ -1,0 +1,1 @@
+"""Pieces every app shares that belong to none of them (no models: not a Django app)."""
