@@ -251,7 +251,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "samvirke.limits.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "samvirke.limits.middleware.axes_client_ip"
 AXES_LOCKOUT_CALLABLE = "samvirke.limits.responses.login_locked_out"
 AXES_DISABLE_ACCESS_LOG = True  # no row per successful login (who logged in from where): failures are enough
 AXES_VERBOSE = False
