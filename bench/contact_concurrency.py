@@ -356,6 +356,8 @@ def server_environment(database_url: str, secret: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SESSION_COOKIE_SECURE": "0",
         "CSRF_COOKIE_SECURE": "0",
+        # The events replay a fixed Monday (BASE); the API takes events within a window around now only.
+        "TELEPHONY_EVENT_MAX_AGE_DAYS": str(max(30, (dt.datetime.now(LOCAL) - BASE).days + 2)),
         # Every simulated agent logs in from 127.0.0.1: the per-address login limit would count them as one.
         **unlimited_environment(),
     }

@@ -41,7 +41,10 @@ def envlist(name: str, default: list[str]) -> list[str]:
     return [item.strip() for item in value.split(",") if item.strip()]
 
 
-DEBUG = envbool("DEBUG", True)
+# DEBUG is on by default only for the demo: a fresh checkout (no SECRET_KEY in the environment) runs `make demo`
+# with the error pages a developer needs. A deployment sets SECRET_KEY, and then DEBUG is off unless it says DEBUG=1:
+# forgetting DEBUG=0 must not put tracebacks with local variables in front of the public.
+DEBUG = envbool("DEBUG", not os.environ.get("SECRET_KEY"))
 SECRET_KEY = os.environ.get("SECRET_KEY", DEMO_SECRET_KEY)
 if not DEBUG and SECRET_KEY == DEMO_SECRET_KEY:
     raise ImproperlyConfigured(
@@ -248,7 +251,7 @@ AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=float(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
-AXES_CLIENT_IP_CALLABLE = "samvirke.limits.middleware.client_ip"
+AXES_CLIENT_IP_CALLABLE = "samvirke.limits.middleware.axes_client_ip"
 AXES_LOCKOUT_CALLABLE = "samvirke.limits.responses.login_locked_out"
 AXES_DISABLE_ACCESS_LOG = True  # no row per successful login (who logged in from where): failures are enough
 AXES_VERBOSE = False
@@ -292,3 +295,12 @@ SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
 # `samvirke check --deploy` does not warn that Django does neither (security.W004, security.W008).
 if envbool("TLS_AT_PROXY", False):
     SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008"]
+
+# --- Telephony input (issue 12, sec-telephony) ---------------------------------------------------------------------
+# A telephony event's `occurred_at` must lie within this window around now: a clock gone wrong, a replay from long
+# ago or a date in 2100 (which retention would never reach) is refused with a 400 instead of being stored.
+TELEPHONY_EVENT_MAX_AGE = timedelta(days=int(os.environ.get("TELEPHONY_EVENT_MAX_AGE_DAYS", "30")))
+TELEPHONY_EVENT_MAX_AHEAD = timedelta(hours=int(os.environ.get("TELEPHONY_EVENT_MAX_AHEAD_HOURS", "24")))
+# Variables marked @sensitive_variables (the telephony secret in the signature check) are starred on error pages also
+# while DEBUG is on: Django's own filter hides them only with DEBUG off (see samvirke/debug.py).
+DEFAULT_EXCEPTION_REPORTER_FILTER = "samvirke.debug.AlwaysSafeExceptionReporterFilter"

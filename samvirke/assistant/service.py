@@ -37,6 +37,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.html import format_html
+from django.views.decorators.debug import sensitive_variables
 from threadpoolctl import threadpool_limits
 
 from samvirke.assistant import actions
@@ -160,6 +161,7 @@ def sign_model(payload: bytes) -> str:
     return salted_hmac(MODEL_HMAC_SALT, payload, algorithm="sha256").hexdigest()
 
 
+@sensitive_variables("secret", "expected")
 def _trusted(payload: bytes, signature: str) -> bool:
     """The HMAC matches under SECRET_KEY or one of SECRET_KEY_FALLBACKS (a rotated key)."""
     for secret in [settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]:

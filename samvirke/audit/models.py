@@ -1,4 +1,5 @@
-"""The append-only audit log: who did what, when, to which object."""
+"""The append-only audit log: who did what, when, to which object; tamper-evident through a hash chain
+(samvirke/audit/lib/chain.py, written by samvirke.audit.actions.record, checked by `samvirke audit-verify`)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class AppendOnlyError(Exception):
@@ -21,7 +23,8 @@ class AuditEntryQuerySet(models.QuerySet["AuditEntry"]):
 
 
 class AuditEntry(models.Model):
-    at = models.DateTimeField("tidspunkt", auto_now_add=True, db_index=True)
+    # Set by record() under the chain's lock, before the entry is hashed (auto_now_add would set it after).
+    at = models.DateTimeField("tidspunkt", default=timezone.now, db_index=True)
     # PROTECT, not SET_NULL: SET_NULL would rewrite old entries when a person is deleted, and the database
     # refuses every UPDATE of this table (migration 0003). A person who has done something is deactivated
     # (is_active off), not deleted. The name is kept as text as well, so an entry reads on its own.
@@ -34,6 +37,8 @@ class AuditEntry(models.Model):
     object_id = models.CharField("objekt-id", max_length=100, blank=True)
     object_repr = models.CharField("objekt", max_length=300, blank=True)
     details = models.JSONField("detaljer", default=dict, blank=True)
+    # sha256 of the previous entry's chain_hash and this entry's canonical JSON (lib/chain.py).
+    chain_hash = models.CharField("kædehash", max_length=64, editable=False)
 
     objects = AuditEntryQuerySet.as_manager()
 
@@ -52,3 +57,17 @@ class AuditEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnlyError("Revisionsloggen kan ikke slettes.")
+
+
+def chain_fields(entry: AuditEntry) -> dict[str, Any]:
+    """What the hash chain covers of an entry: everything but its id and its own hash."""
+    return {
+        "at": entry.at,
+        "actor_id": entry.actor_id,
+        "actor_name": entry.actor_name,
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "object_repr": entry.object_repr,
+        "details": entry.details,
+    }

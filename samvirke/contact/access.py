@@ -11,17 +11,43 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from samvirke.contact.models import Contact
 from samvirke.directory.access import belongs_to_fellesskab
-from samvirke.directory.models import Role
+from samvirke.directory.models import Membership, MembershipStatus, Person, Role
 
 
 def can_work_desk(user: Any) -> bool:
     # For an agent or a coordinator, belonging to the fællesskab is its municipality being a current member (one
     # query: the desk asks on every poll).
     return bool(getattr(user, "role", None) in (Role.AGENT, Role.COORDINATOR) and belongs_to_fellesskab(user))
+
+
+TELEPHONY_ROLES = (Role.AGENT, Role.COORDINATOR)
+
+
+def telephony_agent(username: str) -> tuple[Person | None, bool]:
+    """The person the telephony platform names in agent_status, and whether it may take calls: an agent or
+    coordinator of a current member who is active, or one of the traffic simulator's agents (inactive by
+    construction: they never log in, and only the signed platform moves them). The secretariat, region staff,
+    editors and deactivated people never get calls, whatever the platform sends. One query (the event path
+    counts its statements)."""
+    person = (
+        Person.objects.filter(username=username)
+        .annotate(
+            of_member=Exists(
+                Membership.objects.filter(municipality_id=OuterRef("municipality_id")).exclude(
+                    status=MembershipStatus.LEFT
+                )
+            )
+        )
+        .first()
+    )
+    if person is None:
+        return None, False
+    eligible = person.role in TELEPHONY_ROLES and (person.is_active or person.is_simulated) and bool(person.of_member)
+    return person, eligible
 
 
 def can_view_wallboard(user: Any) -> bool:

@@ -31,7 +31,7 @@ from samvirke.assistant.lib.hours import OpeningHours, is_open, next_opening
 from samvirke.assistant.lib.masking import bounded, mask_personal_data
 from samvirke.assistant.models import UnansweredQuestion
 from samvirke.audit.actions import record
-from samvirke.contact import rows
+from samvirke.contact import access, rows
 from samvirke.contact.lib.desk import wrap_up_ends_at
 from samvirke.contact.lib.events import Event
 from samvirke.contact.lib.opening import parse_opening_hours
@@ -181,11 +181,23 @@ def process_event(event: Event, payload: dict[str, Any]) -> EventResult:
 def _apply(event: Event) -> EventResult:
     at = event.occurred_at
     if event.type == "agent_status":
-        agent = _lock_agent(username=event.agent, at=at)
-        if agent is None:
+        person, eligible = access.telephony_agent(event.agent)
+        if person is None:
             return EventResult(
                 404, {"detail": f"Ukendt medarbejder: {event.agent}.", "_outcome": EventOutcome.UNKNOWN_CALL}
             )
+        if not eligible:
+            logger.warning("agent_status for %s refused: not an active agent of a member", event.agent)
+            return EventResult(
+                409,
+                {
+                    "detail": f"{event.agent} kan ikke tage opkald: kun aktive agenter og koordinatorer i en "
+                    "medlemskommune kan.",
+                    "_outcome": EventOutcome.IGNORED,
+                },
+            )
+        agent = _lock_agent(person.pk, at=at)
+        assert agent is not None  # the person exists; its presence row is made if missing
         try:
             contact = _change_status(agent, event.status, at, event.pause_reason)
         except ContactError as exc:
@@ -396,6 +408,9 @@ def _take_ready_agent(
     if passed_over:
         conditions += f" AND a.person_id NOT IN ({', '.join(['%s'] * len(passed_over))})"
         params.extend(passed_over)
+    # A person deactivated while ready gets nothing more (the simulator's agents are inactive by construction).
+    conditions += " AND (p.is_active = %s OR p.is_simulated = %s)"
+    params.extend([True, True])
     found = rows.execute(
         f"{_AGENT_SELECT} WHERE a.status = %s{conditions} ORDER BY a.ready_since, a.person_id LIMIT 1"
         f"{rows.locking(skip_locked=True, of='a')}",

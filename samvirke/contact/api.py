@@ -12,16 +12,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
+from django.views.decorators.debug import sensitive_variables
 from ninja import Router, Schema
+from pydantic import ConfigDict, Field, TypeAdapter
 
+from samvirke.api_schemas import SESSION_ERRORS, BusyOut, DetailOut
 from samvirke.contact import access, actions, selectors
-from samvirke.contact.lib.events import EventError, parse_event
+from samvirke.contact.lib.events import MAX_BODY_BYTES, PAUSE_REASONS, EventError, TimeWindow, check_body, parse_event
 from samvirke.contact.lib.signature import HEADER, is_valid
 
 log = logging.getLogger("samvirke.telephony")
@@ -41,43 +44,97 @@ def _signature_header(signed: str) -> dict[str, Any]:
     }
 
 
+@sensitive_variables("secret")
 def _refuse_unsigned(request: HttpRequest, signed: bytes, what: str) -> JsonResponse | None:
     """401 without a signature, 403 with a wrong one (logged), None when `signed` carries the platform's signature.
-    `what`: the Danish name of what was sent, for the message."""
+    `what`: the Danish name of what was sent, for the message. A header that is not even ASCII is a wrong one."""
     signature = request.headers.get(HEADER, "")
     if not signature:
         return JsonResponse({"detail": f"{what} er ikke signeret ({HEADER} mangler)."}, status=401)
-    if not is_valid(signed, settings.TELEPHONY_SECRET, signature):
+    secret = settings.TELEPHONY_SECRET
+    if not is_valid(signed, secret, signature):
         log.warning("telephony request to %s with a wrong signature refused", request.path)
         return JsonResponse({"detail": "Forkert signatur."}, status=403)
     return None
 
 
-class TelephonyEventIn(Schema):
-    """One event. Fields beyond `event_id`, `type`, `occurred_at` and `call_id` depend on the type."""
+def event_window(now: dt.datetime) -> TimeWindow:
+    """The times an event may carry (settings TELEPHONY_EVENT_MAX_AGE and TELEPHONY_EVENT_MAX_AHEAD)."""
+    return TimeWindow(now - settings.TELEPHONY_EVENT_MAX_AGE, now + settings.TELEPHONY_EVENT_MAX_AHEAD)
 
-    event_id: str
-    type: Literal[
-        "call_offered",
-        "call_answered",
-        "call_transferred",
-        "call_ended",
-        "call_abandoned",
-        "callback_requested",
-        "satisfaction",
-        "agent_status",
-    ]
-    occurred_at: dt.datetime
-    call_id: str | None = None
-    called_number: str | None = None
-    caller_number: str | None = None
-    ivr_municipality_code: int | None = None
-    ivr_topic: str | None = None
-    transfer_target: str | None = None
-    rating: int | None = None
-    agent: str | None = None
-    status: Literal["ready", "pause", "offline"] | None = None
-    pause_reason: str | None = None
+
+_ID_PATTERN = r"^[!-~]+$"  # printable ASCII without spaces
+_PHONE_PATTERN = r"^\+?[0-9 ]*$"
+
+
+def _call_id() -> Any:
+    return Field(min_length=1, max_length=100, pattern=_ID_PATTERN)
+
+
+class _Event(Schema):
+    """What every event carries. Each type below lists the rest; any other field is refused (400), never stored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    event_id: str = Field(min_length=1, max_length=100, pattern=_ID_PATTERN)
+    occurred_at: dt.datetime = Field(description="ISO 8601 med tidszone, højst 30 dage tilbage og 1 dag frem")
+
+
+class CallOfferedIn(_Event):
+    type: Literal["call_offered"]
+    call_id: str = _call_id()
+    called_number: str = Field(min_length=1, max_length=20, pattern=_PHONE_PATTERN)
+    caller_number: str | None = Field(default=None, max_length=20, pattern=_PHONE_PATTERN)
+    ivr_municipality_code: int | None = Field(default=None, ge=100, le=999)
+    ivr_topic: str | None = Field(default=None, max_length=100)
+
+
+class CallEventIn(_Event):
+    type: Literal["call_answered", "call_ended", "call_abandoned", "callback_requested"]
+    call_id: str = _call_id()
+
+
+class CallTransferredIn(_Event):
+    type: Literal["call_transferred"]
+    call_id: str = _call_id()
+    transfer_target: str | None = Field(default=None, max_length=100)
+
+
+class SatisfactionIn(_Event):
+    type: Literal["satisfaction"]
+    call_id: str = _call_id()
+    rating: int = Field(ge=1, le=9)
+
+
+class AgentStatusIn(_Event):
+    type: Literal["agent_status"]
+    agent: str = Field(min_length=1, max_length=150)
+    status: Literal["ready", "pause", "offline"]
+    pause_reason: Literal[PAUSE_REASONS] | None = None  # type: ignore[valid-type]
+
+
+TelephonyEventIn = Annotated[
+    CallOfferedIn | CallEventIn | CallTransferredIn | SatisfactionIn | AgentStatusIn, Field(discriminator="type")
+]
+
+
+def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """The JSON Schema with its $defs put in place of their $refs (the request body is described inline in the
+    OpenAPI document, where a "#/$defs/…" reference would not resolve), and without pydantic's discriminator
+    mapping, which names those refs: each variant's `type` tells them apart anyway."""
+    definitions = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            if "$ref" in node:
+                return resolve(definitions[node["$ref"].rsplit("/", 1)[-1]])
+            return {key: resolve(value) for key, value in node.items() if key != "discriminator"}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    resolved: dict[str, Any] = resolve(schema)
+    return resolved
 
 
 EVENT_DOC = """Hændelser fra telefoniplatformen. Kroppen signeres med HMAC-SHA256 og den delte hemmelighed:
@@ -93,40 +150,70 @@ EVENT_DOC = """Hændelser fra telefoniplatformen. Kroppen signeres med HMAC-SHA2
 - `agent_status` (agent = brugernavn, status ready|pause|offline): softphonens status; svaret siger,
   hvilket opkald medarbejderen får (`assigned_call_id`).
 
-Svar: 401 uden signatur, 403 med forkert signatur, 400 ved ugyldig JSON eller felter (med en besked),
-404 for et ukendt opkald (logges; kan leveres igen), 200 ellers."""
+Kroppen er højst 16 KB og et fladt JSON-objekt; ukendte felter afvises. Id'er og numre er ASCII, tekst uden
+kontroltegn, og `occurred_at` ligger inden for et vindue om nu (standard 30 dage tilbage og 1 dag frem).
+`agent_status` gælder kun aktive agenter og koordinatorer i en medlemskommune (og simulatorens agenter).
+
+Svar: 401 uden signatur, 403 med forkert signatur, 413 for en for stor krop, 400 ved ugyldig JSON eller felter
+(med en besked), 404 for et ukendt opkald eller en ukendt medarbejder (logges; kan leveres igen), 409 når
+hændelsen ikke kan gennemføres (fx en medarbejder, der ikke kan tage opkald), 200 ellers."""
 
 
 @telephony_router.post(
     "/events",
     auth=None,
+    response={
+        200: dict[str, Any],
+        400: DetailOut,
+        401: DetailOut,
+        403: DetailOut,
+        404: DetailOut,
+        409: DetailOut,
+        413: DetailOut,
+        503: BusyOut,
+    },
     summary="Modtag en hændelse fra telefoniplatformen",
     description=EVENT_DOC,
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": TelephonyEventIn.model_json_schema()}},
+            "content": {"application/json": {"schema": _inlined(TypeAdapter(TelephonyEventIn).json_schema())}},
         },
         "parameters": [_signature_header("krop")],
     },
 )
 def receive_event(request: HttpRequest) -> HttpResponse:
+    # Bounded before anything is read: the declared length first, then what actually came.
+    if _declared_length(request) > MAX_BODY_BYTES:
+        return JsonResponse({"detail": f"Hændelsen er for stor (højst {MAX_BODY_BYTES} bytes)."}, status=413)
     body = request.body
+    if len(body) > MAX_BODY_BYTES:
+        return JsonResponse({"detail": f"Hændelsen er for stor (højst {MAX_BODY_BYTES} bytes)."}, status=413)
     refused = _refuse_unsigned(request, body, "Hændelsen")
     if refused is not None:
         return refused
     try:
+        check_body(body)  # nesting bounded before json.loads, which would recurse into it
         payload = json.loads(body)
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return JsonResponse({"detail": f"Kroppen er ikke gyldig JSON: {exc}"}, status=400)
+    except EventError as exc:
+        return JsonResponse({"detail": str(exc)}, status=400)
+    except ValueError as exc:  # invalid JSON or UTF-8, or an integer of more than 4,300 digits
+        return JsonResponse({"detail": f"Kroppen er ikke gyldig JSON: {str(exc)[:200]}"}, status=400)
     try:
-        event = parse_event(payload)
+        event = parse_event(payload, event_window(timezone.now()))
     except EventError as exc:
         return JsonResponse({"detail": str(exc)}, status=400)
     result = actions.process_event(event, payload)
     if result.status == 404:
         log.warning("telephony event %s for an unknown call %s", event.event_id, event.call_id)
     return JsonResponse(result.body, status=result.status)
+
+
+def _declared_length(request: HttpRequest) -> int:
+    try:
+        return int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return 0
 
 
 ASSIGNMENTS_DOC = """Opkald, der er givet til en medarbejder og endnu ikke besvaret (ældste først): dem skal platformen
@@ -151,7 +238,7 @@ class AssignmentOut(Schema):
 @telephony_router.get(
     "/assignments",
     auth=None,
-    response={200: list[AssignmentOut], 401: dict[str, str], 403: dict[str, str]},
+    response={200: list[AssignmentOut], 401: DetailOut, 403: DetailOut, 503: BusyOut},
     summary="Tildelte opkald, der venter på at blive besvaret",
     description=ASSIGNMENTS_DOC,
     openapi_extra={"parameters": [_signature_header("sti med forespørgsel")]},
@@ -179,7 +266,7 @@ class KpisOut(Schema):
     agents: dict[str, int]
 
 
-@contact_router.get("/wallboard", response=KpisOut, summary="Dagens tal for tavlen")
+@contact_router.get("/wallboard", response={200: KpisOut, **SESSION_ERRORS}, summary="Dagens tal for tavlen")
 def wallboard(request: HttpRequest) -> dict[str, Any]:
     if not access.can_view_wallboard(request.user):
         raise PermissionDenied("Tavlen er for fællesskabets medarbejdere.")

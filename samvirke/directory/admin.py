@@ -6,7 +6,8 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied
 from django.db import models, transaction
 from django.http import HttpRequest
@@ -18,11 +19,27 @@ from samvirke.directory.models import Fellesskab, HotlineNumber, Membership, Mun
 
 
 class AuditedAdmin(admin.ModelAdmin):
+    """Every save and deletion in the admin is an audit entry naming the changed fields (never their values: a
+    password's are secret), the inline rows' own included (a hotline number changed on its membership's page)."""
+
     def save_model(self, request: HttpRequest, obj: Any, form: Any, change: bool) -> None:
         with transaction.atomic():
             super().save_model(request, obj, form, change)
+            if change and not form.changed_data:
+                return  # only inline rows changed: save_formset records those
             action = "admin.changed" if change else "admin.added"
             record(request.user, action, obj, {"fields": sorted(form.changed_data)})
+
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        with transaction.atomic():
+            super().save_formset(request, form, formset, change)
+            for added in formset.new_objects:
+                fields: list[str] = next((f.changed_data for f in formset.forms if f.instance is added), [])
+                record(request.user, "admin.added", added, {"fields": sorted(fields), "parent": str(form.instance)})
+            for changed, fields in formset.changed_objects:
+                record(request.user, "admin.changed", changed, {"fields": sorted(fields), "parent": str(form.instance)})
+            for deleted in formset.deleted_objects:
+                record(request.user, "admin.deleted", deleted, {"parent": str(form.instance)})
 
     def delete_model(self, request: HttpRequest, obj: Any) -> None:
         with transaction.atomic():
@@ -112,4 +129,20 @@ class PersonAdmin(UserAdmin, AuditedAdmin):
         person = self.get_object(request, unquote(id))
         if person is not None and person.is_simulated:
             raise PermissionDenied("En simuleret agent kan ikke få en adgangskode: den kan aldrig logge ind.")
-        return super().user_change_password(request, id, form_url)
+        with transaction.atomic():
+            response = super().user_change_password(request, id, form_url)
+            # A valid form is saved and answered with a redirect; an invalid one is shown again (200).
+            if request.method == "POST" and response.status_code == 302 and person is not None:
+                person.refresh_from_db(fields=["password"])
+                action = "admin.password_changed" if person.has_usable_password() else "admin.password_removed"
+                record(request.user, action, person, {"fields": ["password"]})
+        return response
+
+
+# Groups (and their permissions) are admin data too: audited like the rest.
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class AuditedGroupAdmin(GroupAdmin, AuditedAdmin):
+    pass

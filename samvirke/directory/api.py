@@ -7,6 +7,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router, Schema
 
+from samvirke.api_schemas import SESSION_ERRORS
 from samvirke.directory import access
 from samvirke.directory.models import HotlineNumber, Membership
 
@@ -60,7 +61,7 @@ def _member_out(membership: Membership) -> MemberOut:
     )
 
 
-@router.get("/members", response=list[MemberOut], summary="Fællesskabets medlemmer")
+@router.get("/members", response={200: list[MemberOut], **SESSION_ERRORS}, summary="Fællesskabets medlemmer")
 def list_members(request: HttpRequest) -> list[MemberOut]:
     access.require_member_list(request.user)
     memberships = (
@@ -71,7 +72,7 @@ def list_members(request: HttpRequest) -> list[MemberOut]:
     return [_member_out(m) for m in memberships]
 
 
-@router.get("/municipalities/{code}", response=MunicipalityOut, summary="En kommune")
+@router.get("/municipalities/{code}", response={200: MunicipalityOut, **SESSION_ERRORS}, summary="En kommune")
 def get_municipality(request: HttpRequest, code: int) -> MunicipalityOut:
     municipality = access.access_municipality_by_code(request.user, code)
     return MunicipalityOut(

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from samvirke.contact.lib.signature import HEADER, sign
 from samvirke.contact.models import AgentState, Queue, Skill
@@ -21,6 +22,7 @@ from tests.conftest import GREVE, HOLBAEK, KOEGE, _person
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
 MONDAY_10 = dt.datetime(2026, 11, 23, 10, 0, tzinfo=LOCAL)
+RECORDED_SPAN = dt.timedelta(days=60)
 HOLBAEK_NUMBER, GREVE_NUMBER, KOEGE_NUMBER = "70200316", "70200253", "70200259"
 
 
@@ -60,6 +62,16 @@ class Telephony:
 
     def agent(self, username: str, status: str, when: dt.datetime, **fields: Any) -> Any:
         return self.event("agent_status", when, agent=username, status=status, **fields)
+
+
+@pytest.fixture(autouse=True)
+def _the_tests_weeks_are_within_the_event_window(settings: Any) -> None:
+    """These tests replay fixed days around Monday 23 November 2026 (to Christmas and past). The API takes events
+    from a window around now only (30 days back, a day ahead by default), so here the window reaches two months
+    either side of that Monday, whatever today is; tests/security tests the window itself."""
+    now = timezone.now()
+    settings.TELEPHONY_EVENT_MAX_AGE = max(settings.TELEPHONY_EVENT_MAX_AGE, now - MONDAY_10 + RECORDED_SPAN)
+    settings.TELEPHONY_EVENT_MAX_AHEAD = max(settings.TELEPHONY_EVENT_MAX_AHEAD, MONDAY_10 + RECORDED_SPAN - now)
 
 
 def open_all_hours() -> None:

@@ -40,6 +40,10 @@ def _event(**fields: object) -> dict[str, object]:
         "called_number": "+45 70 20 03 16",
     }
     base.update(fields)
+    if base["type"] in ("satisfaction", "agent_status"):
+        base.pop("called_number")  # an offer's field: refused on other types
+    if base["type"] == "agent_status":
+        base.pop("call_id")
     return base
 
 

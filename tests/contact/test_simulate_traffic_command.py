@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+from typing import Any
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -215,3 +216,14 @@ def test_the_command_line_exits_non_zero_with_a_danish_line_on_stderr(capsys: py
         Command().run_from_argv(["samvirke", "simulate_traffic", "--days", "0"])
     assert exit_info.value.code != 0
     assert "--days skal være mellem 1 og" in capsys.readouterr().err
+
+
+@pytest.mark.django_db
+def test_days_outside_the_apis_event_window_are_refused_before_anything_is_sent(
+    simulated_agents: list[Person], settings: Any
+) -> None:
+    settings.TELEPHONY_EVENT_MAX_AGE = dt.timedelta(days=30)  # the default (this module's fixture widens it)
+    settings.TELEPHONY_EVENT_MAX_AHEAD = dt.timedelta(hours=24)
+    with pytest.raises(CommandError, match="uden for det tidsrum, telefoni-API'et tager imod"):
+        simulate("--start", "2020-01-06", "--days", "1")
+    assert not TelephonyEvent.objects.exists()

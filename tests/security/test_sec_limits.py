@@ -240,6 +240,17 @@ def test_forty_wrong_passwords_lock_the_account_for_that_address(secretariat: Pe
     assert _login(office, "sekretariat", PASSWORD).status_code == 302
 
 
+def test_wrong_passwords_from_an_ipv6_client_and_a_test_login_without_an_address_are_recorded(
+    secretariat: Person,
+) -> None:
+    """django-axes stores the address in an inet column on PostgreSQL: the counters' IPv6 /64 network and their
+    "unknown" (no REMOTE_ADDR, as Client.force_login's request) were refused there with a 500."""
+    phone = Client(REMOTE_ADDR="2001:db8:1:2:3:4:5:6")
+    assert _login(phone, "sekretariat", "gæt").status_code == 200
+    client_for(secretariat)  # force_login: a request without REMOTE_ADDR
+    assert middleware.axes_client_ip(type("R", (), {"META": {}})()) is None
+
+
 def test_axes_reset_lifts_the_lockout(secretariat: Person) -> None:
     client = Client()
     for i in range(5):

@@ -46,6 +46,7 @@ from django.utils import timezone
 
 from samvirke.assistant.models import ChatbotConversation
 from samvirke.contact import actions
+from samvirke.contact.api import event_window
 from samvirke.contact.lib.opening import parse_opening_hours
 from samvirke.contact.lib.signature import HEADER, sign
 from samvirke.contact.lib.traffic import (
@@ -229,6 +230,23 @@ class Command(BaseCommand):
         moment = moment.astimezone(LOCAL)
         return moment.date(), moment
 
+    @staticmethod
+    def _check_window(days: list[dt.date]) -> None:
+        """The API refuses events outside a window around now (settings.TELEPHONY_EVENT_MAX_AGE/_AHEAD): say so
+        before sending a single one, rather than meet a 400 for every event."""
+        if not days:
+            return
+        window = event_window(timezone.now())
+        first = dt.datetime.combine(days[0], dt.time(0), tzinfo=LOCAL)
+        last = dt.datetime.combine(days[-1], dt.time(23, 59), tzinfo=LOCAL)
+        if first < window.earliest or last > window.latest:
+            raise CommandError(
+                f"Dagene {days[0]:%d.%m.%Y}–{days[-1]:%d.%m.%Y} ligger uden for det tidsrum, telefoni-API'et tager "
+                f"imod hændelser fra ({window.earliest:%d.%m.%Y %H:%M}–{window.latest:%d.%m.%Y %H:%M}; "
+                "indstillingerne TELEPHONY_EVENT_MAX_AGE_DAYS og TELEPHONY_EVENT_MAX_AHEAD_HOURS). "
+                "Vælg en nyere --start eller færre --days."
+            )
+
     def _validate(self, options: dict[str, Any]) -> None:
         if not 1 <= options["days"] <= MAX_DAYS:
             raise CommandError(f"--days skal være mellem 1 og {MAX_DAYS} (fik {options['days']}).")
@@ -343,6 +361,7 @@ class Command(BaseCommand):
         )
         if since is not None:
             plan = trim_plan(plan, since)
+        self._check_window(plan.days)
         self._train_health_agents(agents)
         scheduler = Scheduler(
             plan,
