@@ -83,7 +83,10 @@ def answer_offer(page: Any, kind: str) -> bool:
         offered.get_by_role("button", name="Besvar").click(timeout=3_000)
     except PlaywrightTimeoutError:
         return False
-    page.locator("#registration-form").wait_for()
+    try:
+        page.locator("#registration-form").wait_for(timeout=10_000)
+    except PlaywrightTimeoutError:
+        return False  # the citizen hung up between the click and the answer: the desk says so, nothing to register
     page.wait_for_load_state("load")  # Besvar loads the desk anew; its forms are htmx's once it has loaded
     return True
 
