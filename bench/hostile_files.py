@@ -7,13 +7,11 @@ are in tests/security/test_sec_files.py; this only measures. Writes bench/result
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import platform
 import sys
 import time
-import zipfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -23,41 +21,16 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samvirke.settings")
 
-from openpyxl import Workbook  # noqa: E402
 
 from samvirke.core.lib.bounded_json import JsonInputError, load_bounded_json  # noqa: E402
 from samvirke.economy.lib.business_case import BusinessCaseInputError, parse_case  # noqa: E402
 from samvirke.economy.lib.business_case_excel import read_case_file  # noqa: E402
-
-
-def last_cell_workbook() -> bytes:
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "Tabel 1"
-    sheet["A1"] = "Titel"
-    sheet["XFD1048576"] = "x"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def bomb() -> bytes:
-    buffer = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(last_cell_workbook())) as source,
-        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for item in source.infolist():
-            target.writestr(item, source.read(item.filename))
-        target.writestr("xl/worksheets/sheet9.xml", b" " * (50 * 1024 * 1024))
-    return buffer.getvalue()
-
+from tests.security.hostile_files import cell_at_the_end_of_the_sheet, zip_bomb  # noqa: E402
 
 CASE = '{"title": "x", "years": [2020], "lines": [{"label": "a", "block": "varig", "area": "Service", "values": [N]}]}'
 FILES: dict[str, tuple[str, bytes]] = {
-    "xlsx: one cell at XFD1048576": ("case.xlsx", last_cell_workbook()),
-    "xlsx: a member unpacking to 50 MB": ("case.xlsx", bomb()),
+    "xlsx: one cell at XFD1048576": ("case.xlsx", cell_at_the_end_of_the_sheet()),
+    "xlsx: a member unpacking to 50 MB": ("case.xlsx", zip_bomb()),
     "xlsx: a CSV renamed .xlsx": ("case.xlsx", b"Linje;Blok\nx;varig\n" * 1000),
     "json: 100,000 levels deep": ("case.json", b"[" * 100_000 + b"]" * 100_000),
     "json: a 5,000-digit amount": ("case.json", CASE.replace("N", "9" * 5000).encode()),

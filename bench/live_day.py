@@ -43,6 +43,7 @@ sys.path.insert(0, str(PROJECT))
 
 from tests.browser.hotline_scene import (  # noqa: E402 (the project on the path first)
     Watch,
+    agents_ready,
     answer_offer,
     ask,
     exchange,
@@ -51,9 +52,9 @@ from tests.browser.hotline_scene import (  # noqa: E402 (the project on the path
     offer,
     publish_a_guide_edit,
     register,
+    start_a_rota_build,
     take_a_call,
     wait_for_offers,
-    week_after_next,
 )
 from tests.browser.livesite import LiveSite, Request, fresh_postgres_url, live_site  # noqa: E402
 
@@ -153,21 +154,9 @@ print(json.dumps({{'model_builds': builds, 'rota': rota}}, default=str))
 
 def day(site: LiveSite, browser: Any, minutes: float) -> dict[str, Any]:
     watch = Watch()
-    agents = {
-        "agent-holbaek-1": watch.page(browser, "agent Holbæk"),
-        "agent-greve-1": watch.page(browser, "agent Greve"),
-    }
-    for username, page in agents.items():
-        log_in(page, site, username, "/kontaktcenter/")
-        page.get_by_role("button", name="Klar", exact=True).click()
-        page.locator("#agent-status", has_text="Klar").wait_for()
-
+    agents = agents_ready(watch, browser, site)
     secretariat = watch.page(browser, "secretariat")
-    log_in(secretariat, site, "sekretariat", "/bemanding/")
-    week = week_after_next()
-    secretariat.get_by_label("Uge (en dag i ugen)").fill(week)
-    secretariat.get_by_role("button", name="Byg vagtplan").click()
-    secretariat.wait_for_url(f"{site.url}/bemanding/{week}/")
+    week = start_a_rota_build(secretariat, site)
 
     editor = watch.page(browser, "editor")
     log_in(editor, site, "redaktoer", "/vidensbase/")

@@ -181,3 +181,28 @@ def week_after_next() -> str:
     """A week seed-demo has no published rota for (it publishes this week's and next week's)."""
     today = dt.date.today()
     return (today + dt.timedelta(days=14 - today.weekday())).isoformat()
+
+
+def agents_ready(watch: Watch, browser: Any, site: LiveSite) -> dict[str, Any]:
+    """The two agents of the scene (Holbæk, Greve) logged in on the desk and ready; their pages by username."""
+    agents = {
+        "agent-holbaek-1": watch.page(browser, "agent Holbæk"),
+        "agent-greve-1": watch.page(browser, "agent Greve"),
+    }
+    for username, page in agents.items():
+        log_in(page, site, username, "/kontaktcenter/")
+        page.get_by_role("button", name="Klar", exact=True).click()
+        page.locator("#agent-status", has_text="Klar").wait_for()
+    return agents
+
+
+def start_a_rota_build(secretariat: Any, site: LiveSite, time_limit_s: int | None = None) -> str:
+    """The secretariat asks for the rota of the week after next (the build runs in the worker); returns the week."""
+    log_in(secretariat, site, "sekretariat", "/bemanding/")
+    week = week_after_next()
+    secretariat.get_by_label("Uge (en dag i ugen)").fill(week)
+    if time_limit_s is not None:
+        secretariat.get_by_label("Løserens tidsgrænse (sek.)").fill(str(time_limit_s))
+    secretariat.get_by_role("button", name="Byg vagtplan").click()
+    secretariat.wait_for_url(f"{site.url}/bemanding/{week}/")
+    return week

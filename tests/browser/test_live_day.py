@@ -26,6 +26,7 @@ import pytest
 from tests.browser.hotline_scene import (
     ARRIVES_WITHIN_S,
     Watch,
+    agents_ready,
     answer_offer,
     ask,
     exchange,
@@ -34,9 +35,9 @@ from tests.browser.hotline_scene import (
     offer,
     publish_a_guide_edit,
     register,
+    start_a_rota_build,
     take_a_call,
     wait_for_offers,
-    week_after_next,
 )
 from tests.browser.livesite import LiveSite, fresh_postgres_url, live_site
 
@@ -75,22 +76,9 @@ def test_a_live_day_holds(site: LiveSite, browser: Any) -> None:
 
 
 def scene(site: LiveSite, browser: Any, watch: Watch) -> None:
-    agents = {
-        "agent-holbaek-1": watch.page(browser, "agent Holbæk"),
-        "agent-greve-1": watch.page(browser, "agent Greve"),
-    }
-    for username, page in agents.items():
-        log_in(page, site, username, "/kontaktcenter/")
-        page.get_by_role("button", name="Klar", exact=True).click()
-        page.locator("#agent-status", has_text="Klar").wait_for()
-
+    agents = agents_ready(watch, browser, site)
     secretariat = watch.page(browser, "secretariat")
-    log_in(secretariat, site, "sekretariat", "/bemanding/")
-    week = week_after_next()
-    secretariat.get_by_label("Uge (en dag i ugen)").fill(week)
-    secretariat.get_by_label("Løserens tidsgrænse (sek.)").fill("20")
-    secretariat.get_by_role("button", name="Byg vagtplan").click()
-    secretariat.wait_for_url(f"{site.url}/bemanding/{week}/")
+    week = start_a_rota_build(secretariat, site, time_limit_s=20)
 
     # Each agent takes a call from the simulated citizens.
     calls_taken: set[str] = set()

@@ -31,6 +31,7 @@ from samvirke.economy.models import BusinessCase
 from tests.conftest import HOLBAEK, client_for
 from tests.contact.conftest import Telephony, agents  # noqa: F401  (a fixture of traffic's, used by name)
 from tests.contact.test_contact_pages import traffic  # noqa: F401  (a fixture, used by name)
+from tests.security.hostile_files import cell_at_the_end_of_the_sheet, zip_bomb
 from tests.staffing.handmade import WEEK, make_rota
 
 pytestmark = pytest.mark.django_db
@@ -147,32 +148,6 @@ def test_every_workbook_is_saved_with_its_texts_made_safe() -> None:
 
 
 # --- finding 5: hostile uploads ----------------------------------------------------------------------------
-
-
-def cell_at_the_end_of_the_sheet() -> bytes:
-    """4.8 KB: one cell at XFD1048576, the last cell a sheet can have."""
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None
-    sheet.title = "Tabel 1"
-    sheet["A1"] = "Titel"
-    sheet["XFD1048576"] = "x"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def zip_bomb() -> bytes:
-    """A valid workbook plus a member that unpacks to 50 MB (a few kB packed)."""
-    archive = io.BytesIO()
-    with (
-        zipfile.ZipFile(io.BytesIO(cell_at_the_end_of_the_sheet())) as source,
-        zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as target,
-    ):
-        for item in source.infolist():
-            target.writestr(item, source.read(item.filename))
-        target.writestr("xl/worksheets/sheet9.xml", b" " * (50 * 1024 * 1024))
-    return archive.getvalue()
 
 
 HOSTILE_UPLOADS = {
