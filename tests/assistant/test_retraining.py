@@ -26,6 +26,7 @@ from samvirke.knowledge.actions import do_add_example_question, do_load_knowledg
 from samvirke.knowledge.models import Topic
 from tests.assistant.conftest import run_background_worker
 from tests.conftest import client_for
+from tests.contact.conftest import open_all_hours
 
 NEW_QUESTION = "hvem henter de døde duer på min altan"  # not answerable today; an example of "waste" makes it so
 RETRAIN_TASK = "samvirke.assistant.tasks.retrain_assistant"
@@ -175,6 +176,7 @@ def test_a_model_signed_with_another_key_is_refused(knowledge: object) -> None:
 
 
 def test_before_the_first_model_the_chat_hands_over_at_once_and_queues_a_build(fellesskab: object) -> None:
+    open_all_hours()  # the hand-over offers the open hotline, whatever the hour the test runs at
     do_load_knowledge(None)  # as a database migrated and filled without a command that trains
     DBTaskResult.objects.all().delete()
     TrainingState.objects.all().delete()
