@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from samvirke.staffing.lib.erlang import agents_required, agents_required_erlang_a  # noqa: E402
+from samvirke.core.lib.erlang import agents_required, agents_required_erlang_a  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results" / "erlang.json"
 DEFAULT_PWF_PYTHON = str(ROOT / "var" / "pyworkforce-venv" / "bin" / "python")
@@ -224,7 +224,7 @@ def main() -> None:
         key = difference["cause"].split(";")[0].split(" = ")[0]
         causes[key] = causes.get(key, 0) + 1
     report = {
-        "what": "samvirke.staffing.lib.erlang.agents_required vs pyworkforce ErlangC.required_positions",
+        "what": "samvirke.core.lib.erlang.agents_required vs pyworkforce ErlangC.required_positions",
         "python": platform.python_version(),
         "pyworkforce": {"version": other["version"], "python": other["python"]},
         "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},

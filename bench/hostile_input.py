@@ -28,7 +28,7 @@ django.setup()
 
 from django.test import Client  # noqa: E402
 
-from samvirke.assistant.lib.masking import mask_personal_data  # noqa: E402
+from samvirke.core.lib.masking import mask_personal_data  # noqa: E402
 
 REPEATS = 7
 

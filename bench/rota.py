@@ -49,7 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from samvirke.assistant.lib.hours import OpeningHours  # noqa: E402
+from samvirke.core.lib.hours import OpeningHours  # noqa: E402
 from samvirke.staffing.lib.forecast import forecast_from_volume  # noqa: E402
 from samvirke.staffing.lib.rota import (  # noqa: E402
     RotaMember,

@@ -35,8 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from samvirke.assistant.lib.hours import OpeningHours  # noqa: E402
-from samvirke.staffing.lib.erlang import agents_required, asa, erlang_a, service_level  # noqa: E402
+from samvirke.core.lib.erlang import agents_required, asa, erlang_a, service_level  # noqa: E402
+from samvirke.core.lib.hours import OpeningHours  # noqa: E402
 from samvirke.staffing.lib.forecast import SLOT_MINUTES, forecast_from_volume, open_fractions  # noqa: E402
 from samvirke.staffing.lib.simulation import Estimate, SimulationResult, simulate  # noqa: E402
 
@@ -299,7 +299,7 @@ def main() -> None:
     args = parser.parse_args()
 
     report = {
-        "what": "samvirke.staffing.lib.simulation.simulate vs Erlang C / Erlang A (samvirke.staffing.lib.erlang)",
+        "what": "samvirke.staffing.lib.simulation.simulate vs Erlang C / Erlang A (samvirke.core.lib.erlang)",
         "python": platform.python_version(),
         "numpy": np.__version__,
         "machine": {"cpus": __import__("os").cpu_count(), "platform": platform.platform()},

@@ -13,8 +13,8 @@ from ninja.openapi.docs import Swagger
 from ninja.security import django_auth
 
 from samvirke.contact.api import contact_router, telephony_router
+from samvirke.core.middleware import busy_response, is_busy_database
 from samvirke.directory.api import router as directory_router
-from samvirke.middleware import busy_response, is_busy_database
 
 api = NinjaAPI(
     title="Samvirke API",

@@ -85,7 +85,7 @@ MIDDLEWARE = [
     "samvirke.contact.middleware.TelephonyEventsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
-    "samvirke.middleware.DatabaseBusyMiddleware",
+    "samvirke.core.middleware.DatabaseBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -94,7 +94,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
-    "samvirke.not_found.CitizenNotFoundMiddleware",  # citizens' pages: a Danish 404, also with DEBUG on
+    "samvirke.core.not_found.CitizenNotFoundMiddleware",  # citizens' pages: a Danish 404, also with DEBUG on
 ]
 
 ROOT_URLCONF = "samvirke.urls"
@@ -204,11 +204,11 @@ LOGGING = {
 # --- Issue 12, hostile input (sec-input): refused before any view sees it (samvirke/middleware.py). ---
 # Control characters (NUL first: PostgreSQL text cannot hold it) in the path, query, cookies, form fields or a JSON
 # body → 400. First of all, so the telephony platform's events (answered by the next middleware) are checked too.
-MIDDLEWARE.insert(0, "samvirke.middleware.ControlCharacterMiddleware")
+MIDDLEWARE.insert(0, "samvirke.core.middleware.ControlCharacterMiddleware")
 # A citizen's POST (/chat/…) larger than this → 413 before the body is read: the largest citizen form (a message of
 # 1,000 characters, percent-encoded, plus its other fields) is well under 32 KiB.
 CITIZEN_MAX_REQUEST_BYTES = int(os.environ.get("CITIZEN_MAX_REQUEST_BYTES", str(32 * 1024)))
-MIDDLEWARE.insert(0, "samvirke.middleware.CitizenRequestSizeMiddleware")
+MIDDLEWARE.insert(0, "samvirke.core.middleware.CitizenRequestSizeMiddleware")
 
 # --- Rate limits and login lockout (issue 12, finding 7) ---
 # Every anonymous endpoint (the citizens' chat, the login forms) is limited per client address, and a hand-over
@@ -303,4 +303,4 @@ TELEPHONY_EVENT_MAX_AGE = timedelta(days=int(os.environ.get("TELEPHONY_EVENT_MAX
 TELEPHONY_EVENT_MAX_AHEAD = timedelta(hours=int(os.environ.get("TELEPHONY_EVENT_MAX_AHEAD_HOURS", "24")))
 # Variables marked @sensitive_variables (the telephony secret in the signature check) are starred on error pages also
 # while DEBUG is on: Django's own filter hides them only with DEBUG off (see samvirke/debug.py).
-DEFAULT_EXCEPTION_REPORTER_FILTER = "samvirke.debug.AlwaysSafeExceptionReporterFilter"
+DEFAULT_EXCEPTION_REPORTER_FILTER = "samvirke.core.debug.AlwaysSafeExceptionReporterFilter"

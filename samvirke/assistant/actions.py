@@ -13,7 +13,6 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from samvirke.assistant.lib.masking import bounded, mask_personal_data
 from samvirke.assistant.models import (
     AnsweredTopic,
     AnswerFeedback,
@@ -23,6 +22,7 @@ from samvirke.assistant.models import (
     UnansweredQuestion,
 )
 from samvirke.audit.actions import record
+from samvirke.core.lib.masking import bounded, mask_personal_data
 from samvirke.directory.models import Municipality
 
 MAX_STORED_CHARS = 500

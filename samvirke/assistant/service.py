@@ -46,12 +46,12 @@ from samvirke.assistant.lib import engine as engine_module
 from samvirke.assistant.lib import text as text_module
 from samvirke.assistant.lib.dialogue import Intent
 from samvirke.assistant.lib.engine import AssistantEngine, Candidate, TopicDoc
-from samvirke.assistant.lib.hours import describe, inside_sentence, is_open, next_opening, when_da
-from samvirke.assistant.lib.masking import bounded
 from samvirke.assistant.lib.text import words
 from samvirke.assistant.models import AnsweredTopic, ModelBuild
 from samvirke.contact.actions import chat_opening_hours
 from samvirke.contact.models import Contact
+from samvirke.core.lib.hours import describe, inside_sentence, is_open, next_opening, when_da
+from samvirke.core.lib.masking import bounded
 from samvirke.directory.models import HotlineNumber, Line, Municipality
 from samvirke.knowledge import content
 from samvirke.knowledge.lib.guides import apply_variant, fill_placeholders, markdown_to_html, plain_text, sections

@@ -17,7 +17,7 @@ from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST
 
 from samvirke.assistant import actions, service
-from samvirke.assistant.lib.masking import bounded, mask_personal_data
+from samvirke.core.lib.masking import bounded, mask_personal_data
 from samvirke.directory.models import Municipality
 from samvirke.knowledge.access import chat_municipality
 from samvirke.knowledge.models import GuideStatus, Topic

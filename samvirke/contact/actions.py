@@ -27,14 +27,11 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 
-from samvirke.assistant.lib.hours import OpeningHours, is_open, next_opening
-from samvirke.assistant.lib.masking import bounded, mask_personal_data
 from samvirke.assistant.models import UnansweredQuestion
 from samvirke.audit.actions import record
 from samvirke.contact import access, rows
 from samvirke.contact.lib.desk import wrap_up_ends_at
 from samvirke.contact.lib.events import Event
-from samvirke.contact.lib.opening import parse_opening_hours
 from samvirke.contact.lib.retention import RetentionPolicy, cutoffs, mask_number
 from samvirke.contact.lib.transfer import next_leg_id
 from samvirke.contact.lib.waiting import estimated_wait_seconds
@@ -53,6 +50,9 @@ from samvirke.contact.models import (
     Queue,
     TelephonyEvent,
 )
+from samvirke.core.lib.hours import OpeningHours, is_open, next_opening
+from samvirke.core.lib.masking import bounded, mask_personal_data
+from samvirke.core.lib.opening import parse_opening_hours
 from samvirke.directory.models import Line, Municipality, Person
 
 LOCAL = ZoneInfo("Europe/Copenhagen")

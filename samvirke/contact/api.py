@@ -22,10 +22,10 @@ from django.views.decorators.debug import sensitive_variables
 from ninja import Router, Schema
 from pydantic import ConfigDict, Field, TypeAdapter
 
-from samvirke.api_schemas import SESSION_ERRORS, BusyOut, DetailOut
 from samvirke.contact import access, actions, selectors
 from samvirke.contact.lib.events import MAX_BODY_BYTES, PAUSE_REASONS, EventError, TimeWindow, check_body, parse_event
 from samvirke.contact.lib.signature import HEADER, is_valid
+from samvirke.core.api_schemas import SESSION_ERRORS, BusyOut, DetailOut
 
 log = logging.getLogger("samvirke.telephony")
 

@@ -17,13 +17,13 @@ from django.views.decorators.http import require_GET, require_POST
 from samvirke.assistant import actions as assistant_actions
 from samvirke.assistant import service
 from samvirke.assistant import views as assistant_views
-from samvirke.assistant.lib.hours import when_da
-from samvirke.assistant.lib.masking import bounded
 from samvirke.assistant.views import CONVERSATION_KEY, HISTORY_KEY, LATER_KEY
 from samvirke.contact import actions
 from samvirke.contact.lib.phone import MAX_INPUT_CHARS, parse_danish_phone
 from samvirke.contact.lib.retention import mask_number
 from samvirke.contact.models import Contact, ContactState
+from samvirke.core.lib.hours import when_da
+from samvirke.core.lib.masking import bounded
 from samvirke.knowledge.access import chat_municipality
 
 MAX_WAITING_PER_SESSION = 3  # callbacks and messages one browser may have waiting: enough for a citizen, not a flood

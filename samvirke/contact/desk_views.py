@@ -39,7 +39,6 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from samvirke.assistant import service
-from samvirke.assistant.lib.masking import mask_personal_data
 from samvirke.contact import access, actions, selectors
 from samvirke.contact.lib.desk import fill_canned_reply, region_key, suggestion_query, wrap_up_ends_at
 from samvirke.contact.lib.retention import RetentionPolicy
@@ -55,6 +54,7 @@ from samvirke.contact.models import (
     ForwardedTo,
     PauseReason,
 )
+from samvirke.core.lib.masking import mask_personal_data
 from samvirke.directory.models import Person
 from samvirke.knowledge.models import ServiceInfo, Topic
 

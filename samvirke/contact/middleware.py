@@ -17,7 +17,7 @@ from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 
 from samvirke.contact.api import receive_event
-from samvirke.middleware import busy_response, is_busy_database
+from samvirke.core.middleware import busy_response, is_busy_database
 
 
 class TelephonyEventsMiddleware:

@@ -7,7 +7,7 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from samvirke.api_schemas import SESSION_ERRORS
+from samvirke.core.api_schemas import SESSION_ERRORS
 from samvirke.directory import access
 from samvirke.directory.models import HotlineNumber, Membership
 

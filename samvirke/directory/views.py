@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from samvirke.core.not_found import citizen_not_found, danish_message, is_citizen_path
 from samvirke.directory import access
 from samvirke.directory.actions import (
     ALLOWED_TRANSITIONS,
@@ -20,7 +21,6 @@ from samvirke.directory.actions import (
     do_change_membership_status,
 )
 from samvirke.directory.models import HotlineNumber, Membership, MembershipStatus, Role
-from samvirke.not_found import citizen_not_found, danish_message, is_citizen_path
 
 
 @login_required

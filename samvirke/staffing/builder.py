@@ -13,9 +13,9 @@ from dataclasses import asdict, dataclass, fields
 from decimal import Decimal
 from typing import Any
 
-from samvirke.contact.lib.opening import OpeningHoursError, parse_opening_hours
 from samvirke.contact.lib.traffic import CALLS_PER_YEAR, DENMARK_POPULATION
 from samvirke.contact.models import Contact, Queue
+from samvirke.core.lib.opening import OpeningHoursError, parse_opening_hours
 from samvirke.directory.models import Fellesskab, Membership, MembershipStatus, Person, Role
 from samvirke.economy.actions.invoicing import params_from_settings
 from samvirke.economy.lib.fees import EconomyParams, hours_for

@@ -8,9 +8,9 @@ from django.db import OperationalError
 
 from samvirke.contact import actions as contact_actions
 from samvirke.contact.models import TelephonyEvent
+from samvirke.core.middleware import BUSY_MESSAGE
 from samvirke.directory import views as directory_views
 from samvirke.directory.models import Person
-from samvirke.middleware import BUSY_MESSAGE
 from tests.conftest import client_for
 from tests.contact.conftest import MONDAY_10, Telephony
 

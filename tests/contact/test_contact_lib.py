@@ -9,9 +9,9 @@ import pytest
 
 from samvirke.contact.lib.events import EventError, parse_event
 from samvirke.contact.lib.kpi import ContactRecord, Kpis, compute_kpis, kpis_by, period_key, who_carries_whom
-from samvirke.contact.lib.opening import OpeningHoursError, parse_opening_hours
 from samvirke.contact.lib.signature import is_valid, sign
 from samvirke.contact.lib.waiting import estimated_wait_seconds
+from samvirke.core.lib.opening import OpeningHoursError, parse_opening_hours
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
 T0 = dt.datetime(2026, 11, 23, 10, 0, tzinfo=LOCAL)

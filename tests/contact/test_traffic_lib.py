@@ -7,7 +7,6 @@ import random
 import statistics
 from typing import Any
 
-from samvirke.assistant.lib.hours import is_open
 from samvirke.contact.lib.traffic import (
     LOCAL,
     PERSON_ANSWER_SECONDS,
@@ -26,6 +25,7 @@ from samvirke.contact.lib.traffic import (
     trim_plan,
     working_days,
 )
+from samvirke.core.lib.hours import is_open
 
 MONDAY = dt.date(2026, 11, 23)
 MEMBERS = [

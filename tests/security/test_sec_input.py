@@ -19,11 +19,11 @@ from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 
-from samvirke.assistant.lib.masking import mask_personal_data
 from samvirke.assistant.models import AnswerFeedback, UnansweredQuestion
 from samvirke.audit.models import AuditEntry
 from samvirke.contact.lib.signature import HEADER, sign
 from samvirke.contact.models import ChatMessage, Contact, TelephonyEvent
+from samvirke.core.lib.masking import mask_personal_data
 from samvirke.directory.models import Municipality, Person
 from samvirke.economy.models import BusinessCase
 from tests.assistant.conftest import knowledge  # noqa: F401 (a fixture)

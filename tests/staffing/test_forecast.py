@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from samvirke.assistant.lib.hours import OpeningHours, _holiday_name
+from samvirke.core.lib.hours import OpeningHours, _holiday_name
 from samvirke.staffing.lib.forecast import (
     Forecast,
     ForecastSettings,

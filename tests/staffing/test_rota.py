@@ -10,7 +10,7 @@ from decimal import Decimal
 
 import pytest
 
-from samvirke.assistant.lib.hours import OpeningHours
+from samvirke.core.lib.hours import OpeningHours
 from samvirke.economy.lib.fees import EconomyParams, hours_for
 from samvirke.staffing.lib.rota import (
     Agent,

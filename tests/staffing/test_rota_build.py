@@ -58,7 +58,7 @@ def history(weeks: int, per_weekday: int = 30, last_day: dt.date = TODAY - dt.ti
 
 
 def hours_now() -> object:
-    from samvirke.contact.lib.opening import parse_opening_hours
+    from samvirke.core.lib.opening import parse_opening_hours
 
     return parse_opening_hours(WEEKDAYS_9_TO_14)
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samvirke.staffing.lib.erlang import asa, erlang_a, service_level
+from samvirke.core.lib.erlang import asa, erlang_a, service_level
 from samvirke.staffing.lib.simulation import Estimate, SimulationResult, simulate
 
 AHT = 270.0

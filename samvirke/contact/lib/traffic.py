@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from samvirke.assistant.lib.hours import OpeningHours, is_open
+from samvirke.core.lib.hours import OpeningHours, is_open
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
 UTC = dt.UTC

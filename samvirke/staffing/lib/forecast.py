@@ -12,7 +12,7 @@ The model (kept simple and robust on purpose):
   line is fitted through the recent levels (weighted least squares, made robust with Huber weights so one odd
   week does not tilt it) and extrapolated with a damped trend, so long horizons do not run away.
 - **Calendar.** Danish public holidays plus 24 December, 31 December and 5 June are closed (zero), as in
-  `samvirke.assistant.lib.hours`. The first opening day after a holiday gets `after_holiday_uplift` extra
+  `samvirke.core.lib.hours`. The first opening day after a holiday gets `after_holiday_uplift` extra
   (the backlog), default +10 %.
 - **Opening hours.** The forecast is zero outside the opening hours; an interval that is open for part of its
   half-hour gets that part of the profile.
@@ -35,7 +35,7 @@ import holidays
 import numpy as np
 import numpy.typing as npt
 
-from samvirke.assistant.lib.hours import OpeningHours
+from samvirke.core.lib.hours import OpeningHours
 
 TZ = ZoneInfo("Europe/Copenhagen")
 SLOTS_PER_DAY = 48
@@ -69,7 +69,7 @@ def _closed_in_year(year: int) -> frozenset[dt.date]:
 
 
 def is_closed_day(day: dt.date) -> bool:
-    """A Danish public holiday, or 24 Dec, 31 Dec or 5 June (the rule of `samvirke.assistant.lib.hours`)."""
+    """A Danish public holiday, or 24 Dec, 31 Dec or 5 June (the rule of `samvirke.core.lib.hours`)."""
     return day in _closed_in_year(day.year)
 
 
@@ -86,7 +86,7 @@ def is_after_holiday(day: dt.date, weekday_open: Sequence[bool]) -> bool:
 
 
 def _minutes(moment: dt.time) -> float:
-    if moment == dt.time(23, 59, 59):  # "24:00" as stored by samvirke.contact.lib.opening
+    if moment == dt.time(23, 59, 59):  # "24:00" as stored by samvirke.core.lib.opening
         return 24 * 60
     return moment.hour * 60 + moment.minute + moment.second / 60
 

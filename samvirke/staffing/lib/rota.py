@@ -4,7 +4,7 @@ Pure: OR-Tools CP-SAT and the project's own pure libraries; no database, no sett
 solver's own time limit.
 
 The problem. The week is a list of equally long intervals (by default the half-hours of the opening hours, see
-`intervals_from_opening_hours`), each with a requirement in agents (from `samvirke.staffing.lib.erlang`, e.g. via
+`intervals_from_opening_hours`), each with a requirement in agents (from `samvirke.core.lib.erlang`, e.g. via
 `requirement_from_volumes`). Every member owes shift hours in proportion to its population
 (`samvirke.economy.lib.fees.hours_for`: a weekly target and a band [min, max]). A shift is a run of consecutive
 open intervals of an allowed length (`ShiftRules`, e.g. 2–4 hours in half-hour steps) that starts and ends within
@@ -70,9 +70,9 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from samvirke.assistant.lib.hours import OpeningHours
+from samvirke.core.lib.erlang import agents_required
+from samvirke.core.lib.hours import OpeningHours
 from samvirke.economy.lib.fees import EconomyParams, hours_for
-from samvirke.staffing.lib.erlang import agents_required
 
 __all__ = [
     "Agent",
@@ -97,7 +97,7 @@ __all__ = [
 
 DAY_MINUTES = 24 * 60
 WEEKDAYS_SHORT = ("man", "tir", "ons", "tor", "fre", "lør", "søn")
-MIDNIGHT_END = dt.time(23, 59, 59)  # "24.00" as an end time (the convention of samvirke.contact.lib.opening)
+MIDNIGHT_END = dt.time(23, 59, 59)  # "24.00" as an end time (the convention of samvirke.core.lib.opening)
 HoursLike = OpeningHours | Mapping[int, Sequence[tuple[dt.time, dt.time]]]
 Number = int | float | Decimal | Fraction
 

@@ -12,7 +12,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from samvirke.assistant import service
-from samvirke.cli import read_text_file
+from samvirke.core.cli import read_text_file
 from samvirke.directory.models import Municipality
 
 

@@ -17,7 +17,7 @@ from samvirke.assistant import service
 from samvirke.assistant.lib import dialogue
 from samvirke.assistant.lib.engine import Decision
 from samvirke.assistant.lib.evaluation import Case, DialogueCase, evaluate, evaluate_dialogue
-from samvirke.cli import read_text_file
+from samvirke.core.cli import read_text_file
 
 
 class Command(BaseCommand):

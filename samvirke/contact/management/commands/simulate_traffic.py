@@ -47,7 +47,6 @@ from django.utils import timezone
 from samvirke.assistant.models import ChatbotConversation
 from samvirke.contact import actions
 from samvirke.contact.api import event_window
-from samvirke.contact.lib.opening import parse_opening_hours
 from samvirke.contact.lib.signature import HEADER, sign
 from samvirke.contact.lib.traffic import (
     LOCAL,
@@ -63,6 +62,7 @@ from samvirke.contact.lib.traffic import (
     trim_plan,
 )
 from samvirke.contact.models import TOPIC_FORWARD_TARGETS, AgentState, Contact, Queue, Skill
+from samvirke.core.lib.opening import parse_opening_hours
 from samvirke.directory.models import HotlineNumber, Line, Municipality, Person, Role
 from samvirke.directory.templatetags.humanize_da import percent_da
 from samvirke.knowledge import content

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from samvirke.cli import read_text_file
+from samvirke.core.cli import read_text_file
 from samvirke.directory.actions import do_import_populations
 from samvirke.directory.lib.populations import PopulationImportError, parse_population_file
 from samvirke.directory.models import Municipality

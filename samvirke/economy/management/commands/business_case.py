@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from samvirke.cli import aligned_table, read_text_file
+from samvirke.core.cli import aligned_table, read_text_file
 from samvirke.core.lib.bounded_json import JsonInputError, load_bounded_json
 from samvirke.economy.lib.business_case import (
     DERIVED_ROWS,

@@ -16,7 +16,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from samvirke.cli import aligned_table, read_text_file
+from samvirke.core.cli import aligned_table, read_text_file
 from samvirke.economy.exports import economy_workbook
 from samvirke.economy.lib.fees import (
     DEFAULT_BAND,

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from samvirke.staffing.lib.erlang import StaffingResult, agents_required, agents_required_erlang_a
+from samvirke.core.lib.erlang import StaffingResult, agents_required, agents_required_erlang_a
 
 FORMATS = ("json", "table")
 DEFAULT_SHRINKAGE = "0.3"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from samvirke.assistant.lib.masking import bounded, mask_personal_data
+from samvirke.core.lib.masking import bounded, mask_personal_data
 
 
 @pytest.mark.parametrize(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from samvirke.assistant.lib.hours import OpeningHours
+from samvirke.core.lib.hours import OpeningHours
 
 
 class OpeningHoursError(ValueError):

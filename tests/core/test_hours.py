@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from samvirke.assistant.lib.hours import OpeningHours, describe, inside_sentence, is_open, next_opening, when_da
+from samvirke.core.lib.hours import OpeningHours, describe, inside_sentence, is_open, next_opening, when_da
 
 CPH = ZoneInfo("Europe/Copenhagen")
 HOURS = OpeningHours.hotline_default()

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from samvirke.staffing.lib.erlang import (
+from samvirke.core.lib.erlang import (
     agents_required,
     agents_required_erlang_a,
     asa,
