@@ -46,6 +46,7 @@ test-postgres: install browser-deps
 lint: install
 	$(BIN)/ruff check samvirke tests bench
 	$(BIN)/ruff format --check samvirke tests bench
+	$(BIN)/lint-imports --no-cache
 
 typecheck: install
 	$(BIN)/mypy samvirke tests
