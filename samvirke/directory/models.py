@@ -68,7 +68,7 @@ class Membership(models.Model):
     )
     member_since = models.DateField("medlem siden", null=True, blank=True)
     left_on = models.DateField("udtrådt den", null=True, blank=True)
-    # During a region's pilot the region pays the operations fee for the member (seed 000: two years).
+    # During a region's pilot the region pays the operations fee for the member (seed 002: two years).
     pilot_start = models.DateField("pilotfinansiering fra", null=True, blank=True)
     pilot_end = models.DateField("pilotfinansiering til", null=True, blank=True)
     pilot_payer = models.ForeignKey(

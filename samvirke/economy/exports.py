@@ -1,4 +1,4 @@
-"""Excel export of the hotline fællesskab's economy (spec hotline-economy.md).
+"""Excel export of the hotline fællesskab's economy (docs/models/hotline-economy.md).
 
 Pure: takes a computed `EconomyResult` and returns the bytes of an .xlsx workbook. Used by
 `samvirke hotline-economy --format xlsx` and by the web page; it knows nothing of either.

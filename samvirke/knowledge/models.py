@@ -10,7 +10,7 @@ from samvirke.knowledge.lib.editing import GuideContent
 
 
 class Topic(models.Model):
-    """A question area the hotline and the chatbot answer (ids fixed by spec/knowledge-topics.csv)."""
+    """A question area the hotline and the chatbot answer (ids fixed by samvirke/knowledge/data/topics.csv)."""
 
     id = models.SlugField("emne-id", primary_key=True, max_length=80)
     category = models.CharField("kategori", max_length=100)

@@ -1,6 +1,6 @@
-"""The golden table of spec hotline-economy.md (seed 000), shared by the economy tests."""
+"""The golden table of docs/models/hotline-economy.md (seed 000), shared by the economy tests."""
 
-# Golden table of spec hotline-economy.md (seed 000, Region Sjælland, 17 municipalities):
+# Golden table of docs/models/hotline-economy.md (seed 000, Region Sjælland, 17 municipalities):
 # name, kommunekode, population, fee @1.25, fee @1.7375, hours/yr, hours/wk, band min, band max
 GOLDEN = [
     ("Greve", 253, 52157, "65196.25", "90622.79", 417, 9, 6, 11),

@@ -1,4 +1,4 @@
-"""`samvirke business-case FILE.json` (DESIGN.md's command-line contract), against seed 004's five cases."""
+"""`samvirke business-case FILE.json` (the command-line contract, docs/cli.md), against seed 004's five cases."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ import samvirke.economy
 CASES_DIR = Path(samvirke.economy.__file__).resolve().parent / "data" / "business_cases"
 SAMVIRKE = Path(sys.executable).parent / "samvirke"
 
-# Tabel 1's derived rows per case, in 1,000 kr. (spec business-case.md, seed 004): varig, implementering,
+# Tabel 1's derived rows per case, in 1,000 kr. (docs/models/business-case.md, seed 004): varig, implementering,
 # impact and the payback period in years. They equal the seed's printed totals except case 2's errors.
 DERIVED = {
     1: ([0, -14, -51, -136, -304], [450, 449, 75, 0, 0], [150, 435, 24, -136, -304], 6),

@@ -169,7 +169,7 @@ def test_leftover_ore_go_to_the_largest_remainder_then_the_larger_population_the
     assert fees_by_budget(tie, Decimal("0.02")) == [Decimal("0.00"), Decimal("0.02")]
 
 
-# --- JSON shape (DESIGN.md, stable command-line contract) -------------------------------------------
+# --- JSON shape (docs/cli.md, the stable command-line contract) -----------------------------------
 
 
 def test_json_has_the_design_keys_with_money_as_strings_and_hours_as_ints():

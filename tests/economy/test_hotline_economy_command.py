@@ -1,4 +1,4 @@
-"""`samvirke hotline-economy` (DESIGN.md's command-line contract), against seed 000's golden table."""
+"""`samvirke hotline-economy` (the command-line contract, docs/cli.md), against seed 000's golden table."""
 
 from __future__ import annotations
 

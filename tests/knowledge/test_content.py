@@ -1,4 +1,4 @@
-"""The shipped knowledge base: every topic of spec/knowledge-topics.csv has a guide up to the standard."""
+"""The shipped knowledge base: every topic of samvirke/knowledge/data/topics.csv has a guide up to the standard."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The domain logic in every app's lib/ is pure: it never touches the database (DESIGN.md)."""
+"""The domain logic in every app's lib/ is pure: it never touches the database (README, For udviklere)."""
 
 from __future__ import annotations
 

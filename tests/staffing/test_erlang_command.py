@@ -1,4 +1,4 @@
-"""`samvirke erlang` (DESIGN.md's command-line contract): JSON keys and values, the table, bad input."""
+"""`samvirke erlang` (the command-line contract, docs/cli.md): JSON keys and values, the table, bad input."""
 
 from __future__ import annotations
 

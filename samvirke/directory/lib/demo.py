@@ -9,7 +9,7 @@ from dataclasses import dataclass
 DEMO_PASSWORD = "samvirke-demo"
 FELLESSKAB_NAME = "Den Digitale Hotline – Region Sjælland-pilot (demo)"
 FELLESSKAB_SLUG = "ddh-sjaelland-demo"
-PILOT_YEARS = 2  # seed 000: the region pays the operations fee for pilot members for two years
+PILOT_YEARS = 2  # seed 002: the region pays the operations fee for pilot members for two years
 
 # Members join in cohorts of at most 5–7 (seed 000), each with its first shift on the date given.
 COHORTS: list[tuple[dt.date, list[int]]] = [

@@ -66,7 +66,7 @@ def band_weeks(
 ) -> BandWeeks:
     """Count the weeks (their Mondays, `weeks`) whose scheduled hours fall outside [band_min, band_max].
 
-    Spec hotline-economy.md: a member's weekly shift hours should lie in its band. A week missing from
+    docs/models/hotline-economy.md: a member's weekly shift hours should lie in its band. A week missing from
     `weekly_hours` has 0 scheduled hours. Hours and band in whole hours per week.
     """
     below = tuple(week for week in sorted(weeks) if weekly_hours.get(week, Decimal(0)) < band_min)
@@ -92,7 +92,7 @@ def hour_balance(
     band_check: BandWeeks | None = None,
 ) -> HourBalance:
     """Owed hours per year = round(population × hours_per_1000 / 1000) (seed 000), prorated by membership
-    days and rounded half up; the weekly figure and band are the full-year ones (spec hotline-economy.md).
+    days and rounded half up; the weekly figure and band are the full-year ones (docs/models/hotline-economy.md).
     `scheduled` (from the rota) and `staffed` (agents' logged-in hours) are None where no source exists.
     `member_days_so_far` (membership days up to and including today) gives `owed_so_far`, the owed hours
     pro rata to today, which the staffed hours are compared with.

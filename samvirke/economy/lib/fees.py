@@ -1,4 +1,4 @@
-"""The hotline fællesskab's fee and shift-hour model (seed 000, spec hotline-economy.md).
+"""The hotline fællesskab's fee and shift-hour model (seed 000, docs/models/hotline-economy.md).
 
 Every member pays an operations fee (drift) by share of population and contributes shift hours
 (vagttimer) in proportion to its population. Money is `Decimal` kroner with two decimals; hours are
@@ -47,7 +47,7 @@ def _half_up(value: Fraction) -> int:
 def round_half_up(value: Decimal | int | Fraction, places: int = 0) -> Decimal:
     """Round `value` to `places` decimals, ties away from zero, exactly (no float, no `round()`).
 
-    Spec hotline-economy.md: the seed's tables are half up; Python's `round()` is half to even.
+    docs/models/hotline-economy.md: the seed's tables are half up; Python's `round()` is half to even.
     """
     scaled = Fraction(value) * Fraction(10) ** places
     return Decimal(_half_up(scaled)).scaleb(-places)
@@ -129,7 +129,7 @@ class Member:
 
 @dataclass(frozen=True)
 class EconomyParams:
-    """The model's settings (spec hotline-economy.md; defaults are seed 000's).
+    """The model's settings (docs/models/hotline-economy.md; defaults are seed 000's).
 
     Exactly one of `price_per_citizen` (kr. per inhabitant per year) and `budget` (kr. per year, whole
     øre) must be given. `hours_per_1000` is shift hours per 1,000 inhabitants per year, `weeks` the
@@ -182,7 +182,7 @@ class EconomyParams:
 
 
 def validate_members(members: Iterable[Member]) -> list[Member]:
-    """Check a member list (spec hotline-economy.md): not empty, Member objects, no kommunekode twice.
+    """Check a member list (docs/models/hotline-economy.md): not empty, Member objects, no kommunekode twice.
 
     Returns the members as a list.
     """
@@ -257,7 +257,7 @@ class EconomyResult:
 
 
 def fees_by_price(members: Sequence[Member], price_per_citizen: Decimal) -> list[Decimal]:
-    """Fee per member in kr.: round_half_up(population × price, 2) (seed 000, spec hotline-economy.md)."""
+    """Fee per member in kr.: round_half_up(population × price, 2) (seed 000, docs/models/hotline-economy.md)."""
     price = Fraction(price_per_citizen)
     return [_money(member.population * price) for member in members]
 
@@ -265,7 +265,7 @@ def fees_by_price(members: Sequence[Member], price_per_citizen: Decimal) -> list
 def fees_by_budget(members: Sequence[Member], budget: Decimal) -> list[Decimal]:
     """Split a yearly budget (kr., whole øre) by share of population; the fees add up to it to the øre.
 
-    Largest remainder at øre level (spec hotline-economy.md): every member gets the whole øre of its
+    Largest remainder at øre level (docs/models/hotline-economy.md): every member gets the whole øre of its
     exact share; the øre left over go one each to the largest remainders, ties to the larger population,
     then the lower kommunekode.
     """
@@ -289,7 +289,7 @@ def fees_by_budget(members: Sequence[Member], budget: Decimal) -> list[Decimal]:
 def price_from_budget(budget: Decimal, members: Sequence[Member]) -> Decimal:
     """The price per citizen (kr.) a budget (kr.) implies: budget / Σ population, 4 decimals half up.
 
-    Spec hotline-economy.md: 1,480,120.65 kr. for 851,868 inhabitants is 1.7375 kr. per citizen.
+    docs/models/hotline-economy.md: 1,480,120.65 kr. for 851,868 inhabitants is 1.7375 kr. per citizen.
     """
     members = validate_members(members)
     budget = _not_negative(_to_decimal(budget, "Budgettet"), "Budgettet")
@@ -300,7 +300,7 @@ def price_from_budget(budget: Decimal, members: Sequence[Member]) -> Decimal:
 def hours_for(population: int, params: EconomyParams) -> tuple[int, int, int, int]:
     """Shift hours for one population: (per year, per week, band min, band max), whole hours.
 
-    Seed 000, spec hotline-economy.md: per year = round(population × hours_per_1000 / 1000); per week =
+    Seed 000, docs/models/hotline-economy.md: per year = round(population × hours_per_1000 / 1000); per week =
     round(per year / weeks); band = round(factor × per year / weeks), from the unrounded weekly figure.
     """
     per_year = _whole(population * Fraction(params.hours_per_1000) / 1000)
@@ -317,7 +317,7 @@ def hours_for(population: int, params: EconomyParams) -> tuple[int, int, int, in
 def compute_economy(members: Iterable[Member], params: EconomyParams) -> EconomyResult:
     """Fees (kr.), shift hours and their value (kr.) per member, with a totals row.
 
-    Seed 000, spec hotline-economy.md. A member's hours' value is its hours per year × hourly rate,
+    Seed 000, docs/models/hotline-economy.md. A member's hours' value is its hours per year × hourly rate,
     rounded to øre. The totals row is computed from the total population, as the seed prints it (see
     EconomyTotal); with a budget the total fee is the budget, which the fees add up to exactly.
     """
@@ -378,11 +378,11 @@ def _number_text(value: Decimal) -> str:
 
 
 def to_json_dict(result: EconomyResult) -> dict[str, Any]:
-    """The `samvirke hotline-economy --format json` shape of DESIGN.md (money as "0.00" strings, hours ints).
+    """The `samvirke hotline-economy --format json` shape of docs/cli.md (money as "0.00" strings, hours ints).
 
     Extra keys: "total" also has the plain sums of the rows (`*_sum_of_rows`); "params" records the
-    settings used, among them the hourly rate (spec: a report must show which rate it used) and the price
-    per citizen (given or implied by the budget).
+    settings used, among them the hourly rate (docs/models/hotline-economy.md: a report must show which rate it
+    used) and the price per citizen (given or implied by the budget).
     """
     params = result.params
     return {
@@ -479,7 +479,7 @@ def _scenario_row(
 
 def compare_scenarios(a: EconomyResult, b: EconomyResult) -> ScenarioComparison:
     """Compare two computed scenarios member by member (kr. and hours), e.g. all 17 at 1.25 kr. against
-    2025 at 1.7375 kr. (seed 000, spec hotline-economy.md). Differences are b − a."""
+    2025 at 1.7375 kr. (seed 000, docs/models/hotline-economy.md). Differences are b − a."""
     rows_a = {row.kommunekode: row for row in a.rows}
     rows_b = {row.kommunekode: row for row in b.rows}
     codes = list(rows_a) + [code for code in rows_b if code not in rows_a]
@@ -526,7 +526,7 @@ def _positive_integer(text: str) -> int | None:
 
 
 def parse_members_csv(text: str) -> list[Member]:
-    """Read members from CSV text with the columns name,kommunekode,population (DESIGN.md).
+    """Read members from CSV text with the columns name,kommunekode,population (docs/cli.md).
 
     The header is required; columns may come in any order; comma or semicolon separated (the header line
     decides); a BOM and blank lines are tolerated. Every problem is reported with its line number (the

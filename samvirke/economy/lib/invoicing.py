@@ -1,7 +1,7 @@
 """A year's operations-fee invoices: who pays what for which days, and what changes against what was issued.
 
-Seed 000: the fee is invoiced at the end of the year; during Region Sjælland's pilot the region pays it for
-the participating municipalities for two years. A member that joins or leaves during the year pays for
+Seed 000: the fee is invoiced at the end of the year; seed 002: during Region Sjælland's pilot the region pays it
+for the participating municipalities for two years. A member that joins or leaves during the year pays for
 its days of membership; the pilot's days go to the region, the rest to the municipality.
 """
 
@@ -177,7 +177,7 @@ def _planned(
 def plan_year(year: int, members: list[BillableMember], params: EconomyParams) -> list[PlannedInvoice]:
     """The invoices for `year`: one per member and payer, amounts prorated by days and rounded half up.
 
-    The full-year fee comes from the fee model (spec hotline-economy.md) over the members billed this year;
+    The full-year fee comes from the fee model (docs/models/hotline-economy.md) over the members billed this year;
     under a budget the explanation says it is the member's share of the budget by population (largest
     remainder), since population × the implied 4-decimal price need not give the fee.
     A member's share of it is fee × member days / days in the year; the region's part is fee × pilot days /

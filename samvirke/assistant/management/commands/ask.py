@@ -1,4 +1,4 @@
-"""samvirke ask — ask the citizen assistant, one question or a batch (stable JSON, DESIGN.md)."""
+"""samvirke ask — ask the citizen assistant, one question or a batch (stable JSON, docs/cli.md)."""
 
 from __future__ import annotations
 

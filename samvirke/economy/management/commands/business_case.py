@@ -1,5 +1,5 @@
 """samvirke business-case FILE.json --format json|table — a business case's derived rows, payback period
-and the differences between its printed totals and the computed ones (spec business-case.md, seed 004).
+and the differences between its printed totals and the computed ones (docs/models/business-case.md, seed 004).
 
 samvirke business-case --overview OVERVIEW.json CASE1.json CASE2.json … — a portfolio overview reconciled
 against its business cases (each proposal's net and investment row against its case rounded to 100, and

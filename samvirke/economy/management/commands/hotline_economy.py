@@ -1,4 +1,4 @@
-"""samvirke hotline-economy — the members' operations fees and shift hours (spec hotline-economy.md).
+"""samvirke hotline-economy — the members' operations fees and shift hours (docs/models/hotline-economy.md).
 
     samvirke hotline-economy --members FILE.csv (--price-per-citizen P | --budget B) [--hours-per-1000 8]
         [--weeks 48] [--band 0.7 1.3] [--hourly-rate 343] --format json|table|xlsx [--output F]

@@ -3,7 +3,7 @@
     samvirke erlang --calls N --interval-minutes M --aht-seconds S --target-sl 0.8 --target-seconds T
         [--shrinkage 0.3] [--max-occupancy 0.85] [--patience-seconds P] --format json|table
 
-JSON (DESIGN.md's stable contract, keys are only ever added): {"raw_agents", "agents", "service_level",
+JSON (the stable contract of docs/cli.md, keys are only ever added): {"raw_agents", "agents", "service_level",
 "occupancy", "waiting_probability"} plus "model" ("erlang_c" | "erlang_a"), "intensity" (Erlang),
 "asa_seconds" (mean wait of all offered contacts) and "abandonment" (Erlang A; null under Erlang C).
 Pure computation: no database.
