@@ -18,7 +18,7 @@ from samvirke.audit.models import AuditEntry
 from samvirke.directory.models import Municipality, Person
 from samvirke.economy.actions import business_cases as actions
 from samvirke.economy.lib.business_case import compute_case, parse_case
-from samvirke.economy.lib.business_case_excel import case_workbook, parse_amount_text
+from samvirke.economy.lib.business_case.excel import case_workbook, parse_amount_text
 from samvirke.economy.models import BusinessCase
 from tests.conftest import GREVE, HOLBAEK, client_for
 

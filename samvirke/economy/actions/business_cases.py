@@ -27,7 +27,7 @@ from samvirke.economy.lib.business_case import (
     parse_case,
     row_total_to_json,
 )
-from samvirke.economy.lib.business_case_excel import DESCRIPTION_FIELDS, parse_amount_text
+from samvirke.economy.lib.business_case.excel import DESCRIPTION_FIELDS, parse_amount_text
 from samvirke.economy.models import (
     BusinessCase,
     BusinessCaseKpi,

@@ -44,7 +44,7 @@ from samvirke.economy.lib.business_case import (
     round_to_hundred,
     scenario_result,
 )
-from samvirke.economy.lib.business_case_excel import (
+from samvirke.economy.lib.business_case.excel import (
     DESCRIPTION_FIELDS,
     KIND_DA,
     MAX_UPLOAD_BYTES,
