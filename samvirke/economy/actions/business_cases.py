@@ -26,7 +26,13 @@ from samvirke.economy.lib.business_case import (
     parse_case,
     row_total_to_json,
 )
-from samvirke.economy.lib.business_case.excel import DESCRIPTION_FIELDS, parse_amount_text
+from samvirke.economy.lib.business_case.excel import (
+    DESCRIPTION_FIELDS,
+    KPI_COLUMNS,
+    MILESTONE_COLUMNS,
+    RISK_COLUMNS,
+    parse_amount_text,
+)
 from samvirke.economy.models import (
     BusinessCase,
     BusinessCaseKpi,
@@ -95,16 +101,6 @@ def _check_items(items: Any, what: str, model: type[Any], fields: Sequence[tuple
     return checked
 
 
-RISK_FIELDS = (("risk", "Risiko"), ("mitigation", "Håndteres ved"))
-KPI_FIELDS = (
-    ("criterion", "Succeskriterie"),
-    ("measurement", "Hvordan måles"),
-    ("owner", "Ansvarlig"),
-    ("timing", "Hvornår"),
-)
-MILESTONE_FIELDS = (("when", "Hvornår"), ("what", "Hvad"))
-
-
 def check_adjustments(case_dict: Mapping[str, Any], adjustments: Any) -> dict[str, list[int | float]]:
     """A scenario's adjustments {line label: [amount added per year]} checked against the case (1,000 kr.)."""
     if not isinstance(adjustments, Mapping) or not adjustments:
@@ -153,9 +149,9 @@ def _description_from_notes(notes: Any) -> _Description:
         raise BusinessCaseInputError("'notes.scenarios' skal være en liste af scenarier med name og adjustments.")
     return _Description(
         texts=texts,
-        risks=_check_items(notes.get("risks"), "Risiko", BusinessCaseRisk, RISK_FIELDS),
-        kpis=_check_items(notes.get("kpis"), "Succeskriterie", BusinessCaseKpi, KPI_FIELDS),
-        milestones=_check_items(notes.get("milestones"), "Milepæl", BusinessCaseMilestone, MILESTONE_FIELDS),
+        risks=_check_items(notes.get("risks"), "Risiko", BusinessCaseRisk, RISK_COLUMNS),
+        kpis=_check_items(notes.get("kpis"), "Succeskriterie", BusinessCaseKpi, KPI_COLUMNS),
+        milestones=_check_items(notes.get("milestones"), "Milepæl", BusinessCaseMilestone, MILESTONE_COLUMNS),
         scenarios=list(scenarios),
     )
 
@@ -234,16 +230,16 @@ def do_create_business_case_from_dict(
     description = _description_from_notes(data.get("notes"))
     texts = {**description.texts, **_check_texts(qualitative)}
     risk_items = _check_items(
-        list(risks) if risks is not None else description.risks, "Risiko", BusinessCaseRisk, RISK_FIELDS
+        list(risks) if risks is not None else description.risks, "Risiko", BusinessCaseRisk, RISK_COLUMNS
     )
     kpi_items = _check_items(
-        list(kpis) if kpis is not None else description.kpis, "Succeskriterie", BusinessCaseKpi, KPI_FIELDS
+        list(kpis) if kpis is not None else description.kpis, "Succeskriterie", BusinessCaseKpi, KPI_COLUMNS
     )
     milestone_items = _check_items(
         list(milestones) if milestones is not None else description.milestones,
         "Milepæl",
         BusinessCaseMilestone,
-        MILESTONE_FIELDS,
+        MILESTONE_COLUMNS,
     )
     case_dict = {"title": title, "years": years, "lines": lines}
     scenario_items = [
@@ -341,7 +337,7 @@ def do_replace_business_case_lines(actor: Any, case: BusinessCase, data: Mapping
 
 @transaction.atomic
 def do_add_business_case_risk(actor: Any, case: BusinessCase, risk: str, mitigation: str) -> BusinessCaseRisk:
-    (item,) = _check_items([{"risk": risk, "mitigation": mitigation}], "Risiko", BusinessCaseRisk, RISK_FIELDS)
+    (item,) = _check_items([{"risk": risk, "mitigation": mitigation}], "Risiko", BusinessCaseRisk, RISK_COLUMNS)
     created = BusinessCaseRisk.objects.create(case=case, **item)
     record(actor, "economy.business_case_risk_added", case, {"risk": item["risk"][:200]})
     return created
@@ -363,7 +359,7 @@ def do_add_business_case_kpi(
         [{"criterion": criterion, "measurement": measurement, "owner": owner, "timing": timing}],
         "Succeskriterie",
         BusinessCaseKpi,
-        KPI_FIELDS,
+        KPI_COLUMNS,
     )
     created = BusinessCaseKpi.objects.create(case=case, **item)
     record(actor, "economy.business_case_kpi_added", case, {"criterion": item["criterion"][:200]})
@@ -380,7 +376,7 @@ def do_delete_business_case_kpi(actor: Any, kpi: BusinessCaseKpi) -> None:
 
 @transaction.atomic
 def do_add_business_case_milestone(actor: Any, case: BusinessCase, when: str, what: str) -> BusinessCaseMilestone:
-    (item,) = _check_items([{"when": when, "what": what}], "Milepæl", BusinessCaseMilestone, MILESTONE_FIELDS)
+    (item,) = _check_items([{"when": when, "what": what}], "Milepæl", BusinessCaseMilestone, MILESTONE_COLUMNS)
     created = BusinessCaseMilestone.objects.create(case=case, **item)
     record(actor, "economy.business_case_milestone_added", case, {"when": item["when"], "what": item["what"][:200]})
     return created
