@@ -53,6 +53,7 @@ from samvirke.economy.lib.business_case import (
     round_to_hundred,
     scenario_result,
     sum_portfolio,
+    tidy,
 )
 from samvirke.economy.lib.business_case import BusinessCase as CaseData
 from samvirke.economy.lib.business_case.excel import (
@@ -93,8 +94,7 @@ def payback_text(years: int | None) -> str:
 
 
 def _total(values: Sequence[Number]) -> Number:
-    total = sum((Decimal(value) for value in values), Decimal(0))
-    return int(total) if total == total.to_integral_value() else total
+    return tidy(sum((Decimal(value) for value in values), Decimal(0)))
 
 
 # --- lookups ------------------------------------------------------------------------------------------
