@@ -4,7 +4,7 @@ The upload limit is 5 MB, but an .xlsx is a zip file: highly repetitive cells un
 openpyxl parses XML parts whole on opening (a sheet without a <dimension> element is scanned end to end just to
 size it) before any row limit can act. Measured here, on the same files:
 - "unbounded": what the import did before (open the workbook, read every sheet's every row);
-- "bounded": samvirke.economy.lib.business_case_excel.read_case_file now (XML parts over 2 MB each or 6 MB in
+- "bounded": samvirke.economy.lib.business_case.excel.read_case_file now (XML parts over 2 MB each or 6 MB in
   all refused unread; only the sheets a business case has, at most 2,000 rows and 80 columns).
 Files: a real case (seed 004's case 2 as exported), a hostile 3 MB upload that unpacks to ~46 MB, the largest
 sheet the bounds let through (just under 2 MB, no <dimension>, more rows than allowed), and three such sheets.
@@ -32,7 +32,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samvirke.settings")
 import openpyxl  # noqa: E402
 
 from samvirke.economy.lib.business_case import BusinessCaseInputError, compute_case, parse_case  # noqa: E402
-from samvirke.economy.lib.business_case_excel import case_workbook, read_case_file  # noqa: E402
+from samvirke.economy.lib.business_case.excel import case_workbook, read_case_file  # noqa: E402
 
 HEADER = ["Linje", "Blok", "Styringsområde", "Udelades af tilbagebetaling", 2016, 2017, 2018, 2019, 2020]
 

@@ -24,7 +24,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samvirke.settings")
 
 from samvirke.core.lib.bounded_json import JsonInputError, load_bounded_json  # noqa: E402
 from samvirke.economy.lib.business_case import BusinessCaseInputError, parse_case  # noqa: E402
-from samvirke.economy.lib.business_case_excel import read_case_file  # noqa: E402
+from samvirke.economy.lib.business_case.excel import read_case_file  # noqa: E402
 from tests.security.hostile_files import cell_at_the_end_of_the_sheet, zip_bomb  # noqa: E402
 
 CASE = '{"title": "x", "years": [2020], "lines": [{"label": "a", "block": "varig", "area": "Service", "values": [N]}]}'

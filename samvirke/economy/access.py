@@ -16,7 +16,7 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from samvirke.directory.access import belongs_to_fellesskab, is_secretariat
-from samvirke.directory.models import Municipality, Role
+from samvirke.directory.models import Membership, MembershipStatus, Municipality, Role
 from samvirke.economy.models import BusinessCase, Invoice
 
 ECONOMY_ROLES = (Role.SECRETARIAT, Role.COORDINATOR, Role.REGION_STAFF)
@@ -103,6 +103,13 @@ def can_create_business_case_for(user: Any, municipality: Municipality) -> bool:
     if user.role == Role.SECRETARIAT:
         return True
     return bool(municipality.pk == user.municipality_id)
+
+
+def creatable_business_case_municipalities(user: Any) -> list[Municipality]:
+    """Current members the user may create a case for (a coordinator: its own municipality), by name."""
+    member_ids = Membership.objects.exclude(status=MembershipStatus.LEFT).values("municipality_id")
+    candidates = Municipality.objects.filter(pk__in=member_ids).order_by("name")
+    return [m for m in candidates if can_create_business_case_for(user, m)]
 
 
 def access_business_case(user: Any, pk: int, *, for_edit: bool = False) -> BusinessCase:

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
 
 from samvirke.directory.models import Fellesskab
 from samvirke.economy.actions.invoicing import billable_members, params_from_settings
+from samvirke.economy.lib import business_case as lib
+from samvirke.economy.lib.business_case.excel import DESCRIPTION_FIELDS
 from samvirke.economy.lib.fees import EconomyResult, Member, compute_economy
 from samvirke.economy.lib.invoicing import BillableMember, YearBilling, membership_span, plan_year, year_billing
-from samvirke.economy.models import EconomySettings
+from samvirke.economy.models import BusinessCase, EconomySettings
 
 
 @dataclass(frozen=True)
@@ -54,3 +59,70 @@ def billing_for(economy: YearEconomy, visible_codes: set[int] | None = None) -> 
         return year_billing(economy.result.total.fee, planned)
     fees = sum((row.fee for row in economy.result.rows if row.kommunekode in visible_codes), Decimal("0.00"))
     return year_billing(fees, [invoice for invoice in planned if invoice.kommunekode in visible_codes])
+
+
+# --- business cases (seed 004): a stored case as the lib's typed case, its result and its export ---------
+
+
+def case_to_dict(case: BusinessCase) -> dict[str, Any]:
+    """The case as the lib's FILE.json input (DESIGN.md): title, years, lines and printed (1,000 kr.)."""
+    return {
+        "title": case.title,
+        "years": list(case.years),
+        "lines": [
+            {
+                "label": line.label,
+                "block": line.block,
+                "area": line.area,
+                "values": list(line.values),
+                "excluded_from_payback": line.excluded_from_payback,
+            }
+            for line in case.lines.all()
+        ],
+        "printed": dict(case.printed or {}),
+    }
+
+
+def parsed_case(case: BusinessCase) -> lib.BusinessCase:
+    """A stored case as the lib's typed case (Tabel 1's years, lines and printed totals), read through
+    parse_case as a file would be, so a stored case and its export compute alike."""
+    return lib.parse_case(case_to_dict(case))
+
+
+def case_result(case: BusinessCase) -> lib.CaseResult:
+    """Derived rows, payback and discrepancies of a stored case (the lib's compute_case); `.case` is its typed case."""
+    return lib.compute_case(parsed_case(case))
+
+
+def case_description(case: BusinessCase) -> dict[str, Any]:
+    """The qualitative sections, risks, KPIs, timeline and scenarios: what travels in an export's "notes"."""
+    description: dict[str, Any] = {key: getattr(case, key) for key, _label in DESCRIPTION_FIELDS}
+    description["risks"] = [{"risk": r.risk, "mitigation": r.mitigation} for r in case.risks.all()]
+    description["kpis"] = [
+        {"criterion": k.criterion, "measurement": k.measurement, "owner": k.owner, "timing": k.timing}
+        for k in case.kpis.all()
+    ]
+    description["milestones"] = [{"when": m.when, "what": m.what} for m in case.milestones.all()]
+    description["scenarios"] = [
+        {"name": s.name, "description": s.description, "adjustments": s.adjustments} for s in case.scenarios.all()
+    ]
+    return description
+
+
+def case_export_dict(case: BusinessCase) -> dict[str, Any]:
+    """The JSON export: the FILE.json input (usable by `samvirke business-case`) with the description in
+    "notes", which parse_case ignores and the import reads back."""
+    data = case_to_dict(case)
+    data["source"] = f"Eksporteret fra Samvirke: {case.municipality.name} Kommune, status {case.get_status_display()}."
+    data["notes"] = case_description(case)
+    return data
+
+
+def business_cases_with_lines(cases: QuerySet[BusinessCase]) -> QuerySet[BusinessCase]:
+    """The cases with their lines fetched in one more query (every page that computes a case reads them)."""
+    return cases.prefetch_related("lines")
+
+
+def portfolio_cases(cases: QuerySet[BusinessCase]) -> list[BusinessCase]:
+    """A portfolio's cases in the order they were created, with their lines; a case without years has no row."""
+    return [case for case in business_cases_with_lines(cases).order_by("pk") if case.years]

@@ -11,6 +11,7 @@ import pytest
 import samvirke.economy
 from samvirke.audit.models import AuditEntry
 from samvirke.directory.models import Municipality, Person
+from samvirke.economy import selectors
 from samvirke.economy.actions import business_cases as actions
 from samvirke.economy.demo_business_cases import load_demo_business_cases
 from samvirke.economy.lib.business_case import BusinessCaseInputError, scenario_result
@@ -70,11 +71,11 @@ def test_creating_a_case_writes_an_audit_entry(case1: BusinessCase):
 def test_case_to_dict_gives_back_the_lib_input(case1: BusinessCase):
     original = load(1)
     del original["source"]
-    assert actions.case_to_dict(case1) == original
+    assert selectors.case_to_dict(case1) == original
 
 
 def test_a_stored_case_computes_like_the_seed(case1: BusinessCase):
-    result = actions.case_result(case1)
+    result = selectors.case_result(case1)
     assert result.impact == (150, 435, 24, -136, -304)
     assert result.payback_years == 6
 
@@ -121,10 +122,10 @@ def test_an_export_imports_again_with_its_description_and_scenarios(
     actions.do_save_business_case_scenario(
         secretariat, case1, "150 borgere", {"Reducerede lønomkostninger": [0, -100, -100, -100, -100]}
     )
-    exported = json.loads(json.dumps(actions.case_export_dict(case1)))
+    exported = json.loads(json.dumps(selectors.case_export_dict(case1)))
     copy = actions.do_create_business_case_from_dict(secretariat, greve, exported)
-    assert actions.case_to_dict(copy) == actions.case_to_dict(case1)
-    assert actions.case_description(copy) == actions.case_description(case1)
+    assert selectors.case_to_dict(copy) == selectors.case_to_dict(case1)
+    assert selectors.case_description(copy) == selectors.case_description(case1)
 
 
 def test_keyword_arguments_override_the_notes(secretariat: Person, holbaek: Municipality):
@@ -171,7 +172,7 @@ def test_replacing_the_lines_keeps_the_title_and_records_before_and_after(case1:
     assert case1.title == "Online syge- og hjemmepleje med skærmbesøg"
     assert case1.years == [2016, 2017, 2018, 2019]
     assert case1.lines.count() == 7
-    assert actions.case_result(case1).impact == (17700, 300, -5000, -5000)
+    assert selectors.case_result(case1).impact == (17700, 300, -5000, -5000)
     entry = AuditEntry.objects.get(action="economy.business_case_lines_replaced")
     assert entry.details["before"] == {"years": [2016, 2017, 2018, 2019, 2020], "lines": 7}
 
@@ -245,7 +246,7 @@ def test_150_instead_of_115_citizens_pays_back_in_5_years_instead_of_6(case1: Bu
     scenario = actions.do_save_business_case_scenario(
         secretariat, case1, "150 borgere", {"Reducerede lønomkostninger": [0, -100, -100, -100, -100]}
     )
-    result = scenario_result(actions.case_to_dict(case1), scenario.adjustments)
+    result = scenario_result(selectors.case_to_dict(case1), scenario.adjustments)
     # 150, 335, −76, −236, −404: cumulative 150, 485, 409, 173, −231
     assert result.impact == (150, 335, -76, -236, -404)
     assert result.payback_years == 5
@@ -255,7 +256,7 @@ def test_150_instead_of_115_citizens_pays_back_in_5_years_instead_of_6(case1: Bu
 
 
 def test_75_citizens_pays_back_in_8_years(case1: BusinessCase):
-    result = scenario_result(actions.case_to_dict(case1), {"Reducerede lønomkostninger": [0, 100, 100, 100, 100]})
+    result = scenario_result(selectors.case_to_dict(case1), {"Reducerede lønomkostninger": [0, 100, 100, 100, 100]})
     assert result.payback_years == 8
 
 
@@ -318,7 +319,7 @@ def test_the_demo_cases_have_sections_risks_kpis_timeline_and_case_1_its_scenari
         assert case.milestones.count() >= 3
     case1 = BusinessCase.objects.get(municipality=holbaek, title__startswith="Online syge")
     paybacks = {
-        scenario.name: scenario_result(actions.case_to_dict(case1), scenario.adjustments).payback_years
+        scenario.name: scenario_result(selectors.case_to_dict(case1), scenario.adjustments).payback_years
         for scenario in case1.scenarios.all()
     }
     assert paybacks == {"150 borgere i stedet for 115": 5, "75 borgere (log-in med NemID)": 8}
@@ -327,6 +328,6 @@ def test_the_demo_cases_have_sections_risks_kpis_timeline_and_case_1_its_scenari
 def test_the_demo_keeps_case_2s_printed_errors(holbaek: Municipality):
     load_demo_business_cases(None, holbaek)
     case2 = BusinessCase.objects.get(municipality=holbaek, title__startswith="Elektroniske nøgler")
-    kinds = [item.kind for item in actions.case_result(case2).discrepancies]
+    kinds = [item.kind for item in selectors.case_result(case2).discrepancies]
     assert kinds.count("error") == 1
     assert kinds.count("rounding") == 8

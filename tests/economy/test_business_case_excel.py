@@ -1,4 +1,4 @@
-"""Business cases as Excel workbooks and uploaded files (samvirke.economy.lib.business_case_excel), no database."""
+"""Business cases as Excel workbooks and uploaded files (samvirke.economy.lib.business_case.excel), no database."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import pytest
 
 import samvirke.economy
 from samvirke.economy.lib.business_case import BusinessCaseInputError, compute_case, parse_case
-from samvirke.economy.lib.business_case_excel import (
+from samvirke.economy.lib.business_case.excel import (
     MAX_SHEET_ROWS,
     amounts_from_texts,
     case_workbook,

@@ -16,9 +16,10 @@ from django.test import Client
 import samvirke.economy
 from samvirke.audit.models import AuditEntry
 from samvirke.directory.models import Municipality, Person
+from samvirke.economy import selectors
 from samvirke.economy.actions import business_cases as actions
 from samvirke.economy.lib.business_case import compute_case, parse_case
-from samvirke.economy.lib.business_case_excel import case_workbook, parse_amount_text
+from samvirke.economy.lib.business_case.excel import case_workbook, parse_amount_text
 from samvirke.economy.models import BusinessCase
 from tests.conftest import GREVE, HOLBAEK, client_for
 
@@ -291,7 +292,7 @@ def test_the_secretariat_imports_a_json_case_for_holbaek(secretariat: Person):
     assert response["Location"] == f"{BASE}{case.pk}/"
     assert case.municipality == holbaek
     assert case.portfolio_area == "Borgere med handicap"
-    assert actions.case_result(case).payback_years == 2
+    assert selectors.case_result(case).payback_years == 2
     assert AuditEntry.objects.filter(action="economy.business_case_created", actor_name="sekretariat").count() == 1
 
 
@@ -308,7 +309,7 @@ def test_a_coordinator_imports_an_excel_case_for_its_own_municipality(greve_coor
     assert response.status_code == 302
     case = BusinessCase.objects.get()
     assert (case.municipality, case.title) == (greve, "Skærmbesøg")
-    assert actions.case_result(case).impact == (150, 435, 24, -136, -304)
+    assert selectors.case_result(case).impact == (150, 435, 24, -136, -304)
 
 
 def test_a_coordinator_cannot_import_for_another_municipality(greve_coordinator: Person):
@@ -597,7 +598,7 @@ def test_tabel_1_is_replaced_from_an_excel_file(holbaek_case: BusinessCase, secr
     workbook = case_workbook(data, compute_case(parse_case(data)))
     response = client_for(secretariat).post(f"{BASE}{holbaek_case.pk}/tabel/", {"file": upload("t.xlsx", workbook)})
     assert response.status_code == 302
-    assert actions.case_result(holbaek_case).payback_years == 2
+    assert selectors.case_result(holbaek_case).payback_years == 2
     holbaek_case.refresh_from_db()
     assert holbaek_case.title == "Online syge- og hjemmepleje med skærmbesøg"
 

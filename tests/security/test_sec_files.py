@@ -26,7 +26,7 @@ from samvirke.core.lib.spreadsheets import csv_field, workbook_bytes
 from samvirke.directory.models import Fellesskab, Municipality, Person
 from samvirke.economy.actions import business_cases as case_actions
 from samvirke.economy.lib.business_case import BusinessCaseInputError
-from samvirke.economy.lib.business_case_excel import read_case_file
+from samvirke.economy.lib.business_case.excel import read_case_file
 from samvirke.economy.models import BusinessCase
 from tests.conftest import HOLBAEK, client_for
 from tests.contact.conftest import Telephony, agents  # noqa: F401  (a fixture of traffic's, used by name)

@@ -4,8 +4,8 @@ Input is checked before anything is written: a case's Tabel 1 by the lib's parse
 model's field lengths, a scenario's adjustments against the case's lines and years. Errors are
 BusinessCaseInputError with a Danish message; nothing is written then.
 
-Also here: `case_to_dict` and friends, which turn a stored case back into the lib's FILE.json shape, so
-views, exports and scenarios compute from one representation.
+Reading a stored case back as the lib's data (`case_to_dict`, `parsed_case`, `case_result`, the export) is in
+economy/selectors.py.
 """
 
 from __future__ import annotations
@@ -21,13 +21,18 @@ from samvirke.directory.models import Municipality
 from samvirke.economy.lib.business_case import (
     ROW_TOTALS,
     BusinessCaseInputError,
-    CaseResult,
     Number,
-    compute_case,
+    json_number,
     parse_case,
     row_total_to_json,
 )
-from samvirke.economy.lib.business_case_excel import DESCRIPTION_FIELDS, parse_amount_text
+from samvirke.economy.lib.business_case.excel import (
+    DESCRIPTION_FIELDS,
+    KPI_COLUMNS,
+    MILESTONE_COLUMNS,
+    RISK_COLUMNS,
+    parse_amount_text,
+)
 from samvirke.economy.models import (
     BusinessCase,
     BusinessCaseKpi,
@@ -37,71 +42,19 @@ from samvirke.economy.models import (
     BusinessCaseScenario,
     BusinessCaseStatus,
 )
+from samvirke.economy.selectors import case_to_dict
 
 # The case's text fields a user fills in (title apart), in the order of the seed's template.
 QUALITATIVE_FIELDS: tuple[str, ...] = tuple(key for key, _label in DESCRIPTION_FIELDS)
 FIELD_LABELS: dict[str, str] = {"title": "Titel", **dict(DESCRIPTION_FIELDS)}
 
 
-# --- a stored case as the lib's data ------------------------------------------------------------------
+# --- checking input -----------------------------------------------------------------------------------
 
 
 def _json_amount(value: Number | None) -> int | float | None:
-    # JSONField holds ints and floats; whole amounts stay ints.
-    if value is None or isinstance(value, int):
-        return value
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
-def case_to_dict(case: BusinessCase) -> dict[str, Any]:
-    """The case as the lib's FILE.json input (DESIGN.md): title, years, lines and printed (1,000 kr.)."""
-    return {
-        "title": case.title,
-        "years": list(case.years),
-        "lines": [
-            {
-                "label": line.label,
-                "block": line.block,
-                "area": line.area,
-                "values": list(line.values),
-                "excluded_from_payback": line.excluded_from_payback,
-            }
-            for line in case.lines.all()
-        ],
-        "printed": dict(case.printed or {}),
-    }
-
-
-def case_description(case: BusinessCase) -> dict[str, Any]:
-    """The qualitative sections, risks, KPIs, timeline and scenarios: what travels in an export's "notes"."""
-    description: dict[str, Any] = {key: getattr(case, key) for key in QUALITATIVE_FIELDS}
-    description["risks"] = [{"risk": r.risk, "mitigation": r.mitigation} for r in case.risks.all()]
-    description["kpis"] = [
-        {"criterion": k.criterion, "measurement": k.measurement, "owner": k.owner, "timing": k.timing}
-        for k in case.kpis.all()
-    ]
-    description["milestones"] = [{"when": m.when, "what": m.what} for m in case.milestones.all()]
-    description["scenarios"] = [
-        {"name": s.name, "description": s.description, "adjustments": s.adjustments} for s in case.scenarios.all()
-    ]
-    return description
-
-
-def case_export_dict(case: BusinessCase) -> dict[str, Any]:
-    """The JSON export: the FILE.json input (usable by `samvirke business-case`) with the description in
-    "notes", which parse_case ignores and the import reads back."""
-    data = case_to_dict(case)
-    data["source"] = f"Eksporteret fra Samvirke: {case.municipality.name} Kommune, status {case.get_status_display()}."
-    data["notes"] = case_description(case)
-    return data
-
-
-def case_result(case: BusinessCase) -> CaseResult:
-    """Derived rows, payback and discrepancies of a stored case (the lib's compute_case)."""
-    return compute_case(parse_case(case_to_dict(case)))
-
-
-# --- checking input -----------------------------------------------------------------------------------
+    # JSONField holds ints and floats (whole amounts stay ints); an empty cell stays null.
+    return None if value is None else json_number(value)
 
 
 def _max_length(field_name: str, model: type[Any] = BusinessCase) -> int | None:
@@ -146,16 +99,6 @@ def _check_items(items: Any, what: str, model: type[Any], fields: Sequence[tuple
             }
         )
     return checked
-
-
-RISK_FIELDS = (("risk", "Risiko"), ("mitigation", "Håndteres ved"))
-KPI_FIELDS = (
-    ("criterion", "Succeskriterie"),
-    ("measurement", "Hvordan måles"),
-    ("owner", "Ansvarlig"),
-    ("timing", "Hvornår"),
-)
-MILESTONE_FIELDS = (("when", "Hvornår"), ("what", "Hvad"))
 
 
 def check_adjustments(case_dict: Mapping[str, Any], adjustments: Any) -> dict[str, list[int | float]]:
@@ -206,9 +149,9 @@ def _description_from_notes(notes: Any) -> _Description:
         raise BusinessCaseInputError("'notes.scenarios' skal være en liste af scenarier med name og adjustments.")
     return _Description(
         texts=texts,
-        risks=_check_items(notes.get("risks"), "Risiko", BusinessCaseRisk, RISK_FIELDS),
-        kpis=_check_items(notes.get("kpis"), "Succeskriterie", BusinessCaseKpi, KPI_FIELDS),
-        milestones=_check_items(notes.get("milestones"), "Milepæl", BusinessCaseMilestone, MILESTONE_FIELDS),
+        risks=_check_items(notes.get("risks"), "Risiko", BusinessCaseRisk, RISK_COLUMNS),
+        kpis=_check_items(notes.get("kpis"), "Succeskriterie", BusinessCaseKpi, KPI_COLUMNS),
+        milestones=_check_items(notes.get("milestones"), "Milepæl", BusinessCaseMilestone, MILESTONE_COLUMNS),
         scenarios=list(scenarios),
     )
 
@@ -287,16 +230,16 @@ def do_create_business_case_from_dict(
     description = _description_from_notes(data.get("notes"))
     texts = {**description.texts, **_check_texts(qualitative)}
     risk_items = _check_items(
-        list(risks) if risks is not None else description.risks, "Risiko", BusinessCaseRisk, RISK_FIELDS
+        list(risks) if risks is not None else description.risks, "Risiko", BusinessCaseRisk, RISK_COLUMNS
     )
     kpi_items = _check_items(
-        list(kpis) if kpis is not None else description.kpis, "Succeskriterie", BusinessCaseKpi, KPI_FIELDS
+        list(kpis) if kpis is not None else description.kpis, "Succeskriterie", BusinessCaseKpi, KPI_COLUMNS
     )
     milestone_items = _check_items(
         list(milestones) if milestones is not None else description.milestones,
         "Milepæl",
         BusinessCaseMilestone,
-        MILESTONE_FIELDS,
+        MILESTONE_COLUMNS,
     )
     case_dict = {"title": title, "years": years, "lines": lines}
     scenario_items = [
@@ -394,7 +337,7 @@ def do_replace_business_case_lines(actor: Any, case: BusinessCase, data: Mapping
 
 @transaction.atomic
 def do_add_business_case_risk(actor: Any, case: BusinessCase, risk: str, mitigation: str) -> BusinessCaseRisk:
-    (item,) = _check_items([{"risk": risk, "mitigation": mitigation}], "Risiko", BusinessCaseRisk, RISK_FIELDS)
+    (item,) = _check_items([{"risk": risk, "mitigation": mitigation}], "Risiko", BusinessCaseRisk, RISK_COLUMNS)
     created = BusinessCaseRisk.objects.create(case=case, **item)
     record(actor, "economy.business_case_risk_added", case, {"risk": item["risk"][:200]})
     return created
@@ -416,7 +359,7 @@ def do_add_business_case_kpi(
         [{"criterion": criterion, "measurement": measurement, "owner": owner, "timing": timing}],
         "Succeskriterie",
         BusinessCaseKpi,
-        KPI_FIELDS,
+        KPI_COLUMNS,
     )
     created = BusinessCaseKpi.objects.create(case=case, **item)
     record(actor, "economy.business_case_kpi_added", case, {"criterion": item["criterion"][:200]})
@@ -433,7 +376,7 @@ def do_delete_business_case_kpi(actor: Any, kpi: BusinessCaseKpi) -> None:
 
 @transaction.atomic
 def do_add_business_case_milestone(actor: Any, case: BusinessCase, when: str, what: str) -> BusinessCaseMilestone:
-    (item,) = _check_items([{"when": when, "what": what}], "Milepæl", BusinessCaseMilestone, MILESTONE_FIELDS)
+    (item,) = _check_items([{"when": when, "what": what}], "Milepæl", BusinessCaseMilestone, MILESTONE_COLUMNS)
     created = BusinessCaseMilestone.objects.create(case=case, **item)
     record(actor, "economy.business_case_milestone_added", case, {"when": item["when"], "what": item["what"][:200]})
     return created
@@ -470,6 +413,23 @@ def do_save_business_case_scenario(
         {"scenario": scenario.name, "created": created, "adjustments": checked["adjustments"]},
     )
     return scenario
+
+
+@transaction.atomic
+def do_set_business_case_scenario_line(
+    actor: Any, case: BusinessCase, name: str, line: str, amounts: Sequence[int | float], description: str = ""
+) -> BusinessCaseScenario:
+    """Set one line's adjustment (1,000 kr. added per year) in the scenario with this name, created if new.
+
+    The scenario's other lines keep their adjustments, and an empty description keeps the scenario's own
+    (the edit page adds a scenario one line at a time).
+    """
+    name = name.strip()
+    existing = case.scenarios.filter(name=name).first()
+    adjustments = dict(existing.adjustments) if existing else {}
+    adjustments[line] = list(amounts)
+    description = description.strip() or (existing.description if existing else "")
+    return do_save_business_case_scenario(actor, case, name, adjustments, description)
 
 
 @transaction.atomic

@@ -1,7 +1,8 @@
 """Business-case pages (seed 004): the list, a municipality's portfolio overview, a case's Tabel 1 with its
 discrepancies, sections and scenarios, import from .xlsx/.json, editing, and export as Excel and JSON.
 
-Thin: check access (economy.access), parse the form, call the lib or an action, render. Amounts are in
+Thin: check access (economy.access), parse the form (economy.forms), read through economy.selectors (a stored
+case as the lib's typed case, computed once per page), write through the actions, render. Amounts are in
 1,000 kr.; negative is a saving.
 """
 
@@ -23,32 +24,40 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samvirke.core.lib.bounded_json import JsonInputError, load_bounded_json
-from samvirke.directory.models import Membership, MembershipStatus, Municipality
-from samvirke.economy import access
+from samvirke.economy import access, selectors
 from samvirke.economy.actions import business_cases as actions
+from samvirke.economy.forms import (
+    BusinessCaseDeleteForm,
+    BusinessCaseImportForm,
+    BusinessCaseKpiForm,
+    BusinessCaseLinesForm,
+    BusinessCaseMilestoneForm,
+    BusinessCaseRiskForm,
+    BusinessCaseScenarioForm,
+    BusinessCaseSectionsForm,
+    BusinessCaseStatusForm,
+)
 from samvirke.economy.lib.business_case import (
     INNOVATION_POOL,
+    KIND_DA,
+    MAX_UPLOAD_BYTES,
     PAYBACK_CAP_YEARS,
     ROW_NAMES_DA,
     BusinessCaseInputError,
     CaseResult,
     Number,
     PortfolioOverview,
-    case_row_for_years,
-    compute_case,
-    parse_case,
-    parse_overview,
+    read_overview,
     reconcile_portfolio,
     renamed_proposals,
     round_to_hundred,
     scenario_result,
+    sum_portfolio,
+    tidy,
 )
-from samvirke.economy.lib.business_case_excel import (
+from samvirke.economy.lib.business_case import BusinessCase as CaseData
+from samvirke.economy.lib.business_case.excel import (
     DESCRIPTION_FIELDS,
-    KIND_DA,
-    MAX_UPLOAD_BYTES,
-    amounts_from_texts,
     case_workbook,
     read_case_file,
     template_workbook,
@@ -85,22 +94,10 @@ def payback_text(years: int | None) -> str:
 
 
 def _total(values: Sequence[Number]) -> Number:
-    total = sum((Decimal(value) for value in values), Decimal(0))
-    return int(total) if total == total.to_integral_value() else total
+    return tidy(sum((Decimal(value) for value in values), Decimal(0)))
 
 
-# --- access helpers -----------------------------------------------------------------------------------
-
-
-def _cases_with_lines(queryset: QuerySet[BusinessCase]) -> QuerySet[BusinessCase]:
-    return queryset.prefetch_related("lines")
-
-
-def _creatable_municipalities(user: Any) -> list[Municipality]:
-    """Current members the user may create a case for (a coordinator: its own municipality)."""
-    member_ids = Membership.objects.exclude(status=MembershipStatus.LEFT).values("municipality_id")
-    candidates = Municipality.objects.filter(pk__in=member_ids).order_by("name")
-    return [m for m in candidates if access.can_create_business_case_for(user, m)]
+# --- lookups ------------------------------------------------------------------------------------------
 
 
 def _item(queryset: QuerySet[Any], pk: int, what: str) -> Any:
@@ -118,7 +115,7 @@ def _item(queryset: QuerySet[Any], pk: int, what: str) -> Any:
 def case_list(request: HttpRequest) -> HttpResponse:
     user = request.user
     access.require_business_cases(user)
-    cases = _cases_with_lines(access.visible_business_cases(user))
+    cases = selectors.business_cases_with_lines(access.visible_business_cases(user))
     municipalities = sorted({case.municipality for case in cases}, key=lambda m: m.name)
     chosen = request.GET.get("kommune", "")
     if chosen.isdigit():
@@ -129,7 +126,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
         portfolio_links.append(own)
     rows = []
     for case in cases:
-        result = actions.case_result(case)
+        result = selectors.case_result(case)
         errors = sum(1 for item in result.discrepancies if item.kind == "error")
         rows.append(
             {
@@ -170,23 +167,12 @@ def _read_overview(uploaded: Any) -> PortfolioOverview:
     """An uploaded portfolio overview (JSON, docs/business-case-format.md), or a Danish BusinessCaseInputError."""
     if uploaded is None:
         raise BusinessCaseInputError("Vælg en JSON-fil med porteføljeoversigten.")
-    data = uploaded.read(MAX_UPLOAD_BYTES + 1)
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise BusinessCaseInputError(f"Filen er for stor: højst {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
-    try:
-        parsed = load_bounded_json(data)
-    except JsonInputError as error:
-        raise BusinessCaseInputError(str(error)) from None
-    except json.JSONDecodeError as error:
-        raise BusinessCaseInputError(
-            f"JSON-filen kan ikke læses: fejl i linje {error.lineno}, kolonne {error.colno}."
-        ) from None
-    return parse_overview(parsed)
+    return read_overview(uploaded.read(MAX_UPLOAD_BYTES + 1))
 
 
-def _reconciliation_context(overview: PortfolioOverview, cases: Sequence[BusinessCase]) -> dict[str, Any]:
+def _reconciliation_context(overview: PortfolioOverview, cases: Sequence[CaseData]) -> dict[str, Any]:
     """The overview reconciled against the municipality's cases (the same lib as `business-case --overview`)."""
-    reconciliation = reconcile_portfolio(overview, [parse_case(actions.case_to_dict(case)) for case in cases])
+    reconciliation = reconcile_portfolio(overview, cases)
     return {
         "proposal_differences": [
             {
@@ -227,57 +213,34 @@ def portfolio(request: HttpRequest, code: int) -> HttpResponse:
     A POST with an overview file (JSON) reconciles it against the cases and shows the differences; it
     changes nothing."""
     municipality = access.access_business_case_portfolio(request.user, code)
-    cases = list(
-        _cases_with_lines(access.visible_business_cases(request.user).filter(municipality=municipality)).order_by("pk")
+    cases = selectors.portfolio_cases(access.visible_business_cases(request.user).filter(municipality=municipality))
+    results = [selectors.case_result(case) for case in cases]
+    summed = sum_portfolio(
+        [(case, case.portfolio_area or NO_AREA, result) for case, result in zip(cases, results, strict=True)]
     )
-    cases = [case for case in cases if case.years]
-    years: list[int] = []
-    if cases:
-        years = list(range(min(case.years[0] for case in cases), max(case.years[-1] for case in cases) + 1))
-    areas: dict[str, dict[str, Any]] = {}
-    grand_net = [Decimal(0)] * len(years)
-    grand_investment = [Decimal(0)] * len(years)
-    for case in cases:
-        result = actions.case_result(case)
-        net = case_row_for_years(case.years, result.varig, years)
-        investment = case_row_for_years(case.years, result.implementering, years)
-        area = areas.setdefault(
-            case.portfolio_area or NO_AREA,
-            {
-                "name": case.portfolio_area or NO_AREA,
-                "cases": [],
-                "net": [Decimal(0)] * len(years),
-                "investment": [Decimal(0)] * len(years),
-            },
-        )
-        area["cases"].append(
-            {
-                "case": case,
-                "net": _portfolio_row(net),
-                "investment": _portfolio_row(investment),
-                "payback": payback_text(result.payback_years),
-            }
-        )
-        for i in range(len(years)):
-            area["net"][i] += Decimal(net[i])
-            area["investment"][i] += Decimal(investment[i])
-            grand_net[i] += Decimal(net[i])
-            grand_investment[i] += Decimal(investment[i])
-    area_list = []
-    for area in areas.values():
-        area_list.append(
-            {
-                "name": area["name"],
-                "cases": area["cases"],
-                "net": _portfolio_row(area["net"]),
-                "investment": _portfolio_row(area["investment"]),
-            }
-        )
+    area_list = [
+        {
+            "name": area.name,
+            "cases": [
+                {
+                    "case": entry.item,
+                    "net": _portfolio_row(entry.net),
+                    "investment": _portfolio_row(entry.investment),
+                    "payback": payback_text(entry.result.payback_years),
+                }
+                for entry in area.cases
+            ],
+            "net": _portfolio_row(area.net),
+            "investment": _portfolio_row(area.investment),
+        }
+        for area in summed.areas
+    ]
     reconciliation = None
     overview_error = ""
     if request.method == "POST":
         try:
-            reconciliation = _reconciliation_context(_read_overview(request.FILES.get("oversigt")), cases)
+            overview = _read_overview(request.FILES.get("oversigt"))
+            reconciliation = _reconciliation_context(overview, [result.case for result in results])
         except BusinessCaseInputError as error:
             overview_error = str(error)
     return render(
@@ -287,11 +250,11 @@ def portfolio(request: HttpRequest, code: int) -> HttpResponse:
             "reconciliation": reconciliation,
             "overview_error": overview_error,
             "municipality": municipality,
-            "years": years,
+            "years": list(summed.years),
             "areas": area_list,
-            "net_total": _portfolio_row(grand_net),
-            "investment_total": _portfolio_row(grand_investment),
-            "span": len(years) + 1,
+            "net_total": _portfolio_row(summed.net),
+            "investment_total": _portfolio_row(summed.investment),
+            "span": len(summed.years) + 1,
         },
     )
 
@@ -337,7 +300,7 @@ def _table_rows(result: CaseResult) -> list[dict[str, Any]]:
     return rows
 
 
-def _scenario_rows(case_dict: dict[str, Any], base: CaseResult, case: BusinessCase) -> list[dict[str, Any]]:
+def _scenario_rows(base: CaseResult, case: BusinessCase) -> list[dict[str, Any]]:
     base_total = _total(base.impact)
     rows: list[dict[str, Any]] = [
         {
@@ -354,7 +317,7 @@ def _scenario_rows(case_dict: dict[str, Any], base: CaseResult, case: BusinessCa
     ]
     years = list(case.years)
     for scenario in case.scenarios.all():
-        result = scenario_result(case_dict, scenario.adjustments)
+        result = scenario_result(base.case, scenario.adjustments)
         total = _total(result.impact)
         difference = _total([total, -Decimal(base_total)])
         rows.append(
@@ -386,8 +349,7 @@ def _scenario_rows(case_dict: dict[str, Any], base: CaseResult, case: BusinessCa
 @require_GET
 def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.access_business_case(request.user, pk)
-    case_dict = actions.case_to_dict(case)
-    result = compute_case(parse_case(case_dict))
+    result = selectors.case_result(case)
     errors = [item for item in result.discrepancies if item.kind == "error"]
     discrepancies = [
         {
@@ -424,138 +386,11 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "risks": case.risks.all(),
             "kpis": case.kpis.all(),
             "milestones": case.milestones.all(),
-            "scenarios": _scenario_rows(case_dict, result, case),
+            "scenarios": _scenario_rows(result, case),
             "can_edit": access.can_edit_business_case(request.user, case),
             "innovation_pool": INNOVATION_POOL,
         },
     )
-
-
-# --- forms --------------------------------------------------------------------------------------------
-
-
-class CaseFileField(forms.FileField):
-    def clean(self, data: Any, initial: Any = None) -> Any:
-        uploaded = super().clean(data, initial)
-        if uploaded is not None and uploaded.size > MAX_UPLOAD_BYTES:
-            raise forms.ValidationError(f"Filen er for stor: højst {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
-        return uploaded
-
-
-class ImportForm(forms.Form):
-    file = CaseFileField(
-        label="Fil (.xlsx eller .json)",
-        help_text="Et Excel-ark med overskriftsrækken Linje | Blok | Styringsområde | Udelades af tilbagebetaling | "
-        "2016 | 2017 …, eller en JSON-fil i Samvirkes format.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.json"}),
-    )
-    municipality = forms.ModelChoiceField(label="Kommune", queryset=Municipality.objects.none(), empty_label=None)
-    title = forms.CharField(
-        label="Titel", required=False, max_length=300, help_text="Valgfri: erstatter titlen fra filen."
-    )
-    portfolio_area = forms.CharField(
-        label="Område i porteføljen",
-        required=False,
-        max_length=100,
-        help_text="Fx Hjemmeplejen, Borgere med handicap eller Tværgående.",
-    )
-
-    def __init__(self, *args: Any, municipalities: list[Municipality], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["municipality"]
-        assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Municipality.objects.filter(pk__in=[m.pk for m in municipalities]).order_by("name")
-        if len(municipalities) == 1:
-            field.initial = municipalities[0].pk
-            field.widget = forms.HiddenInput()
-
-
-class SectionsForm(forms.Form):
-    title = forms.CharField(label="Titel", max_length=300)
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for key, label in DESCRIPTION_FIELDS:
-            limit = getattr(BusinessCase._meta.get_field(key), "max_length", None)
-            if limit:
-                self.fields[key] = forms.CharField(label=label, max_length=limit, required=False)
-            else:
-                self.fields[key] = forms.CharField(
-                    label=label, required=False, widget=forms.Textarea(attrs={"rows": 4})
-                )
-
-
-class RiskForm(forms.Form):
-    risk = forms.CharField(label="Risiko", widget=forms.Textarea(attrs={"rows": 2}))
-    mitigation = forms.CharField(label="Håndteres ved", widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class KpiForm(forms.Form):
-    criterion = forms.CharField(label="Succeskriterie", widget=forms.Textarea(attrs={"rows": 2}))
-    measurement = forms.CharField(label="Hvordan måles", widget=forms.Textarea(attrs={"rows": 2}))
-    owner = forms.CharField(label="Ansvarlig", max_length=200)
-    timing = forms.CharField(label="Hvornår", max_length=200)
-
-
-class MilestoneForm(forms.Form):
-    when = forms.CharField(label="Hvornår", max_length=100, help_text="Fx Primo 2017 eller 2. halvår 2016.")
-    what = forms.CharField(label="Hvad", widget=forms.Textarea(attrs={"rows": 2}))
-
-
-class ScenarioForm(forms.Form):
-    name = forms.CharField(
-        label="Scenariets navn",
-        max_length=200,
-        help_text="Findes navnet, tilføjes linjen til scenariet (eller erstatter linjens justering).",
-    )
-    description = forms.CharField(label="Beskrivelse", required=False, widget=forms.Textarea(attrs={"rows": 2}))
-    line = forms.ChoiceField(label="Linje, der justeres")
-
-    def __init__(self, *args: Any, case: BusinessCase, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        labels = list(dict.fromkeys(line.label for line in case.lines.all()))
-        line_field = self.fields["line"]
-        assert isinstance(line_field, forms.ChoiceField)
-        line_field.choices = [(label, label) for label in labels]
-        self.years = list(case.years)
-        for year in self.years:
-            self.fields[f"year_{year}"] = forms.CharField(
-                label=str(year), required=False, widget=forms.TextInput(attrs={"inputmode": "decimal", "size": 7})
-            )
-
-    def year_fields(self) -> list[forms.BoundField]:
-        return [self[f"year_{year}"] for year in self.years]
-
-    def other_fields(self) -> list[forms.BoundField]:
-        return [self["name"], self["description"], self["line"]]
-
-    def clean(self) -> dict[str, Any]:
-        cleaned = super().clean() or {}
-        texts = [cleaned.get(f"year_{year}", "") or "" for year in self.years]
-        try:
-            amounts = amounts_from_texts(texts, self.years, "Beløbet")
-        except BusinessCaseInputError as error:
-            raise forms.ValidationError(str(error)) from None
-        if not any(amounts):
-            raise forms.ValidationError("Skriv mindst ét beløb (1.000 kr.), der ikke er 0, fx -100 i 2019.")
-        cleaned["amounts"] = amounts
-        return cleaned
-
-
-class LinesForm(forms.Form):
-    file = CaseFileField(
-        label="Ny Tabel 1 (.xlsx eller .json)",
-        help_text="Erstatter år, linjer og trykte totaler. Titel og beskrivelse bevares.",
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.json"}),
-    )
-
-
-class StatusForm(forms.Form):
-    status = forms.ChoiceField(label="Status", choices=BusinessCaseStatus.choices)
-
-
-class DeleteForm(forms.Form):
-    confirm = forms.BooleanField(label="Ja, slet business casen med alle linjer, risici, KPI'er og scenarier")
 
 
 # --- import -------------------------------------------------------------------------------------------
@@ -569,12 +404,12 @@ def _read_upload(uploaded: Any) -> dict[str, Any]:
 def case_import(request: HttpRequest) -> HttpResponse:
     user = request.user
     access.require_business_cases(user)
-    municipalities = _creatable_municipalities(user)
+    municipalities = access.creatable_business_case_municipalities(user)
     if not municipalities:
         raise PermissionDenied("Du kan ikke oprette business cases for nogen medlemskommune.")
     status = 200
     if request.method == "POST":
-        form = ImportForm(request.POST, request.FILES, municipalities=municipalities)
+        form = BusinessCaseImportForm(request.POST, request.FILES, municipalities=municipalities)
         if form.is_valid():
             municipality = form.cleaned_data["municipality"]
             if not access.can_create_business_case_for(user, municipality):
@@ -600,7 +435,7 @@ def case_import(request: HttpRequest) -> HttpResponse:
                 return redirect("economy:business_case", pk=case.pk)
         status = 400
     else:
-        form = ImportForm(municipalities=municipalities)
+        form = BusinessCaseImportForm(municipalities=municipalities)
     return render(
         request,
         TEMPLATE + "import.html",
@@ -627,14 +462,14 @@ def _sections_initial(case: BusinessCase) -> dict[str, Any]:
 
 def _edit_page(request: HttpRequest, case: BusinessCase, status: int = 200, **bound: forms.Form) -> HttpResponse:
     forms_by_name: dict[str, forms.Form] = {
-        "sections_form": SectionsForm(initial=_sections_initial(case)),
-        "risk_form": RiskForm(),
-        "kpi_form": KpiForm(),
-        "milestone_form": MilestoneForm(),
-        "scenario_form": ScenarioForm(case=case),
-        "lines_form": LinesForm(),
-        "status_form": StatusForm(initial={"status": case.status}),
-        "delete_form": DeleteForm(),
+        "sections_form": BusinessCaseSectionsForm(initial=_sections_initial(case)),
+        "risk_form": BusinessCaseRiskForm(),
+        "kpi_form": BusinessCaseKpiForm(),
+        "milestone_form": BusinessCaseMilestoneForm(),
+        "scenario_form": BusinessCaseScenarioForm(case=case),
+        "lines_form": BusinessCaseLinesForm(),
+        "status_form": BusinessCaseStatusForm(initial={"status": case.status}),
+        "delete_form": BusinessCaseDeleteForm(),
     }
     forms_by_name.update(bound)
     return render(
@@ -657,7 +492,7 @@ def case_edit(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.access_business_case(request.user, pk, for_edit=True)
     if request.method != "POST":
         return _edit_page(request, case)
-    form = SectionsForm(request.POST)
+    form = BusinessCaseSectionsForm(request.POST)
     if form.is_valid():
         try:
             actions.do_update_business_case_sections(request.user, case, **form.cleaned_data)
@@ -693,7 +528,13 @@ def _edit_url(case: BusinessCase) -> str:
 @require_POST
 def add_risk(request: HttpRequest, pk: int) -> HttpResponse:
     return _add_item(
-        request, pk, RiskForm, "risk_form", "risici", actions.do_add_business_case_risk, "Risikoen er tilføjet."
+        request,
+        pk,
+        BusinessCaseRiskForm,
+        "risk_form",
+        "risici",
+        actions.do_add_business_case_risk,
+        "Risikoen er tilføjet.",
     )
 
 
@@ -703,7 +544,7 @@ def add_kpi(request: HttpRequest, pk: int) -> HttpResponse:
     return _add_item(
         request,
         pk,
-        KpiForm,
+        BusinessCaseKpiForm,
         "kpi_form",
         "opfoelgning",
         actions.do_add_business_case_kpi,
@@ -717,7 +558,7 @@ def add_milestone(request: HttpRequest, pk: int) -> HttpResponse:
     return _add_item(
         request,
         pk,
-        MilestoneForm,
+        BusinessCaseMilestoneForm,
         "milestone_form",
         "tidsplan",
         actions.do_add_business_case_milestone,
@@ -783,19 +624,17 @@ def delete_scenario(request: HttpRequest, pk: int, item_pk: int) -> HttpResponse
 @require_POST
 def save_scenario(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.access_business_case(request.user, pk, for_edit=True)
-    form = ScenarioForm(request.POST, case=case)
+    form = BusinessCaseScenarioForm(request.POST, case=case)
     if form.is_valid():
-        name = form.cleaned_data["name"].strip()
-        existing = case.scenarios.filter(name=name).first()
-        adjustments = dict(existing.adjustments) if existing else {}
-        adjustments[form.cleaned_data["line"]] = form.cleaned_data["amounts"]
-        description = form.cleaned_data["description"].strip() or (existing.description if existing else "")
+        data = form.cleaned_data
         try:
-            actions.do_save_business_case_scenario(request.user, case, name, adjustments, description)
+            scenario = actions.do_set_business_case_scenario_line(
+                request.user, case, data["name"], data["line"], data["amounts"], data["description"]
+            )
         except BusinessCaseInputError as error:
             form.add_error(None, str(error))
         else:
-            messages.success(request, f"Scenariet '{name}' er gemt.")
+            messages.success(request, f"Scenariet '{scenario.name}' er gemt.")
             return redirect(f"{_detail_url(case)}#scenarier")
     return _edit_page(request, case, 400, scenario_form=form)
 
@@ -808,7 +647,7 @@ def _detail_url(case: BusinessCase) -> str:
 @require_POST
 def replace_lines(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.access_business_case(request.user, pk, for_edit=True)
-    form = LinesForm(request.POST, request.FILES)
+    form = BusinessCaseLinesForm(request.POST, request.FILES)
     if form.is_valid():
         try:
             data = _read_upload(form.cleaned_data["file"])
@@ -825,7 +664,7 @@ def replace_lines(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def set_status(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.access_business_case(request.user, pk, for_edit=True)
-    form = StatusForm(request.POST)
+    form = BusinessCaseStatusForm(request.POST)
     if not form.is_valid():
         return _edit_page(request, case, 400, status_form=form)
     actions.do_set_business_case_status(request.user, case, form.cleaned_data["status"])
@@ -837,7 +676,7 @@ def set_status(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def delete_case(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.access_business_case(request.user, pk, for_edit=True)
-    form = DeleteForm(request.POST)
+    form = BusinessCaseDeleteForm(request.POST)
     if not form.is_valid():
         return _edit_page(request, case, 400, delete_form=form)
     title = case.title
@@ -857,8 +696,8 @@ def _filename(case: BusinessCase, extension: str) -> str:
 @require_GET
 def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.access_business_case(request.user, pk)
-    data = actions.case_export_dict(case)
-    response = HttpResponse(case_workbook(data, actions.case_result(case)), content_type=XLSX)
+    data = selectors.case_export_dict(case)
+    response = HttpResponse(case_workbook(data, selectors.case_result(case)), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{_filename(case, "xlsx")}"'
     return response
 
@@ -867,7 +706,7 @@ def export_xlsx(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def export_json(request: HttpRequest, pk: int) -> HttpResponse:
     case = access.access_business_case(request.user, pk)
-    body = json.dumps(actions.case_export_dict(case), ensure_ascii=False, indent=2)
+    body = json.dumps(selectors.case_export_dict(case), ensure_ascii=False, indent=2)
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{_filename(case, "json")}"'
     return response

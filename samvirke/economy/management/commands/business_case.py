@@ -21,6 +21,7 @@ from samvirke.core.cli import aligned_table, read_text_file
 from samvirke.core.lib.bounded_json import JsonInputError, load_bounded_json
 from samvirke.economy.lib.business_case import (
     DERIVED_ROWS,
+    KIND_DA,
     PAYBACK_CAP_YEARS,
     ROW_NAMES_DA,
     BusinessCase,
@@ -39,7 +40,6 @@ from samvirke.economy.lib.business_case import (
 )
 
 FORMATS = ("json", "table")
-KIND_DA = {"rounding": "afrunding", "error": "fejl"}
 JSON_ERRORS_DA = {
     "Expecting ',' delimiter": "der mangler et komma",
     "Expecting ':' delimiter": "der mangler et kolon",
@@ -116,11 +116,10 @@ def case_table(result: CaseResult) -> str:
             f"({errors} fejl, {len(result.discrepancies) - errors} afrunding):"
         )
         for item in result.discrepancies:
-            difference = Decimal(item.printed) - Decimal(item.computed)
             where = item.row_name_da if item.year is None else f"{item.row_name_da} {item.year}"
             lines.append(
                 f"  {where}: trykt {da_amount(item.printed)}, "
-                f"beregnet {da_amount(item.computed)} (trykt − beregnet: {da_amount(_tidy(difference))}; "
+                f"beregnet {da_amount(item.computed)} (trykt − beregnet: {da_amount(item.difference)}; "
                 f"{KIND_DA[item.kind]})"
             )
     return "\n".join(lines)
@@ -192,10 +191,6 @@ def overview_table(
         lines.append("")
         lines.append("Business cases, som oversigten ikke nævner: " + "; ".join(reconciliation.cases_not_in_overview))
     return "\n".join(lines)
-
-
-def _tidy(value: Decimal) -> Number:
-    return int(value) if value == value.to_integral_value() else value
 
 
 class Command(BaseCommand):

@@ -17,7 +17,6 @@ from Samvirke keeps its texts, risks, KPIs, timeline and scenarios when it is im
 from __future__ import annotations
 
 import io
-import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal, InvalidOperation
@@ -28,13 +27,13 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from samvirke.core.lib.bounded_json import JsonInputError, load_bounded_json
 from samvirke.core.lib.spreadsheets import SpreadsheetUploadError, XlsxLimits, check_xlsx_archive, workbook_bytes
-from samvirke.economy.lib.business_case import (
+from samvirke.economy.lib.business_case.case import (
     AREAS,
     BLOCKS,
     DERIVED_ROWS,
     INNOVATION_POOL,
+    KIND_DA,
     PAYBACK_CAP_YEARS,
     ROW_NAMES_DA,
     ROW_TOTALS,
@@ -42,8 +41,10 @@ from samvirke.economy.lib.business_case import (
     CaseResult,
     Number,
     check_amount_size,
-    row_total,
+    json_number,
 )
+from samvirke.economy.lib.business_case.compute import row_total
+from samvirke.economy.lib.business_case.serialise import FILE_TOO_LARGE_DA, MAX_UPLOAD_BYTES, load_uploaded_json
 
 TABLE_SHEET = "Tabel 1"
 DISCREPANCY_SHEET = "Afvigelser"
@@ -56,7 +57,6 @@ BLOCK_HEADINGS = {"varig": "Varige ændringer", "implementering": "Implementerin
 COMPUTED_MARK = "beregnet"
 PRINTED_MARK = "trykt"
 PAYBACK_LABEL = "Tilbagebetalingstid (år)"
-KIND_DA = {"rounding": "afrunding", "error": "fejl"}
 
 # The text fields of a case's description, in the order of the seed's template, with their Danish names.
 DESCRIPTION_FIELDS: tuple[tuple[str, str], ...] = (
@@ -88,7 +88,6 @@ DESCRIPTION_TABLES: tuple[tuple[str, str, tuple[tuple[str, str], ...]], ...] = (
     ("milestones", "Tidsplan", MILESTONE_COLUMNS),
 )
 
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
 MAX_UNCOMPRESSED_BYTES = 50 * 1024 * 1024  # a workbook that unpacks to more is not a business case
 # What is read of an uploaded workbook (bench/business_case_import.py: unbounded, a 3 MB file that unpacks to
 # 46 MB took 25 s of a request's CPU; a real case has tens of lines over at most a few dozen years).
@@ -120,11 +119,6 @@ _DANISH_GROUPED = re.compile(r"^-?\d{1,3}(\.\d{3})+(,\d+)?$")
 _EMPTY_MARKS = {"", "-", "–", "—"}
 
 
-def _json_amount(value: Decimal) -> int | float:
-    # JSON has no decimal type: whole amounts as int, others as float (what a JSON file would hold).
-    return int(value) if value == value.to_integral_value() else float(value)
-
-
 def parse_amount_text(text: str, where: str) -> int | float | None:
     """An amount typed as text, Danish style: "-1.022", "1.500,5", "12,5", "−300" (1,000 kr.).
 
@@ -146,7 +140,7 @@ def parse_amount_text(text: str, where: str) -> int | float | None:
     if not value.is_finite():
         raise BusinessCaseInputError(f"{where}: '{text.strip()}' er ikke et tal.")
     check_amount_size(value, where)
-    return _json_amount(value)
+    return json_number(value)
 
 
 def _cell_amount(value: Any, where: str) -> int | float | None:
@@ -172,9 +166,7 @@ def _cell_amount(value: Any, where: str) -> int | float | None:
 def _excel_value(value: Number | None) -> int | float | None:
     if value is None:
         return None
-    if isinstance(value, int):
-        return value
-    return _json_amount(Decimal(value))
+    return json_number(value)
 
 
 # --- writing ------------------------------------------------------------------------------------------
@@ -653,7 +645,7 @@ def read_case_file(filename: str, data: bytes) -> dict[str, Any]:
     if not data:
         raise BusinessCaseInputError("Filen er tom.")
     if len(data) > MAX_UPLOAD_BYTES:
-        raise BusinessCaseInputError(f"Filen er for stor: højst {MAX_UPLOAD_BYTES // (1024 * 1024)} MB.")
+        raise BusinessCaseInputError(FILE_TOO_LARGE_DA)
     name = filename.casefold()
     if data.startswith(b"PK") or name.endswith((".xlsx", ".xlsm")):
         return read_case_workbook(data)
@@ -662,14 +654,7 @@ def read_case_file(filename: str, data: bytes) -> dict[str, Any]:
     stripped = data.lstrip(b"\xef\xbb\xbf \t\r\n")
     if not (name.endswith(".json") or stripped.startswith(b"{")):
         raise BusinessCaseInputError("Vælg en Excel-fil (.xlsx) eller en JSON-fil (.json).")
-    try:
-        parsed = load_bounded_json(data)
-    except JsonInputError as error:
-        raise BusinessCaseInputError(str(error)) from None
-    except json.JSONDecodeError as error:
-        raise BusinessCaseInputError(
-            f"JSON-filen kan ikke læses: fejl i linje {error.lineno}, kolonne {error.colno}."
-        ) from None
+    parsed = load_uploaded_json(data)
     if not isinstance(parsed, dict):
         raise BusinessCaseInputError("JSON-filen skal indeholde ét objekt med title, years og lines.")
     return parsed

@@ -1,0 +1,130 @@
+"""Business cases for welfare-technology investments (seed 004, spec business-case.md).
+
+Amounts are in 1,000 kr. at a fixed price level; negative is a saving, positive a cost. A case's
+Tabel 1 has line items in two blocks, varige ændringer and implementeringsomkostninger; the totals,
+the total impact and the payback period are derived from the lines, and totals typed in from a
+document ("printed") are checked against them. A portfolio overview, rounded to 100, is reconciled
+against its cases.
+
+    case.py       the typed case (lines, printed totals, results) and parse_case, which checks FILE.json data
+    compute.py    the formulas: derived rows, payback period, discrepancies, scenarios
+    portfolio.py  the overview: summing cases into a portfolio, reconciling a printed overview against its cases
+    serialise.py  JSON out (the command's shapes) and the bounded reader of uploaded JSON
+    excel.py      .xlsx in and out (imported on its own: it loads openpyxl)
+"""
+
+from samvirke.economy.lib.business_case.case import (
+    AREAS,
+    BLOCKS,
+    DERIVED_ROWS,
+    INNOVATION_POOL,
+    KIND_DA,
+    MAX_AMOUNT,
+    OVERVIEW_ROUNDING,
+    PAYBACK_CAP_YEARS,
+    ROUNDING_TOLERANCE,
+    ROW_NAMES_DA,
+    ROW_TOTAL,
+    ROW_TOTALS,
+    BusinessCase,
+    BusinessCaseInputError,
+    CaseLine,
+    CaseResult,
+    Discrepancy,
+    Number,
+    PrintedRowTotal,
+    check_amount_size,
+    json_number,
+    parse_case,
+    tidy,
+)
+from samvirke.economy.lib.business_case.compute import (
+    apply_scenario,
+    compute_case,
+    derived_rows,
+    find_discrepancies,
+    payback_years,
+    row_total,
+    scenario_result,
+)
+from samvirke.economy.lib.business_case.portfolio import (
+    OverviewArea,
+    OverviewProposal,
+    PortfolioArea,
+    PortfolioCase,
+    PortfolioOverview,
+    PortfolioReconciliation,
+    PortfolioSum,
+    ProposalDifference,
+    SumDifference,
+    case_row_for_years,
+    parse_overview,
+    reconcile_portfolio,
+    renamed_proposals,
+    round_to_hundred,
+    sum_portfolio,
+)
+from samvirke.economy.lib.business_case.serialise import (
+    FILE_TOO_LARGE_DA,
+    MAX_UPLOAD_BYTES,
+    load_uploaded_json,
+    read_overview,
+    reconciliation_to_json_dict,
+    row_total_to_json,
+    to_json_dict,
+)
+
+__all__ = [
+    "AREAS",
+    "BLOCKS",
+    "DERIVED_ROWS",
+    "FILE_TOO_LARGE_DA",
+    "INNOVATION_POOL",
+    "KIND_DA",
+    "MAX_AMOUNT",
+    "MAX_UPLOAD_BYTES",
+    "OVERVIEW_ROUNDING",
+    "PAYBACK_CAP_YEARS",
+    "ROUNDING_TOLERANCE",
+    "ROW_NAMES_DA",
+    "ROW_TOTAL",
+    "ROW_TOTALS",
+    "BusinessCase",
+    "BusinessCaseInputError",
+    "CaseLine",
+    "CaseResult",
+    "Discrepancy",
+    "Number",
+    "OverviewArea",
+    "OverviewProposal",
+    "PortfolioArea",
+    "PortfolioCase",
+    "PortfolioOverview",
+    "PortfolioReconciliation",
+    "PortfolioSum",
+    "PrintedRowTotal",
+    "ProposalDifference",
+    "SumDifference",
+    "apply_scenario",
+    "case_row_for_years",
+    "check_amount_size",
+    "compute_case",
+    "derived_rows",
+    "find_discrepancies",
+    "json_number",
+    "load_uploaded_json",
+    "parse_case",
+    "parse_overview",
+    "payback_years",
+    "read_overview",
+    "reconcile_portfolio",
+    "reconciliation_to_json_dict",
+    "renamed_proposals",
+    "round_to_hundred",
+    "row_total",
+    "row_total_to_json",
+    "scenario_result",
+    "sum_portfolio",
+    "tidy",
+    "to_json_dict",
+]
