@@ -65,7 +65,8 @@ def billing_for(economy: YearEconomy, visible_codes: set[int] | None = None) -> 
 
 
 def case_to_dict(case: BusinessCase) -> dict[str, Any]:
-    """The case as the lib's FILE.json input (DESIGN.md): title, years, lines and printed (1,000 kr.)."""
+    """The case as the lib's FILE.json input (docs/business-case-format.md): title, years, lines and printed
+    (1,000 kr.)."""
     return {
         "title": case.title,
         "years": list(case.years),

@@ -217,8 +217,8 @@ def do_create_business_case_from_dict(
     scenarios: Iterable[Mapping[str, Any]] | None = None,
     **qualitative: str,
 ) -> BusinessCase:
-    """Create a case from FILE.json data (DESIGN.md). The description comes from data["notes"] (a Samvirke
-    export), overridden by the keyword arguments (model text fields, risks, KPIs, milestones, scenarios).
+    """Create a case from FILE.json data (docs/business-case-format.md). The description comes from data["notes"]
+    (a Samvirke export), overridden by the keyword arguments (model text fields, risks, KPIs, milestones, scenarios).
 
     Everything is checked before the first write; raises BusinessCaseInputError (Danish) and writes nothing.
     """

@@ -1,4 +1,4 @@
-"""Business cases for welfare-technology investments (seed 004, spec business-case.md).
+"""Business cases for welfare-technology investments (seed 004, docs/models/business-case.md).
 
 Amounts are in 1,000 kr. at a fixed price level; negative is a saving, positive a cost. A case's
 Tabel 1 has line items in two blocks, varige ændringer and implementeringsomkostninger; the totals,

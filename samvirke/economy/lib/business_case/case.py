@@ -1,9 +1,9 @@
-"""A business case's typed data and its validation (seed 004, spec business-case.md).
+"""A business case's typed data and its validation (seed 004, docs/models/business-case.md).
 
 Amounts are in 1,000 kr. at a fixed price level; negative is a saving, positive a cost. A case's
 Tabel 1 has line items in two blocks, varige ændringer and implementeringsomkostninger; totals typed
 in from a document ("printed") are kept beside them to be checked (see compute.py). `parse_case`
-builds a BusinessCase from DESIGN.md's FILE.json data, checking every field.
+builds a BusinessCase from docs/business-case-format.md's FILE.json data, checking every field.
 """
 
 from __future__ import annotations
@@ -244,9 +244,9 @@ def _parse_line(raw: Any, number: int, years: tuple[int, ...]) -> CaseLine:
 
 
 def parse_case(data: Any) -> BusinessCase:
-    """Build a BusinessCase from DESIGN.md's FILE.json data (a dict), checking every field.
+    """Build a BusinessCase from docs/business-case-format.md's FILE.json data (a dict), checking every field.
 
-    Spec business-case.md. Innovation-pool lines default to excluded_from_payback; `printed` is optional
+    docs/models/business-case.md. Innovation-pool lines default to excluded_from_payback; `printed` is optional
     and may hold any of varig, implementering, impact, each with one number or null per year.
     Raises BusinessCaseInputError with a Danish message naming the line.
     """

@@ -1,5 +1,5 @@
 """The formulas of a business case: derived rows, payback period, discrepancies, scenarios (seed 004,
-spec business-case.md). Amounts are in 1,000 kr.; negative is a saving."""
+docs/models/business-case.md). Amounts are in 1,000 kr.; negative is a saving."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def _row_sum(lines: Sequence[CaseLine], count: int) -> tuple[Number, ...]:
 
 
 def derived_rows(case: BusinessCase) -> tuple[tuple[Number, ...], tuple[Number, ...], tuple[Number, ...]]:
-    """(varig, implementering, impact) per year in 1,000 kr. (seed 004 Tabel 1, spec business-case.md).
+    """(varig, implementering, impact) per year in 1,000 kr. (seed 004 Tabel 1, docs/models/business-case.md).
 
     varig = Σ varig lines; implementering = Σ implementation lines including the innovation pool;
     impact = Σ all lines not excluded_from_payback. Empty cells count as 0.
@@ -45,7 +45,7 @@ def derived_rows(case: BusinessCase) -> tuple[tuple[Number, ...], tuple[Number, 
 def payback_years(impact: Sequence[Number], cap: int = PAYBACK_CAP_YEARS) -> int | None:
     """Payback period in years: the first 1-based year whose cumulative impact is ≤ 0.
 
-    Spec business-case.md [I], reproduces all five cases of seed 004: after the last year the last
+    docs/models/business-case.md [I], reproduces all five cases of seed 004: after the last year the last
     year's impact repeats (steady state). None if not reached within `cap` years (or no years).
     """
     if not impact:
@@ -60,7 +60,7 @@ def payback_years(impact: Sequence[Number], cap: int = PAYBACK_CAP_YEARS) -> int
 
 def find_discrepancies(case: BusinessCase, computed: Mapping[str, Sequence[Number]]) -> list[Discrepancy]:
     """Printed totals that differ from the computed ones, per row and year, then the printed row totals
-    (spec business-case.md, "The seed's own errors").
+    (docs/models/business-case.md, "The seed's own errors").
 
     |printed − computed| ≤ 1 (1,000 kr.) is "rounding", more is "error"; null printed cells are skipped.
     """
@@ -102,7 +102,7 @@ def row_total(case: BusinessCase, total: PrintedRowTotal) -> Number:
 
 
 def compute_case(case: BusinessCase, cap: int = PAYBACK_CAP_YEARS) -> CaseResult:
-    """Derived rows, payback period and discrepancies of one business case (seed 004, spec business-case.md)."""
+    """Derived rows, payback period and discrepancies of one business case (seed 004, docs/models/business-case.md)."""
     varig, implementering, impact = derived_rows(case)
     computed = {"varig": varig, "implementering": implementering, "impact": impact}
     return CaseResult(
@@ -118,7 +118,7 @@ def compute_case(case: BusinessCase, cap: int = PAYBACK_CAP_YEARS) -> CaseResult
 def apply_scenario(case: BusinessCase, adjustments: Mapping[str, Sequence[Number]]) -> BusinessCase:
     """The case with a scenario's adjustments added to its lines, without printed totals.
 
-    Spec business-case.md, scenarios (e.g. case 1 with 150 instead of 115 citizens ≈ −100 t.kr. a year):
+    docs/models/business-case.md, scenarios (e.g. case 1 with 150 instead of 115 citizens ≈ −100 t.kr. a year):
     each adjustment (1,000 kr. per year) is added to the first line with that label; an empty cell is 0.
     Raises BusinessCaseInputError when a sum is beyond the amounts a case may hold.
     """

@@ -1,4 +1,5 @@
-"""Business cases as Excel workbooks and uploaded files (seed 004, spec business-case.md, DESIGN.md's FILE.json).
+"""Business cases as Excel workbooks and uploaded files (seed 004, docs/models/business-case.md; the FILE.json of
+docs/business-case-format.md).
 
 `case_workbook` writes a case as an .xlsx: sheet "Tabel 1" (years as columns, the lines grouped by block with
 their styringsområde, the derived rows, the payback period and the totals as printed), sheet "Afvigelser"
@@ -370,7 +371,8 @@ def case_workbook(case_dict: Mapping[str, Any], result: CaseResult) -> bytes:
     """The case as an .xlsx file (bytes): sheets "Tabel 1", "Afvigelser", "Rækketotaler" (when the case has
     printed row totals) and "Beskrivelse".
 
-    `case_dict` is the FILE.json dict of DESIGN.md, optionally with the qualitative sections in "notes";
+    `case_dict` is the FILE.json dict (docs/business-case-format.md), optionally with the qualitative sections in
+    "notes";
     `result` is compute_case(parse_case(case_dict)). Amounts in 1,000 kr.; derived rows are values, not
     formulas, so any reader sees the same totals as the page.
     """
@@ -611,7 +613,8 @@ def _load_rows(data: bytes) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def read_case_workbook(data: bytes) -> dict[str, Any]:
-    """Read an .xlsx (bytes) into DESIGN.md's FILE.json dict: title, years, lines, printed, and "notes".
+    """Read an .xlsx (bytes) into a FILE.json dict (docs/business-case-format.md): title, years, lines, printed,
+    and "notes".
 
     Reads sheet "Tabel 1" (or the first sheet): the title above the header row (cell A1, or a row
     "Titel | …"), the header "Linje | Blok | Styringsområde | Udelades af tilbagebetaling | years …", the

@@ -1,5 +1,5 @@
 """A municipality's portfolio of business cases: the overview (rounded to 100), summing cases into it, and
-reconciling a printed overview against its cases (seed 004 l.1–82, spec business-case.md). 1,000 kr."""
+reconciling a printed overview against its cases (seed 004 l.1–82, docs/models/business-case.md). 1,000 kr."""
 
 from __future__ import annotations
 
@@ -119,7 +119,7 @@ def _whole_numbers(raw: Any, years: tuple[int, ...], what: str) -> tuple[int, ..
 def parse_overview(data: Any) -> PortfolioOverview:
     """Build a PortfolioOverview from a dict: {"years", "areas": [{"name", "proposals": [{"label",
     "case_title", "net", "investment"}], "net_total", "investment_total"}], "net_total",
-    "investment_total"} (seed 004 l.1–82, spec business-case.md). Sums are optional; null cells are 0."""
+    "investment_total"} (seed 004 l.1–82, docs/models/business-case.md). Sums are optional; null cells are 0."""
     if not isinstance(data, dict):
         raise BusinessCaseInputError("Oversigten skal være et JSON-objekt med years og areas.")
     years = parse_years(data.get("years"))
@@ -265,7 +265,7 @@ def _column_sums(rows: Sequence[tuple[int, ...]]) -> tuple[int, ...]:
 def reconcile_portfolio(overview: PortfolioOverview, cases: Sequence[BusinessCase]) -> PortfolioReconciliation:
     """Compare an overview's per-proposal rows with its business cases, and check the overview's sums.
 
-    Spec business-case.md: a proposal's net row is the case's varig row and its investment row the
+    docs/models/business-case.md: a proposal's net row is the case's varig row and its investment row the
     case's implementering row (incl. the innovation pool), each rounded to 100 half away from zero,
     with a shorter case's last year carried forward. Area sums (Nettoeffektivisering, Investeringsbehov)
     and the grand total (I alt) are checked against the proposals' rows they add up.

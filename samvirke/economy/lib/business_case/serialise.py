@@ -1,4 +1,4 @@
-"""Business cases in and out of JSON: the `samvirke business-case --format json` shapes of DESIGN.md (1,000 kr.,
+"""Business cases in and out of JSON: the `samvirke business-case --format json` shapes of docs/cli.md (1,000 kr.,
 ints when integral), a parsed row total back as FILE.json, and the bounded reader of uploaded JSON."""
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ def row_total_to_json(total: PrintedRowTotal) -> dict[str, Any]:
 
 
 def to_json_dict(result: CaseResult) -> dict[str, Any]:
-    """The `samvirke business-case FILE.json --format json` shape of DESIGN.md (1,000 kr., ints when integral).
+    """The `samvirke business-case FILE.json --format json` shape of docs/cli.md (1,000 kr., ints when integral).
 
     Extra keys: "title", "years", and "difference" (printed − computed) in each discrepancy. A printed
     row total's discrepancy has "row": "row_total", "year": null and its "label".
@@ -90,7 +90,7 @@ def _discrepancy_json(item: Discrepancy) -> dict[str, Any]:
 
 
 def reconciliation_to_json_dict(reconciliation: PortfolioReconciliation) -> dict[str, Any]:
-    """A portfolio reconciliation as JSON-ready data (1,000 kr., ints when integral; spec business-case.md)."""
+    """A portfolio reconciliation as JSON-ready data (1,000 kr., ints when integral; docs/models/business-case.md)."""
     return {
         "proposal_differences": [
             {
