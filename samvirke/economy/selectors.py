@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from samvirke.directory.models import Fellesskab
-from samvirke.economy.actions.invoicing import billable_members, params_from_settings
+from samvirke.economy.actions.invoicing import billable_members
 from samvirke.economy.lib.fees import EconomyResult, Member, compute_economy
 from samvirke.economy.lib.invoicing import BillableMember, YearBilling, membership_span, plan_year, year_billing
 from samvirke.economy.models import EconomySettings
@@ -33,9 +33,7 @@ def economy_for_year(fellesskab: Fellesskab, year: int) -> YearEconomy | None:
     members = members_in_year(fellesskab, year)
     if not members:
         return None
-    result = compute_economy(
-        [Member(m.name, m.kommunekode, m.population) for m in members], params_from_settings(settings)
-    )
+    result = compute_economy([Member(m.name, m.kommunekode, m.population) for m in members], settings.params())
     return YearEconomy(year, settings, members, result)
 
 
@@ -49,7 +47,7 @@ def billing_for(economy: YearEconomy, visible_codes: set[int] | None = None) -> 
     For all members (`visible_codes` None) the full-year total is the page's total; for some members (a
     coordinator's own) it is the sum of their fees, so the comparison is about the rows the user sees.
     """
-    planned = plan_year(economy.year, economy.members, params_from_settings(economy.settings))
+    planned = plan_year(economy.year, economy.members, economy.settings.params())
     if visible_codes is None:
         return year_billing(economy.result.total.fee, planned)
     fees = sum((row.fee for row in economy.result.rows if row.kommunekode in visible_codes), Decimal("0.00"))

@@ -35,17 +35,6 @@ class EconomySettingsMissing(ValueError):
     pass
 
 
-def params_from_settings(settings: EconomySettings) -> EconomyParams:
-    return EconomyParams(
-        price_per_citizen=settings.price_per_citizen,
-        budget=settings.budget,
-        hours_per_1000=settings.hours_per_1000,
-        weeks=settings.weeks,
-        band=(settings.band_min, settings.band_max),
-        hourly_rate=settings.hourly_rate,
-    )
-
-
 def billable_members(fellesskab: Fellesskab) -> list[BillableMember]:
     memberships = (
         Membership.objects.filter(fellesskab=fellesskab)
@@ -155,7 +144,7 @@ def prepare_invoicing(fellesskab: Fellesskab, year: int) -> InvoicingPreview:
     sequence = InvoiceSequence.objects.filter(fellesskab=fellesskab, year=year).first()
     last_number = sequence.last_number if sequence else 0
     members = billable_members(fellesskab)
-    planned = plan_year(year, members, params_from_settings(settings))
+    planned = plan_year(year, members, settings.params())
     issued = [_as_issued(invoice) for invoice in _active_invoices(fellesskab, year)]
     plan = reconcile(planned, issued)
     payer_ids = {invoice.payer_region_id for invoice in plan.to_issue if invoice.payer_region_id}

@@ -35,7 +35,6 @@ from samvirke.economy.actions.invoicing import (
     do_run_invoicing,
     do_save_economy_settings,
     do_set_contact_volume,
-    params_from_settings,
     prepare_invoicing,
     year_is_over,
 )
@@ -365,7 +364,7 @@ def balance(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     published_weeks: list[dt.date] = []
     if settings is not None:
-        params = params_from_settings(settings)
+        params = settings.params()
         year_start = dt.datetime(year, 1, 1, tzinfo=LOCAL)
         started = year_start <= timezone.now()
         staffed = staffed_hours_by_municipality(
