@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "samvirke.assistant",
     "samvirke.contact",
     "samvirke.staffing",
+    "samvirke.reports",
     "django_htmx",
     "ninja",  # django-ninja serves /api/docs with its own copy of Swagger UI (static files), not from a CDN
     "django_tasks",

@@ -8,6 +8,8 @@ from django.views.generic import RedirectView
 
 from samvirke.api import api
 from samvirke.directory import views as directory_views
+from samvirke.economy import urls as economy_urls
+from samvirke.reports import urls as reports_urls
 
 admin.site.site_header = "Samvirke – administration"
 admin.site.site_title = "Samvirke"
@@ -30,7 +32,8 @@ urlpatterns = [
     path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("samvirke.directory.urls")),
-    path("oekonomi/", include("samvirke.economy.urls")),
+    # Economy's pages and, on its tabs, the reports that also read staffing (economy does not import reports).
+    path("oekonomi/", include((economy_urls.urlpatterns + reports_urls.economy_urlpatterns, "economy"))),
     path("chat/", include("samvirke.contact.citizen_urls")),
     path("chat/", include("samvirke.assistant.urls")),
     path("assistent/", include("samvirke.assistant.staff_urls")),

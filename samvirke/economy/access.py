@@ -135,3 +135,8 @@ def access_business_case_portfolio(user: Any, code: int) -> Municipality:
     if not can_create_business_case_for(user, municipality):
         raise PermissionDenied("Du har ikke adgang til denne kommunes business cases.")
     return municipality
+
+
+def visible_member_codes(user: Any) -> set[int]:
+    """The kommunekoder of the members whose numbers the user may see."""
+    return set(visible_municipalities(user).values_list("code", flat=True))

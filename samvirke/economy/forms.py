@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.http import HttpRequest
+from django.utils import timezone
 
 from samvirke.directory.models import Municipality
 from samvirke.economy.lib.business_case import FILE_TOO_LARGE_DA, MAX_UPLOAD_BYTES, BusinessCaseInputError
@@ -216,3 +218,11 @@ class BusinessCaseStatusForm(forms.Form):
 
 class BusinessCaseDeleteForm(forms.Form):
     confirm = forms.BooleanField(label="Ja, slet business casen med alle linjer, risici, KPI'er og scenarier")
+
+
+def year_asked(request: HttpRequest) -> int:
+    """The year in ?aar= (2000–2100), else this year: the economy pages' year picker."""
+    raw = request.GET.get("aar", "")
+    if raw.isdigit() and 2000 <= int(raw) <= 2100:
+        return int(raw)
+    return timezone.localdate().year

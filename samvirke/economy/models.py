@@ -9,6 +9,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 
 from samvirke.directory.models import Fellesskab, Membership, Municipality, Region
+from samvirke.economy.lib.fees import EconomyParams
 
 
 class EconomySettings(models.Model):
@@ -40,6 +41,17 @@ class EconomySettings(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fellesskab.name} {self.year}"
+
+    def params(self) -> EconomyParams:
+        """The year's model as the fee formulas' input (economy/lib/fees.py)."""
+        return EconomyParams(
+            price_per_citizen=self.price_per_citizen,
+            budget=self.budget,
+            hours_per_1000=self.hours_per_1000,
+            weeks=self.weeks,
+            band=(self.band_min, self.band_max),
+            hourly_rate=self.hourly_rate,
+        )
 
 
 class InvoiceKind(models.TextChoices):

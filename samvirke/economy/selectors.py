@@ -8,13 +8,37 @@ from typing import Any
 
 from django.db.models import QuerySet
 
-from samvirke.directory.models import Fellesskab
-from samvirke.economy.actions.invoicing import billable_members, params_from_settings
+from samvirke.directory.models import Fellesskab, Membership
 from samvirke.economy.lib import business_case as lib
 from samvirke.economy.lib.business_case.excel import DESCRIPTION_FIELDS
 from samvirke.economy.lib.fees import EconomyResult, Member, compute_economy
 from samvirke.economy.lib.invoicing import BillableMember, YearBilling, membership_span, plan_year, year_billing
 from samvirke.economy.models import BusinessCase, EconomySettings
+
+
+def billable_members(fellesskab: Fellesskab) -> list[BillableMember]:
+    memberships = (
+        Membership.objects.filter(fellesskab=fellesskab)
+        .select_related("municipality", "pilot_payer")
+        .order_by("municipality__name")
+    )
+    return [
+        BillableMember(
+            membership_id=m.pk,
+            kommunekode=m.municipality.code,
+            name=m.municipality.name,
+            population=m.municipality.population,
+            population_year=m.municipality.population_year,
+            population_source=m.municipality.population_source,
+            member_since=m.member_since,
+            left_on=m.left_on,
+            pilot_start=m.pilot_start,
+            pilot_end=m.pilot_end,
+            pilot_payer_id=m.pilot_payer_id,
+            pilot_payer_name=m.pilot_payer.name if m.pilot_payer else None,
+        )
+        for m in memberships
+    ]
 
 
 @dataclass(frozen=True)
@@ -38,9 +62,7 @@ def economy_for_year(fellesskab: Fellesskab, year: int) -> YearEconomy | None:
     members = members_in_year(fellesskab, year)
     if not members:
         return None
-    result = compute_economy(
-        [Member(m.name, m.kommunekode, m.population) for m in members], params_from_settings(settings)
-    )
+    result = compute_economy([Member(m.name, m.kommunekode, m.population) for m in members], settings.params())
     return YearEconomy(year, settings, members, result)
 
 
@@ -54,7 +76,7 @@ def billing_for(economy: YearEconomy, visible_codes: set[int] | None = None) -> 
     For all members (`visible_codes` None) the full-year total is the page's total; for some members (a
     coordinator's own) it is the sum of their fees, so the comparison is about the rows the user sees.
     """
-    planned = plan_year(economy.year, economy.members, params_from_settings(economy.settings))
+    planned = plan_year(economy.year, economy.members, economy.settings.params())
     if visible_codes is None:
         return year_billing(economy.result.total.fee, planned)
     fees = sum((row.fee for row in economy.result.rows if row.kommunekode in visible_codes), Decimal("0.00"))

@@ -17,7 +17,6 @@ from samvirke.contact.lib.traffic import CALLS_PER_YEAR, DENMARK_POPULATION
 from samvirke.contact.models import Contact, Queue
 from samvirke.core.lib.opening import OpeningHoursError, parse_opening_hours
 from samvirke.directory.models import Fellesskab, Membership, MembershipStatus, Person, Role
-from samvirke.economy.actions.invoicing import params_from_settings
 from samvirke.economy.lib.fees import EconomyParams, hours_for
 from samvirke.economy.models import EconomySettings
 from samvirke.staffing.lib.forecast import (
@@ -330,7 +329,7 @@ def plan_rota(
     if not members:
         raise StaffingError("Fællesskabet har ingen aktive medlemmer i den uge.")
     economy = EconomySettings.objects.filter(fellesskab=fellesskab, year=week_start.year).first()
-    params = params_from_settings(economy) if economy else None
+    params = economy.params() if economy else None
     predicted = forecast_week(week_start, hours, settings.calls_per_year, population_share(members), today)
     volumes = volumes_for(intervals, predicted.forecast, week_start)
     agents = _named_agents(members)

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import NamedTuple
 
+from django.db.models import QuerySet
+
 from samvirke.directory.models import Fellesskab
 from samvirke.staffing.lib import builds
 from samvirke.staffing.lib.planning import scheduled_per_interval
@@ -42,6 +44,16 @@ def published_hours(year: int) -> PublishedHours:
         weeks,
         {code: {week: value.quantize(tenth) for week, value in by_week.items()} for code, by_week in exact.items()},
         {code: sum(by_week.values(), Decimal(0)).quantize(tenth) for code, by_week in exact.items()},
+    )
+
+
+def published_shifts_since(shifts: QuerySet[Shift], since: dt.datetime) -> QuerySet[Shift]:
+    """Those of `shifts` in published rotas that end at or after `since`, with member and agent, in calendar order
+    (start, member, agent, id)."""
+    return (
+        shifts.filter(rota__status=RotaStatus.PUBLISHED, ends_at__gte=since)
+        .select_related("municipality", "agent")
+        .order_by("starts_at", "municipality__name", "agent__first_name", "agent__last_name", "pk")
     )
 
 

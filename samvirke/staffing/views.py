@@ -1,7 +1,8 @@
 """Staffing pages: the weeks' rotas, a rota as a week calendar with requirement vs scheduled per interval and
 each member's owed vs scheduled hours, a member's shifts, Excel and iCalendar exports, and shift swaps.
 
-Thin: permissions in staffing/access.py, writes in staffing/actions.py, maths in staffing/lib/.
+Thin: permissions in staffing/access.py, writes in staffing/actions.py, the Excel and iCalendar files in
+staffing/exports.py, maths in staffing/lib/.
 """
 
 from __future__ import annotations
@@ -14,28 +15,23 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
-from samvirke.core.lib.spreadsheets import workbook_bytes
 from samvirke.directory.models import Municipality, Person, Role
 from samvirke.directory.selectors import the_fellesskab
 from samvirke.staffing import access, actions, selectors
-from samvirke.staffing.lib import builds
+from samvirke.staffing.exports import WEEKDAYS, XLSX, agent_name, rota_workbook, shifts_calendar
+from samvirke.staffing.lib import builds, ics
 from samvirke.staffing.lib.calendar import CalendarEntry, WeekCalendar, clock, entry_for, week_calendar
-from samvirke.staffing.lib.planning import LOCAL, interval_moment, monday_of, scheduled_per_interval
+from samvirke.staffing.lib.planning import LOCAL, monday_of, scheduled_per_interval
 from samvirke.staffing.lib.planning import uncovered_half_hours as count_uncovered
 from samvirke.staffing.lib.rota import Interval
-from samvirke.staffing.models import Rota, RotaBuild, RotaStatus, Shift, SwapRequest, SwapRequestState
-
-WEEKDAYS = ["Mandag", "Tirsdag", "Onsdag", "Torsdag", "Fredag", "Lørdag", "Søndag"]
-
+from samvirke.staffing.models import Rota, RotaBuild, Shift, SwapRequest, SwapRequestState
 
 # One definition of "udækkede halve timer" (lib/planning.uncovered_half_hours), explained where it is shown.
 UNCOVERED_EXPLAINED = (
@@ -232,7 +228,7 @@ def rota_detail(request: HttpRequest, week: str) -> HttpResponse:
     week_grid = _week_calendar(
         intervals,
         [
-            entry_for(s.pk, *_local(s), s.municipality.name, _agent_name(s.agent), unassigned=s.agent is None)
+            entry_for(s.pk, *_local(s), s.municipality.name, agent_name(s.agent), unassigned=s.agent is None)
             for s in shifts
         ],
         {(i.weekday, i.start.hour * 60 + i.start.minute): c for i, c in zip(intervals, chart, strict=True)},
@@ -308,15 +304,11 @@ def _local(shift: Shift) -> tuple[dt.datetime, dt.datetime]:
     return shift.starts_at.astimezone(LOCAL), shift.ends_at.astimezone(LOCAL)
 
 
-def _agent_name(agent: Person | None) -> str:
-    return (agent.get_full_name() or agent.get_username()) if agent is not None else "ikke fordelt"
-
-
 def _shift_label(shift: Shift, in_sentence: bool = False) -> str:
     """ "Mandag 08.30–11.00 (Hanne Olsen)": a shift in a swap form's list ("mandag …" inside a sentence)."""
     start, end = _local(shift)
     day = WEEKDAYS[start.weekday()]
-    return f"{day.lower() if in_sentence else day} {start:%H.%M}–{end:%H.%M} ({_agent_name(shift.agent)})"
+    return f"{day.lower() if in_sentence else day} {start:%H.%M}–{end:%H.%M} ({agent_name(shift.agent)})"
 
 
 def _is_agent(user: Any) -> bool:
@@ -380,7 +372,7 @@ def member_shifts(request: HttpRequest, week: str, code: int) -> HttpResponse:
     total = sum(s.hours for s in shifts)
     calendar = _week_calendar(
         _intervals(rota),
-        [entry_for(s.pk, *_local(s), _agent_name(s.agent), unassigned=s.agent is None) for s in shifts],
+        [entry_for(s.pk, *_local(s), agent_name(s.agent), unassigned=s.agent is None) for s in shifts],
         {},
         mine={s.pk for s in shifts if s.agent_id is not None and s.agent_id == request.user.pk},
     )
@@ -409,7 +401,7 @@ def member_shifts(request: HttpRequest, week: str, code: int) -> HttpResponse:
     agent_rows = [
         {
             "agent": agent,
-            "name": _agent_name(agent),
+            "name": agent_name(agent),
             "hours": hours_by_agent.get(agent.pk, 0.0),
             "feed_url": _feed_url(request, agent) if access.can_see_agent_feed(request.user, agent) else None,
         }
@@ -593,7 +585,7 @@ def _swap_request_rows(user: Any, rota: Rota, municipality: Municipality) -> lis
                 "request": item,
                 "sentence": sentence,
                 "incoming": item.to_municipality_id == municipality.pk,
-                "by": _agent_name(item.requested_by) if item.requested_by else "",
+                "by": agent_name(item.requested_by) if item.requested_by else "",
                 "can_answer": item.to_municipality_id == municipality.pk
                 and access.can_answer_swap_request(user, municipality.pk),
             }
@@ -616,57 +608,15 @@ def _swap_sentence(result: actions.SwapResult, giver: Municipality, receiver: Mu
 def export_xlsx(request: HttpRequest, week: str) -> HttpResponse:
     access.require_view_rota(request.user)
     rota = _rota(week)
-    workbook = Workbook()
-    sheet = workbook.active
-    assert sheet is not None  # a new Workbook always has one sheet
-    sheet.title = "Vagter"
-    sheet.append(["Kommune", "Kommunekode", "Dag", "Fra", "Til", "Timer", "Aften/fredag", "Agent"])
-    for shift in rota.shifts.select_related("municipality", "agent"):
-        if not access.can_view_member_shifts(request.user, shift.municipality) and not access.can_plan(request.user):
-            continue
-        start, end = shift.starts_at.astimezone(LOCAL), shift.ends_at.astimezone(LOCAL)
-        sheet.append(
-            [
-                shift.municipality.name,
-                shift.municipality.code,
-                WEEKDAYS[start.weekday()],
-                f"{start:%Y-%m-%d %H:%M}",
-                f"{end:%H:%M}",
-                shift.hours,
-                "ja" if shift.evening else "nej",
-                _agent_name(shift.agent),
-            ]
-        )
-    needs = workbook.create_sheet("Behov")
-    needs.append(["Interval", "Forventede henvendelser", "Behov (agenter)"])
-    for interval, volume, need in zip(_intervals(rota), rota.volumes, rota.requirement, strict=True):
-        needs.append([f"{interval_moment(interval, rota.week_start):%Y-%m-%d %H:%M}", volume, need])
-    for ws in (sheet, needs):
-        for cell in ws[1]:
-            cell.font = Font(bold=True)
-    response = HttpResponse(
-        workbook_bytes(workbook), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
+    plans = access.can_plan(request.user)
+    shifts = [
+        shift
+        for shift in rota.shifts.select_related("municipality", "agent")
+        if plans or access.can_view_member_shifts(request.user, shift.municipality)
+    ]
+    response = HttpResponse(rota_workbook(rota, shifts), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="vagtplan-{rota.week_start}.xlsx"'
     return response
-
-
-def _fold(line: str) -> str:
-    """RFC 5545 §3.1: lines of at most 75 octets, continued on the next line after a space."""
-    parts: list[str] = []
-    current = b""
-    for char in line:
-        encoded = char.encode()
-        if len(current) + len(encoded) > (75 if not parts else 74):
-            parts.append(current.decode())
-            current = b""
-        current += encoded
-    parts.append(current.decode())
-    return "\r\n ".join(parts)
-
-
-def _ics_text(text: str) -> str:
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
 
 
 @login_required
@@ -708,42 +658,9 @@ def agent_feed(request: HttpRequest, token: str) -> HttpResponse:
     return response
 
 
-def _calendar(shifts: Any, title: str, filename: str, disposition: str = "attachment") -> HttpResponse:
-    since = timezone.now() - dt.timedelta(weeks=4)
-    shifts = (
-        shifts.filter(rota__status=RotaStatus.PUBLISHED, ends_at__gte=since)
-        .select_related("municipality", "agent")
-        .order_by("starts_at", "municipality__name", "agent__first_name", "agent__last_name", "pk")
-    )
-    stamp = timezone.now().strftime("%Y%m%dT%H%M%SZ")
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Samvirke//Vagtplan//DA",
-        "CALSCALE:GREGORIAN",
-        "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{_ics_text(title)}",
-        "X-WR-TIMEZONE:Europe/Copenhagen",
-        # How often a subscribing calendar app should fetch the feed again (a swap shows up within the hour).
-        "REFRESH-INTERVAL;VALUE=DURATION:PT1H",
-        "X-PUBLISHED-TTL:PT1H",
-    ]
-    for shift in shifts:
-        municipality = shift.municipality
-        who = _agent_name(shift.agent) if shift.agent is not None else "Ikke fordelt"
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:samvirke-shift-{shift.pk}@samvirke",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART:{shift.starts_at.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}",
-            f"DTEND:{shift.ends_at.astimezone(dt.UTC):%Y%m%dT%H%M%SZ}",
-            # Who works it first: a member's calendar holds several agents on the same shift, and a calendar app
-            # shows the start of the summary.
-            f"SUMMARY:{_ics_text(f'{who} – hotlinevagt ({municipality.name})')}",
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    text = "".join(_fold(line) + "\r\n" for line in lines)
-    response = HttpResponse(text, content_type="text/calendar; charset=utf-8")
+def _calendar(shifts: QuerySet[Shift], title: str, filename: str, disposition: str = "attachment") -> HttpResponse:
+    now = timezone.now()
+    published = selectors.published_shifts_since(shifts, now - dt.timedelta(weeks=4))
+    response = HttpResponse(shifts_calendar(published, title, now), content_type=ics.CONTENT_TYPE)
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
     return response

@@ -230,8 +230,9 @@ def test_with_many_agents_the_solver_pools_them_and_still_honours_availability_a
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     from samvirke.staffing.lib import rota as lib
+    from samvirke.staffing.lib.rota import model
 
-    monkeypatch.setattr(lib, "EXACT_AGENT_VARIABLES", 0)  # as if there were hundreds of agents
+    monkeypatch.setattr(model, "EXACT_AGENT_VARIABLES", 0)  # as if there were hundreds of agents
     intervals = lib.intervals_from_opening_hours({d: [(dt.time(9), dt.time(14))] for d in range(5)})
     not_friday = tuple(lib.Window(d, dt.time(9), dt.time(14)) for d in range(4))
     members = (

@@ -14,7 +14,6 @@ from samvirke.audit.actions import record
 from samvirke.directory.models import Fellesskab, Membership, Region
 from samvirke.economy.lib.fees import EconomyParams
 from samvirke.economy.lib.invoicing import (
-    BillableMember,
     InvoicingPlan,
     IssuedInvoice,
     PlannedInvoice,
@@ -29,46 +28,11 @@ from samvirke.economy.models import (
     InvoiceKind,
     InvoiceSequence,
 )
+from samvirke.economy.selectors import billable_members
 
 
 class EconomySettingsMissing(ValueError):
     pass
-
-
-def params_from_settings(settings: EconomySettings) -> EconomyParams:
-    return EconomyParams(
-        price_per_citizen=settings.price_per_citizen,
-        budget=settings.budget,
-        hours_per_1000=settings.hours_per_1000,
-        weeks=settings.weeks,
-        band=(settings.band_min, settings.band_max),
-        hourly_rate=settings.hourly_rate,
-    )
-
-
-def billable_members(fellesskab: Fellesskab) -> list[BillableMember]:
-    memberships = (
-        Membership.objects.filter(fellesskab=fellesskab)
-        .select_related("municipality", "pilot_payer")
-        .order_by("municipality__name")
-    )
-    return [
-        BillableMember(
-            membership_id=m.pk,
-            kommunekode=m.municipality.code,
-            name=m.municipality.name,
-            population=m.municipality.population,
-            population_year=m.municipality.population_year,
-            population_source=m.municipality.population_source,
-            member_since=m.member_since,
-            left_on=m.left_on,
-            pilot_start=m.pilot_start,
-            pilot_end=m.pilot_end,
-            pilot_payer_id=m.pilot_payer_id,
-            pilot_payer_name=m.pilot_payer.name if m.pilot_payer else None,
-        )
-        for m in memberships
-    ]
 
 
 def _active_invoices(fellesskab: Fellesskab, year: int) -> list[Invoice]:
@@ -155,7 +119,7 @@ def prepare_invoicing(fellesskab: Fellesskab, year: int) -> InvoicingPreview:
     sequence = InvoiceSequence.objects.filter(fellesskab=fellesskab, year=year).first()
     last_number = sequence.last_number if sequence else 0
     members = billable_members(fellesskab)
-    planned = plan_year(year, members, params_from_settings(settings))
+    planned = plan_year(year, members, settings.params())
     issued = [_as_issued(invoice) for invoice in _active_invoices(fellesskab, year)]
     plan = reconcile(planned, issued)
     payer_ids = {invoice.payer_region_id for invoice in plan.to_issue if invoice.payer_region_id}

@@ -1,4 +1,5 @@
-"""Economy pages: the model per year with a chart, scenarios, invoices, the shift-hour balance, cost per contact.
+"""Economy pages: the model per year with a chart, scenarios, invoices, cost per contact (the shift-hour balance,
+which also reads staffing's rotas, is in samvirke/reports).
 
 Thin: access checks from economy/access.py, numbers from lib/ (via selectors), writes via actions.
 """
@@ -8,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -22,33 +22,29 @@ from django.views.decorators.http import require_http_methods
 from samvirke.contact.selectors import (
     handled_contacts_by_channel,
     handled_contacts_span,
-    staffed_hours_by_municipality,
 )
-from samvirke.directory.models import Fellesskab, Municipality
-from samvirke.directory.selectors import the_fellesskab
+from samvirke.core.lib.clock import LOCAL
+from samvirke.directory.models import Municipality
+from samvirke.directory.selectors import the_fellesskab_or_404
 from samvirke.economy import access
 from samvirke.economy.actions.invoicing import (
     EconomySettingsMissing,
     InvoicingChanged,
     InvoicingNotConfirmed,
-    days_in,
     do_run_invoicing,
     do_save_economy_settings,
     do_set_contact_volume,
-    params_from_settings,
     prepare_invoicing,
     year_is_over,
 )
-from samvirke.economy.forms import ContactVolumeForm, EconomySettingsForm, ScenarioForm
+from samvirke.economy.forms import ContactVolumeForm, EconomySettingsForm, ScenarioForm, year_asked
 from samvirke.economy.invoice_exports import invoices_workbook
 from samvirke.economy.lib.balance import (
     CONTACT_CENTRE,
     VOLUME_SOURCE_DA,
     annualised,
-    band_weeks,
     contact_volumes,
     cost_per_contact,
-    hour_balance,
 )
 from samvirke.economy.lib.chart import bar_chart
 from samvirke.economy.lib.fees import (
@@ -59,37 +55,14 @@ from samvirke.economy.lib.fees import (
     Member,
     compare_scenarios,
     compute_economy,
-    hours_for,
 )
-from samvirke.economy.lib.invoicing import PRORATION_RULE, membership_span
+from samvirke.economy.lib.invoicing import PRORATION_RULE
 from samvirke.economy.models import Channel, ContactVolume, EconomySettings, Invoice, InvoiceKind
-from samvirke.economy.selectors import billing_for, economy_for_year, members_in_year, model_years
-from samvirke.staffing.selectors import (
-    published_hours,
-)
+from samvirke.economy.selectors import billing_for, economy_for_year, model_years
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-LOCAL = ZoneInfo("Europe/Copenhagen")
 FELLESSKAB_TOTAL = "Fællesskabet i alt"  # the totals row's label on the page and in its export
 HUMAN_CHANNELS = {Channel.PHONE.value, Channel.CHAT.value}
-
-
-def _fellesskab() -> Fellesskab:
-    fellesskab = the_fellesskab()
-    if fellesskab is None:
-        raise Http404("Der er intet fællesskab oprettet endnu.")
-    return fellesskab
-
-
-def _year(request: HttpRequest) -> int:
-    raw = request.GET.get("aar", "")
-    if raw.isdigit() and 2000 <= int(raw) <= 2100:
-        return int(raw)
-    return timezone.localdate().year
-
-
-def _visible_codes(user: Any) -> set[int]:
-    return set(access.visible_municipalities(user).values_list("code", flat=True))
 
 
 def _visible_rows(user: Any, result: EconomyResult) -> list[EconomyRow]:
@@ -99,22 +72,24 @@ def _visible_rows(user: Any, result: EconomyResult) -> list[EconomyRow]:
     """
     if access.sees_all_members(user):
         return list(result.rows)
-    visible = _visible_codes(user)
+    visible = access.visible_member_codes(user)
     return [row for row in result.rows if row.kommunekode in visible]
 
 
 @login_required
 def overview(request: HttpRequest) -> HttpResponse:
     access.require_economy(request.user)
-    fellesskab = _fellesskab()
-    year = _year(request)
+    fellesskab = the_fellesskab_or_404()
+    year = year_asked(request)
     economy = economy_for_year(fellesskab, year)
     rows = _visible_rows(request.user, economy.result) if economy else []
     chart = bar_chart(rows)
     sees_all = access.sees_all_members(request.user)
     # The fællesskab's invoiced total for the totals row; the note explains the rows the user sees.
     billing_all = billing_for(economy) if economy else None
-    billing = billing_all if sees_all or economy is None else billing_for(economy, _visible_codes(request.user))
+    billing = (
+        billing_all if sees_all or economy is None else billing_for(economy, access.visible_member_codes(request.user))
+    )
     billed = {member.kommunekode: member for member in billing.members} if billing else {}
     return render(
         request,
@@ -141,7 +116,7 @@ def economy_xlsx(request: HttpRequest, year: int) -> HttpResponse:
     access.require_economy(request.user)
     from samvirke.economy.exports import economy_workbook
 
-    economy = economy_for_year(_fellesskab(), year)
+    economy = economy_for_year(the_fellesskab_or_404(), year)
     if economy is None:
         raise Http404(f"Der er ingen økonomimodel med medlemmer for {year}.")
     rows = _visible_rows(request.user, economy.result)
@@ -156,7 +131,7 @@ def economy_xlsx(request: HttpRequest, year: int) -> HttpResponse:
 @login_required
 def settings_edit(request: HttpRequest, year: int) -> HttpResponse:
     access.require_manage_economy(request.user)
-    fellesskab = _fellesskab()
+    fellesskab = the_fellesskab_or_404()
     existing = EconomySettings.objects.filter(fellesskab=fellesskab, year=year).first()
     if request.method == "POST":
         form = EconomySettingsForm(request.POST)
@@ -186,7 +161,7 @@ def scenarios(request: HttpRequest) -> HttpResponse:
     access.require_economy(request.user)
     if not access.sees_all_members(request.user):
         access.require_manage_economy(request.user)
-    fellesskab = _fellesskab()
+    fellesskab = the_fellesskab_or_404()
     candidates = Municipality.objects.filter(memberships__fellesskab=fellesskab).order_by("name").distinct()
     choices = [(str(m.code), m.name) for m in candidates]
     comparison = None
@@ -221,8 +196,8 @@ def scenarios(request: HttpRequest) -> HttpResponse:
 @login_required
 def invoices(request: HttpRequest) -> HttpResponse:
     access.require_economy(request.user)
-    fellesskab = _fellesskab()
-    year = _year(request)
+    fellesskab = the_fellesskab_or_404()
+    year = year_asked(request)
     visible = access.visible_municipalities(request.user)
     rows = (
         Invoice.objects.filter(fellesskab=fellesskab, year=year, municipality__in=visible)
@@ -235,7 +210,7 @@ def invoices(request: HttpRequest) -> HttpResponse:
         by_payer[invoice.payer_name] = by_payer.get(invoice.payer_name, Decimal("0.00")) + invoice.amount
     economy = economy_for_year(fellesskab, year)
     sees_all = access.sees_all_members(request.user)
-    billing = billing_for(economy, None if sees_all else _visible_codes(request.user)) if economy else None
+    billing = billing_for(economy, None if sees_all else access.visible_member_codes(request.user)) if economy else None
     return render(
         request,
         "economy/invoices.html",
@@ -268,7 +243,7 @@ def run_invoicing(request: HttpRequest) -> HttpResponse:
     The confirmation carries the plan's token; a run whose plan has changed since (the second click of a double
     click, a colleague's run) issues nothing and says so."""
     access.require_manage_economy(request.user)
-    fellesskab = _fellesskab()
+    fellesskab = the_fellesskab_or_404()
     year = _requested_year(request.POST.get("year", "") if request.method == "POST" else request.GET.get("aar", ""))
     if year is None:
         messages.error(request, "Året skal være et årstal mellem 2000 og 2100.")
@@ -339,7 +314,7 @@ def invoices_xlsx(request: HttpRequest, year: int) -> HttpResponse:
     access.require_economy(request.user)
     rows = list(
         Invoice.objects.filter(
-            fellesskab=_fellesskab(), year=year, municipality__in=access.visible_municipalities(request.user)
+            fellesskab=the_fellesskab_or_404(), year=year, municipality__in=access.visible_municipalities(request.user)
         )
         .select_related("municipality", "credits")
         .order_by("number")
@@ -350,74 +325,11 @@ def invoices_xlsx(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @login_required
-def balance(request: HttpRequest) -> HttpResponse:
-    """Owed shift hours per member for the year (prorated by days of membership) and the weekly band.
-
-    Planned hours come from the year's published rotas ("–" when there is none), checked week by week
-    against the band; staffed hours so far are compared with the owed hours pro rata to today.
-    """
-    access.require_economy(request.user)
-    fellesskab = _fellesskab()
-    year = _year(request)
-    settings = EconomySettings.objects.filter(fellesskab=fellesskab, year=year).first()
-    visible = _visible_codes(request.user)
-    rows = []
-    today = timezone.localdate()
-    published_weeks: list[dt.date] = []
-    if settings is not None:
-        params = params_from_settings(settings)
-        year_start = dt.datetime(year, 1, 1, tzinfo=LOCAL)
-        started = year_start <= timezone.now()
-        staffed = staffed_hours_by_municipality(
-            year_start, min(timezone.now(), dt.datetime(year + 1, 1, 1, tzinfo=LOCAL))
-        )
-        published_weeks, weekly, scheduled = published_hours(year)
-        for member in members_in_year(fellesskab, year):
-            if member.kommunekode not in visible:
-                continue
-            span = membership_span(member, year)
-            assert span is not None
-            member_days = (span[1] - span[0]).days + 1
-            days_so_far = max(0, (min(span[1], today) - span[0]).days + 1) if started else None
-            member_weeks = [week for week in published_weeks if span[0] <= week <= span[1]]
-            by_week = weekly.get(member.kommunekode, {})
-            _per_year, _per_week, band_min, band_max = hours_for(member.population, params)
-            rows.append(
-                hour_balance(
-                    member.kommunekode,
-                    member.name,
-                    member.population,
-                    member_days,
-                    days_in(year),
-                    params,
-                    scheduled=scheduled.get(member.kommunekode, Decimal(0)) if published_weeks else None,
-                    staffed=staffed.get(member.kommunekode, Decimal(0)) if started else None,
-                    member_days_so_far=days_so_far,
-                    band_check=band_weeks(by_week, member_weeks, band_min, band_max),
-                )
-            )
-    return render(
-        request,
-        "economy/balance.html",
-        {
-            "year": year,
-            "years": sorted(set(model_years(fellesskab)) | {year}),
-            "settings": settings,
-            "rows": rows,
-            "total_owed": sum(row.owed_this_year for row in rows),
-            "published_weeks": len(published_weeks),
-            "today": today,
-            "so_far_is_today": dt.date(year, 1, 1) <= today <= dt.date(year, 12, 31),
-        },
-    )
-
-
-@login_required
 def contact_cost(request: HttpRequest) -> HttpResponse:
     """Cost per contact: the year's operations fees plus the value of the shift hours, over the contacts."""
     access.require_economy(request.user)
-    fellesskab = _fellesskab()
-    year = _year(request)
+    fellesskab = the_fellesskab_or_404()
+    year = year_asked(request)
     form = ContactVolumeForm()
     if request.method == "POST":
         access.require_manage_economy(request.user)

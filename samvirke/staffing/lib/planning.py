@@ -1,5 +1,5 @@
 """From a week's forecast to the rota's inputs, and from the rota's shifts back to moments: the glue between
-forecast.py, erlang.py and rota.py, pure."""
+forecast.py, erlang.py and rota/, pure."""
 
 from __future__ import annotations
 
