@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
+from django.contrib.auth.base_user import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser
 from django.db import connection, models, transaction
 from django.utils import timezone
 
@@ -30,13 +33,15 @@ def _lock_chain() -> None:
 
 
 def record(
-    actor: Any,
+    actor: AbstractBaseUser | AnonymousUser | None,
     action: str,
     obj: models.Model | None = None,
-    details: dict[str, Any] | None = None,
+    details: dict[str, Any] | None = None,  # any JSON the action wants kept (a JSONField)
 ) -> AuditEntry:
-    """Append one entry. `actor` is a Person, or None for the system (a command run without a user)."""
-    if actor is not None and getattr(actor, "is_authenticated", False):
+    """Append one entry. `actor` is a Person, or None (or an anonymous user) for the system (a command run without
+    a user). Typed with Django's base user, not directory's Person: audit sits below directory and imports no app."""
+    # The user model by setting, not by import (the type checker still sees directory's Person through it).
+    if isinstance(actor, get_user_model()) and actor.is_authenticated:
         actor_obj = actor
         actor_name = actor.get_username()
     else:

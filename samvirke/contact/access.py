@@ -9,19 +9,19 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeGuard
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from samvirke.contact.models import Contact
 from samvirke.directory.access import belongs_to_fellesskab
-from samvirke.directory.models import Membership, MembershipStatus, Person, Role
+from samvirke.directory.models import Actor, Membership, MembershipStatus, Person, Role
 
 
-def can_work_desk(user: Any) -> bool:
+def can_work_desk(user: Actor) -> TypeGuard[Person]:
     # For an agent or a coordinator, belonging to the fællesskab is its municipality being a current member (one
     # query: the desk asks on every poll).
-    return bool(getattr(user, "role", None) in (Role.AGENT, Role.COORDINATOR) and belongs_to_fellesskab(user))
+    return isinstance(user, Person) and user.role in (Role.AGENT, Role.COORDINATOR) and belongs_to_fellesskab(user)
 
 
 TELEPHONY_ROLES = (Role.AGENT, Role.COORDINATOR)
@@ -50,15 +50,15 @@ def telephony_agent(username: str) -> tuple[Person | None, bool]:
     return person, eligible
 
 
-def can_view_wallboard(user: Any) -> bool:
+def can_view_wallboard(user: Actor) -> TypeGuard[Person]:
     return belongs_to_fellesskab(user)
 
 
-def can_view_reports(user: Any) -> bool:
+def can_view_reports(user: Actor) -> TypeGuard[Person]:
     return bool(belongs_to_fellesskab(user) and user.role in (Role.SECRETARIAT, Role.COORDINATOR, Role.REGION_STAFF))
 
 
-def visible_contacts(user: Any) -> QuerySet[Contact]:
+def visible_contacts(user: Actor) -> QuerySet[Contact]:
     """The contacts whose single rows (notes, numbers, agents) this user may see."""
     contacts = Contact.objects.all()
     if not belongs_to_fellesskab(user):
@@ -78,7 +78,7 @@ def visible_contacts(user: Any) -> QuerySet[Contact]:
     return contacts.none()
 
 
-def may_see_earlier_contacts(user: Any, holding_contact_id: int | None, contact: Contact) -> bool:
+def may_see_earlier_contacts(user: Actor, holding_contact_id: int | None, contact: Contact) -> TypeGuard[Person]:
     """The citizen's earlier contacts (a masked summary, never a number) are shown to the agent while it is in a
     contact with that citizen — the one it holds now — and to no one else on the desk."""
     return bool(can_work_desk(user) and contact.agent_id == user.pk and holding_contact_id == contact.pk)

@@ -29,12 +29,13 @@ from samvirke.contact.lib.kpi import (
 from samvirke.contact.models import (
     Contact,
 )
+from samvirke.directory.models import Actor
 
 LOCAL = selectors.LOCAL
 MAX_REPORT_DAYS = 366
 
 
-def _tabs(user: Any) -> dict[str, bool]:
+def _tabs(user: Actor) -> dict[str, bool]:
     return {"can_desk": access.can_work_desk(user), "can_reports": access.can_view_reports(user)}
 
 

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
 
 from django.db import transaction
 
 from samvirke.audit.actions import record
 from samvirke.directory.lib.populations import PopulationUpdate
-from samvirke.directory.models import Membership, MembershipStatus, Municipality
+from samvirke.directory.models import Actor, Membership, MembershipStatus, Municipality
 
 # The life of a membership. A member that left may start onboarding again; nothing skips onboarding.
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
@@ -29,7 +28,7 @@ class MembershipTransitionError(ValueError):
 
 
 @transaction.atomic
-def do_import_populations(actor: Any, updates: list[PopulationUpdate]) -> int:
+def do_import_populations(actor: Actor | None, updates: list[PopulationUpdate]) -> int:
     """Write checked population figures (see lib.populations); returns how many municipalities changed."""
     by_code = {
         m.code: m for m in Municipality.objects.select_for_update().filter(code__in=[u.kommunekode for u in updates])
@@ -54,7 +53,9 @@ def do_import_populations(actor: Any, updates: list[PopulationUpdate]) -> int:
 
 
 @transaction.atomic
-def do_change_membership_status(actor: Any, membership: Membership, new_status: str, on_date: dt.date) -> Membership:
+def do_change_membership_status(
+    actor: Actor | None, membership: Membership, new_status: str, on_date: dt.date
+) -> Membership:
     """Move a membership along prospective → onboarding → active → left, stamping the dates it implies."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     old_status = membership.status

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, AnonymousUser
 from django.core.validators import MinValueValidator
 from django.db import models
 
@@ -191,3 +193,8 @@ class Person(AbstractUser):
         if self.is_simulated:
             return f"{name or self.username} (simuleret)"
         return name
+
+
+# Who a request acts as: `request.user` is a Person once signed in, else Django's AnonymousUser. The access checks
+# (*/access.py) take this; after one of their guards says yes, the type checker knows it is a Person.
+Actor: TypeAlias = Person | AnonymousUser

@@ -9,56 +9,62 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeGuard
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
 from samvirke.directory.access import belongs_to_fellesskab, is_secretariat
-from samvirke.directory.models import Membership, MembershipStatus, Municipality, Role
+from samvirke.directory.models import Actor, Membership, MembershipStatus, Municipality, Person, Role
 from samvirke.economy.models import BusinessCase, Invoice
 
 ECONOMY_ROLES = (Role.SECRETARIAT, Role.COORDINATOR, Role.REGION_STAFF)
 
 
-def can_view_economy(user: Any) -> bool:
+def can_view_economy(user: Actor) -> TypeGuard[Person]:
     if not belongs_to_fellesskab(user):
         return False
     return bool(user.role in ECONOMY_ROLES)
 
 
-def require_economy(user: Any) -> None:
+def require_economy(user: Actor) -> Person:
     if not can_view_economy(user):
         raise PermissionDenied("Økonomien er for sekretariatet, kommunernes koordinatorer og regionen.")
+    return user
 
 
-def visible_municipalities(user: Any) -> QuerySet[Municipality]:
+def visible_municipalities(user: Actor) -> QuerySet[Municipality]:
     """The municipalities whose economy this user may see (empty for people with no economy access)."""
     if not can_view_economy(user):
         return Municipality.objects.none()
     if user.role == Role.SECRETARIAT:
         return Municipality.objects.all()
-    if user.role == Role.REGION_STAFF:
+    # The database holds region staff to a region and coordinators to a municipality; the None tests are for the
+    # type checker (a None would match no municipality either way).
+    if user.role == Role.REGION_STAFF and user.region_id is not None:
         return Municipality.objects.filter(region_id=user.region_id)
-    return Municipality.objects.filter(pk=user.municipality_id)
+    if user.role == Role.COORDINATOR and user.municipality_id is not None:
+        return Municipality.objects.filter(pk=user.municipality_id)
+    return Municipality.objects.none()
 
 
-def sees_all_members(user: Any) -> bool:
+def sees_all_members(user: Actor) -> TypeGuard[Person]:
     return is_secretariat(user)
 
 
-def can_manage_economy(user: Any) -> bool:
+def can_manage_economy(user: Actor) -> TypeGuard[Person]:
     """Change the yearly model, run invoicing, type in contact volumes: the secretariat only."""
     return is_secretariat(user)
 
 
-def require_manage_economy(user: Any) -> None:
+def require_manage_economy(user: Actor) -> Person:
     if not can_manage_economy(user):
         raise PermissionDenied("Kun sekretariatet kan ændre økonomimodellen og fakturere.")
+    return user
 
 
-def access_invoice(user: Any, pk: int) -> Invoice:
+def access_invoice(user: Actor, pk: int) -> Invoice:
     try:
         invoice = Invoice.objects.select_related("municipality", "membership", "fellesskab", "credits").get(pk=pk)
     except Invoice.DoesNotExist:
@@ -71,25 +77,28 @@ def access_invoice(user: Any, pk: int) -> Invoice:
 # --- business cases ----------------------------------------------------------------------------------
 
 
-def can_view_business_cases(user: Any) -> bool:
+def can_view_business_cases(user: Actor) -> TypeGuard[Person]:
     return can_view_economy(user) and user.role in (Role.SECRETARIAT, Role.COORDINATOR)
 
 
-def require_business_cases(user: Any) -> None:
+def require_business_cases(user: Actor) -> Person:
     if not can_view_business_cases(user):
         raise PermissionDenied("Business cases er for sekretariatet og kommunernes koordinatorer.")
+    return user
 
 
-def visible_business_cases(user: Any) -> QuerySet[BusinessCase]:
+def visible_business_cases(user: Actor) -> QuerySet[BusinessCase]:
     if not can_view_business_cases(user):
         return BusinessCase.objects.none()
     cases = BusinessCase.objects.select_related("municipality")
     if user.role == Role.SECRETARIAT:
         return cases
+    if user.municipality_id is None:  # a coordinator always has one (a database constraint); for the type checker
+        return cases.none()
     return cases.filter(municipality_id=user.municipality_id)
 
 
-def can_edit_business_case(user: Any, case: BusinessCase) -> bool:
+def can_edit_business_case(user: Actor, case: BusinessCase) -> TypeGuard[Person]:
     if not can_view_business_cases(user):
         return False
     if user.role == Role.SECRETARIAT:
@@ -97,7 +106,7 @@ def can_edit_business_case(user: Any, case: BusinessCase) -> bool:
     return bool(user.role == Role.COORDINATOR and case.municipality_id == user.municipality_id)
 
 
-def can_create_business_case_for(user: Any, municipality: Municipality) -> bool:
+def can_create_business_case_for(user: Actor, municipality: Municipality) -> TypeGuard[Person]:
     if not can_view_business_cases(user):
         return False
     if user.role == Role.SECRETARIAT:
@@ -105,14 +114,14 @@ def can_create_business_case_for(user: Any, municipality: Municipality) -> bool:
     return bool(municipality.pk == user.municipality_id)
 
 
-def creatable_business_case_municipalities(user: Any) -> list[Municipality]:
+def creatable_business_case_municipalities(user: Actor) -> list[Municipality]:
     """Current members the user may create a case for (a coordinator: its own municipality), by name."""
     member_ids = Membership.objects.exclude(status=MembershipStatus.LEFT).values("municipality_id")
     candidates = Municipality.objects.filter(pk__in=member_ids).order_by("name")
     return [m for m in candidates if can_create_business_case_for(user, m)]
 
 
-def access_business_case(user: Any, pk: int, *, for_edit: bool = False) -> BusinessCase:
+def access_business_case(user: Actor, pk: int, *, for_edit: bool = False) -> BusinessCase:
     """The case if the user may see it (and edit it, with for_edit); 404 if none, 403 if out of scope."""
     try:
         case = BusinessCase.objects.select_related("municipality").get(pk=pk)
@@ -125,7 +134,7 @@ def access_business_case(user: Any, pk: int, *, for_edit: bool = False) -> Busin
     return case
 
 
-def access_business_case_portfolio(user: Any, code: int) -> Municipality:
+def access_business_case_portfolio(user: Actor, code: int) -> Municipality:
     """A municipality's portfolio of business cases: the secretariat, or the municipality's own coordinator."""
     require_business_cases(user)
     try:
@@ -137,6 +146,6 @@ def access_business_case_portfolio(user: Any, code: int) -> Municipality:
     return municipality
 
 
-def visible_member_codes(user: Any) -> set[int]:
+def visible_member_codes(user: Actor) -> set[int]:
     """The kommunekoder of the members whose numbers the user may see."""
     return set(visible_municipalities(user).values_list("code", flat=True))

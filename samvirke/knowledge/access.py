@@ -8,36 +8,38 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeGuard
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
 from samvirke.directory.access import belongs_to_fellesskab, is_secretariat
-from samvirke.directory.models import Membership, MembershipStatus, Municipality, Role
+from samvirke.directory.models import Actor, Membership, MembershipStatus, Municipality, Person, Role
 from samvirke.knowledge.models import Topic
 
 
-def can_edit_guides(user: Any) -> bool:
+def can_edit_guides(user: Actor) -> TypeGuard[Person]:
     return belongs_to_fellesskab(user) and user.role in (Role.SECRETARIAT, Role.GUIDE_EDITOR)
 
 
-def require_edit_guides(user: Any) -> None:
+def require_edit_guides(user: Actor) -> Person:
     if not can_edit_guides(user):
         raise PermissionDenied("Kun guideredaktører og sekretariatet kan redigere de fælles guides.")
+    return user
 
 
-def can_read_guides(user: Any) -> bool:
+def can_read_guides(user: Actor) -> TypeGuard[Person]:
     return belongs_to_fellesskab(user)
 
 
-def require_read_guides(user: Any) -> None:
+def require_read_guides(user: Actor) -> Person:
     if not can_read_guides(user):
         raise PermissionDenied("Vidensbasen er for fællesskabets medarbejdere.")
+    return user
 
 
-def can_edit_variant(user: Any, municipality: Municipality) -> bool:
+def can_edit_variant(user: Actor, municipality: Municipality) -> TypeGuard[Person]:
     if can_edit_guides(user):
         return True
     return bool(
@@ -45,9 +47,10 @@ def can_edit_variant(user: Any, municipality: Municipality) -> bool:
     )
 
 
-def require_edit_variant(user: Any, municipality: Municipality) -> None:
+def require_edit_variant(user: Actor, municipality: Municipality) -> Person:
     if not can_edit_variant(user, municipality):
         raise PermissionDenied("Du kan kun redigere din egen kommunes varianter.")
+    return user
 
 
 def chat_municipality(code: int) -> Municipality:
@@ -63,23 +66,25 @@ def chat_municipality(code: int) -> Municipality:
     return municipality
 
 
-def can_see_reports(user: Any) -> bool:
+def can_see_reports(user: Actor) -> TypeGuard[Person]:
     """The quality and missing-answers reports: guide editors and the secretariat."""
     return can_edit_guides(user)
 
 
-def require_see_reports(user: Any) -> None:
+def require_see_reports(user: Actor) -> Person:
     if not can_see_reports(user):
         raise PermissionDenied("Rapporterne om vidensbasen er for guideredaktører og sekretariatet.")
+    return user
 
 
-def can_manage_crisis_notices(user: Any) -> bool:
+def can_manage_crisis_notices(user: Actor) -> TypeGuard[Person]:
     return is_secretariat(user)
 
 
-def require_manage_crisis_notices(user: Any) -> None:
+def require_manage_crisis_notices(user: Actor) -> Person:
     if not can_manage_crisis_notices(user):
         raise PermissionDenied("Kun sekretariatet kan oprette og udgive krisemeddelelser.")
+    return user
 
 
 def member_municipalities() -> QuerySet[Municipality]:
@@ -88,7 +93,7 @@ def member_municipalities() -> QuerySet[Municipality]:
     return Municipality.objects.filter(pk__in=member_ids).order_by("name")
 
 
-def access_topic(user: Any, topic_id: str) -> Topic:
+def access_topic(user: Actor, topic_id: str) -> Topic:
     """A topic of the knowledge base for someone who may read guides; 403 first, then a Danish 404."""
     require_read_guides(user)
     topic = Topic.objects.select_related("guide__owner").filter(pk=topic_id).first()
@@ -97,7 +102,7 @@ def access_topic(user: Any, topic_id: str) -> Topic:
     return topic
 
 
-def access_member_municipality(user: Any, code: int) -> Municipality:
+def access_member_municipality(user: Actor, code: int) -> Municipality:
     """A member municipality by kommunekode for someone who may read guides; a Danish 404 for anything else."""
     require_read_guides(user)
     municipality = member_municipalities().filter(code=code).first()

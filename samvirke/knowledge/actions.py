@@ -10,14 +10,14 @@ import enum
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 
 from samvirke.audit.actions import record
-from samvirke.directory.models import Municipality, Person
+from samvirke.directory.access import acting_person
+from samvirke.directory.models import Actor, Municipality, Person
 from samvirke.knowledge import content
 from samvirke.knowledge.lib.editing import GuideContent, changed_fields, topic_id_problem
 from samvirke.knowledge.lib.quality import QualityProblem, check_guide
@@ -39,12 +39,13 @@ from samvirke.knowledge.signals import announce_knowledge_changed
 HANDLED_BY_PATTERN = re.compile(r"^(hotline|forward:[a-z0-9-]{2,70})$")
 
 
-def _author_name(actor: Any) -> str:
-    return actor.get_username() if getattr(actor, "is_authenticated", False) else "system"
+def _author_name(actor: Actor | None) -> str:
+    person = acting_person(actor)
+    return person.get_username() if person is not None else "system"
 
 
 def _revision(
-    actor: Any,
+    actor: Actor | None,
     guide: Guide,
     body: str,
     variant: GuideVariant | None = None,
@@ -61,7 +62,7 @@ def _revision(
         event=event,
         version=version,
         body=body,
-        author=actor if getattr(actor, "is_authenticated", False) else None,
+        author=acting_person(actor),
         author_name=_author_name(actor),
         note=note,
         overridden_problems=overridden_problems or [],
@@ -70,7 +71,7 @@ def _revision(
 
 
 @transaction.atomic
-def do_load_knowledge(actor: Any, data_dir: Path = content.DATA_DIR) -> dict[str, int]:
+def do_load_knowledge(actor: Actor | None, data_dir: Path = content.DATA_DIR) -> dict[str, int]:
     """Create what is missing from the shipped files. Never overwrites a guide or variant editors changed."""
     counts = {"topics": 0, "guides": 0, "examples": 0, "variants": 0, "service_info": 0}
     guides = content.read_guides(data_dir)
@@ -245,7 +246,7 @@ def _conflict(
     )
 
 
-def _repeats_last_event(guide: Guide, actor: Any, base_version: int, event: str) -> bool:
+def _repeats_last_event(guide: Guide, actor: Actor | None, base_version: int, event: str) -> bool:
     """A second click on the same button: the guide's last event is this one, by this user, from the version the
     form was based on."""
     last = _guide_revisions(guide).first()
@@ -254,7 +255,7 @@ def _repeats_last_event(guide: Guide, actor: Any, base_version: int, event: str)
         and last.event == event
         and last.version == guide.version == base_version + 1
         and last.author_id is not None
-        and last.author_id == getattr(actor, "pk", None)
+        and last.author_id == (actor.pk if actor is not None else None)
     )
 
 
@@ -283,7 +284,7 @@ def _check_content(content: GuideContent, topic: Topic) -> None:
 
 @transaction.atomic
 def do_create_guide(
-    actor: Any,
+    actor: Actor | None,
     *,
     topic_id: str,
     category: str,
@@ -324,7 +325,7 @@ def do_create_guide(
         topic=topic,
         body=content.body,
         status=GuideStatus.DRAFT,
-        owner=actor if getattr(actor, "is_authenticated", False) else None,
+        owner=acting_person(actor),
         review_date=content.review_date,
         version=1,
     )
@@ -342,7 +343,7 @@ def do_create_guide(
 
 @transaction.atomic
 def do_save_guide_draft(
-    actor: Any, guide: Guide, content: GuideContent, *, base_version: int, note: str = ""
+    actor: Actor | None, guide: Guide, content: GuideContent, *, base_version: int, note: str = ""
 ) -> DraftSaved:
     """Save an editor's changes as a draft.
 
@@ -369,7 +370,7 @@ def do_save_guide_draft(
             content.body,
             content.review_date,
         )
-        draft.author = actor if getattr(actor, "is_authenticated", False) else None
+        draft.author = acting_person(actor)
         draft.author_name = _author_name(actor)
         draft.saved_at = timezone.now()
         draft.save()
@@ -394,7 +395,7 @@ def do_save_guide_draft(
 
 @transaction.atomic
 def do_publish_guide(
-    actor: Any,
+    actor: Actor | None,
     guide: Guide,
     *,
     base_version: int,
@@ -467,7 +468,7 @@ def do_publish_guide(
 
 
 @transaction.atomic
-def do_discard_guide_draft(actor: Any, guide: Guide, *, base_version: int) -> bool:
+def do_discard_guide_draft(actor: Actor | None, guide: Guide, *, base_version: int) -> bool:
     """Throw away a published guide's pending draft; the published text was never touched. False: a repeated
     click, nothing written."""
     guide = _lock_guide(guide)
@@ -493,7 +494,7 @@ def do_discard_guide_draft(actor: Any, guide: Guide, *, base_version: int) -> bo
 
 
 @transaction.atomic
-def do_unpublish_guide(actor: Any, guide: Guide, *, base_version: int) -> bool:
+def do_unpublish_guide(actor: Actor | None, guide: Guide, *, base_version: int) -> bool:
     """Take a published guide offline: citizens and the assistant stop getting it. A pending draft stays pending.
     False: a repeated click, nothing written."""
     guide = _lock_guide(guide)
@@ -514,7 +515,7 @@ def do_unpublish_guide(actor: Any, guide: Guide, *, base_version: int) -> bool:
 
 @transaction.atomic
 def do_save_variant(
-    actor: Any,
+    actor: Actor | None,
     guide: Guide,
     municipality: Municipality,
     body: str,
@@ -553,7 +554,7 @@ def _is_published(topic_id: str) -> bool:
 
 
 @transaction.atomic
-def do_add_example_question(actor: Any, topic: Topic, text: str) -> ExampleQuestion:
+def do_add_example_question(actor: Actor | None, topic: Topic, text: str) -> ExampleQuestion:
     """Add a question as citizens ask it. The assistant learns from the examples of published guides only, so it
     is told only when the topic's guide is published (it learns the rest when the guide is)."""
     text = " ".join(text.split())
@@ -571,7 +572,7 @@ def do_add_example_question(actor: Any, topic: Topic, text: str) -> ExampleQuest
 
 
 @transaction.atomic
-def do_delete_example_question(actor: Any, example: ExampleQuestion) -> None:
+def do_delete_example_question(actor: Actor | None, example: ExampleQuestion) -> None:
     record(actor, "knowledge.example_deleted", example, {"topic": example.topic_id, "text": example.text})
     example.delete()
     if _is_published(example.topic_id):
@@ -580,7 +581,7 @@ def do_delete_example_question(actor: Any, example: ExampleQuestion) -> None:
 
 @transaction.atomic
 def do_save_crisis_notice(
-    actor: Any,
+    actor: Actor | None,
     notice: CrisisNotice | None,
     *,
     title: str,
@@ -616,7 +617,7 @@ def do_save_crisis_notice(
 
 
 @transaction.atomic
-def do_publish_crisis_notice(actor: Any, notice: CrisisNotice, published: bool) -> CrisisNotice:
+def do_publish_crisis_notice(actor: Actor | None, notice: CrisisNotice, published: bool) -> CrisisNotice:
     notice = CrisisNotice.objects.select_for_update().get(pk=notice.pk)
     notice.published = published
     notice.save(update_fields=["published"])

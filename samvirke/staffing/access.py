@@ -13,36 +13,38 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TypeGuard
 
 from django.core.exceptions import PermissionDenied
 from django.utils.crypto import constant_time_compare, salted_hmac
 
 from samvirke.directory.access import belongs_to_fellesskab, is_secretariat
-from samvirke.directory.models import Municipality, Person, Role
+from samvirke.directory.models import Actor, Municipality, Person, Role
 
 AGENT_FEED_SALT = "samvirke.staffing.access.agent_feed"
 
 
-def can_view_rota(user: Any) -> bool:
+def can_view_rota(user: Actor) -> TypeGuard[Person]:
     return belongs_to_fellesskab(user)
 
 
-def require_view_rota(user: Any) -> None:
+def require_view_rota(user: Actor) -> Person:
     if not can_view_rota(user):
         raise PermissionDenied("Vagtplanen er for fællesskabets medarbejdere.")
+    return user
 
 
-def can_plan(user: Any) -> bool:
+def can_plan(user: Actor) -> TypeGuard[Person]:
     return is_secretariat(user)
 
 
-def require_plan(user: Any) -> None:
+def require_plan(user: Actor) -> Person:
     if not can_plan(user):
         raise PermissionDenied("Kun sekretariatet bygger og ændrer vagtplanen.")
+    return user
 
 
-def can_view_member_shifts(user: Any, municipality: Municipality) -> bool:
+def can_view_member_shifts(user: Actor, municipality: Municipality) -> TypeGuard[Person]:
     if not can_view_rota(user):
         return False
     if user.role in (Role.SECRETARIAT, Role.REGION_STAFF):
@@ -50,7 +52,7 @@ def can_view_member_shifts(user: Any, municipality: Municipality) -> bool:
     return bool(user.municipality_id == municipality.id)
 
 
-def can_swap_for(user: Any, municipality: Municipality) -> bool:
+def can_swap_for(user: Actor, municipality: Municipality) -> TypeGuard[Person]:
     if not can_view_rota(user):
         return False
     if can_plan(user):
@@ -58,17 +60,18 @@ def can_swap_for(user: Any, municipality: Municipality) -> bool:
     return bool(user.role == Role.COORDINATOR and user.municipality_id == municipality.id)
 
 
-def require_swap_for(user: Any, municipality: Municipality) -> None:
+def require_swap_for(user: Actor, municipality: Municipality) -> Person:
     if not can_swap_for(user, municipality):
         raise PermissionDenied("Kun kommunens koordinator og sekretariatet bytter kommunens vagter.")
+    return user
 
 
-def swaps_directly(user: Any) -> bool:
+def swaps_directly(user: Actor) -> TypeGuard[Person]:
     """Whether a swap by `user` changes the rota at once (the secretariat) rather than asking the other member."""
     return can_plan(user)
 
 
-def can_answer_swap_request(user: Any, to_municipality_id: int) -> bool:
+def can_answer_swap_request(user: Actor, to_municipality_id: int) -> TypeGuard[Person]:
     """The receiving member's coordinator or the secretariat accepts or declines a swap request."""
     if not can_view_rota(user):
         return False
@@ -93,6 +96,6 @@ def agent_by_feed_token(token: str) -> Person | None:
     return person if can_view_rota(person) else None
 
 
-def can_see_agent_feed(user: Any, agent: Person) -> bool:
+def can_see_agent_feed(user: Actor, agent: Person) -> TypeGuard[Person]:
     """Only the agent: the link is a secret that works without a login."""
     return can_view_rota(user) and user.pk == agent.pk

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
 
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from samvirke.audit.actions import record
-from samvirke.directory.models import Fellesskab, Membership, MembershipStatus, Municipality, Person, Role
+from samvirke.directory.access import acting_person
+from samvirke.directory.models import Actor, Fellesskab, Membership, MembershipStatus, Municipality, Person, Role
 from samvirke.staffing.builder import (
     PlannedRota,
     RotaSettings,
@@ -74,7 +74,7 @@ def _week_name(week_start: dt.date) -> str:
     return f"uge {week_start.isocalendar()[1]}"
 
 
-def person_name(person: Any) -> str:
+def person_name(person: Person | None) -> str:
     if person is None:
         return "systemet"
     return str(person.get_full_name() or person.get_username())
@@ -113,7 +113,7 @@ def do_expire_stalled_builds(fellesskab: Fellesskab, week_start: dt.date, now: d
 
 
 def do_request_rota_build(
-    actor: Any, fellesskab: Fellesskab, day: dt.date, settings: RotaSettings, now: dt.datetime | None = None
+    actor: Actor | None, fellesskab: Fellesskab, day: dt.date, settings: RotaSettings, now: dt.datetime | None = None
 ) -> RotaBuild:
     """Queue a build of the rota for the week of `day` for the background worker, and return at once. Refuses a
     week whose rota is published (StaffingError) and a week that already has a build queued or running
@@ -135,7 +135,7 @@ def do_request_rota_build(
                 build = RotaBuild.objects.create(
                     fellesskab=fellesskab,
                     week_start=week_start,
-                    requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+                    requested_by=acting_person(actor),
                     requested_at=now,
                     settings=settings.as_dict(),
                 )
@@ -223,7 +223,7 @@ def _fail(build: RotaBuild, reason: str, now: dt.datetime) -> None:
 
 
 def do_save_rota(
-    actor: Any,
+    actor: Actor | None,
     plan: PlannedRota,
     build: RotaBuild | None = None,
     publish: bool = False,
@@ -248,7 +248,7 @@ def do_save_rota(
                 f"Vagtplanen for {_week_name(plan.week_start)} blev offentliggjort, mens den blev bygget, og er ikke "
                 "bygget om. Byt vagter i stedet."
             )
-        created_by = actor if getattr(actor, "is_authenticated", False) else None
+        created_by = acting_person(actor)
         if existing is None:
             rota = Rota.objects.create(
                 fellesskab_id=plan.fellesskab_id, week_start=plan.week_start, created_by=created_by, **plan.fields
@@ -271,7 +271,7 @@ def do_save_rota(
             )
             for shift in plan.shifts
         )
-        details: dict[str, Any] = {"shifts": len(plan.shifts), "status": plan.status}
+        details: dict[str, int | str] = {"shifts": len(plan.shifts), "status": plan.status}
         if build is not None:
             details["build"] = build.pk
             RotaBuild.objects.filter(pk=build.pk).update(
@@ -286,7 +286,7 @@ def do_save_rota(
 
 
 def do_build_rota(
-    actor: Any,
+    actor: Actor | None,
     fellesskab: Fellesskab,
     day: dt.date,
     settings: RotaSettings,
@@ -305,7 +305,7 @@ def do_build_rota(
 
 
 @transaction.atomic
-def do_publish_rota(actor: Any, rota: Rota) -> Rota:
+def do_publish_rota(actor: Actor | None, rota: Rota) -> Rota:
     """Publish a draft. Refused while a build of the week is queued or running: it would replace the draft being
     published (or fail because the week was published under it)."""
     locked = Rota.objects.select_for_update().get(pk=rota.pk)
@@ -396,7 +396,7 @@ def _band_warnings(rota: Rota, municipalities: list[Municipality]) -> list[str]:
 
 @transaction.atomic
 def do_swap_shift(
-    actor: Any,
+    actor: Actor | None,
     shift_id: int,
     to: Municipality,
     other_shift_id: int | None = None,
@@ -414,7 +414,7 @@ def do_swap_shift(
 
 
 def _swap_shift(
-    actor: Any, shift_id: int, to: Municipality, other_shift_id: int | None, taker: Person | None
+    actor: Actor | None, shift_id: int, to: Municipality, other_shift_id: int | None, taker: Person | None
 ) -> SwapResult:
     shift = Shift.objects.select_for_update().select_related("rota", "municipality").filter(pk=shift_id).first()
     if shift is None:
@@ -476,7 +476,7 @@ def _swap_shift(
 # --- swap requests: a coordinator asks, the other member answers ----------------------------------------------
 
 
-def _request_details(request: SwapRequest) -> dict[str, Any]:
+def _request_details(request: SwapRequest) -> dict[str, int | None]:
     return {
         "from": request.from_municipality.code,
         "to": request.to_municipality.code,
@@ -487,7 +487,7 @@ def _request_details(request: SwapRequest) -> dict[str, Any]:
 
 
 def do_request_swap(
-    actor: Any,
+    actor: Actor | None,
     shift_id: int,
     to: Municipality,
     other_shift_id: int | None = None,
@@ -521,7 +521,7 @@ def do_request_swap(
             other_shift=other,
             other_shift_agent_id=other.agent_id if other is not None else None,
             taker=taker,
-            requested_by=actor if getattr(actor, "is_authenticated", False) else None,
+            requested_by=acting_person(actor),
         )
         record(actor, "staffing.swap_requested", request, _request_details(request))
     return request
@@ -560,7 +560,7 @@ def _still_as_requested(request: SwapRequest) -> bool:
     )
 
 
-def do_accept_swap_request(actor: Any, request_id: int) -> SwapResult:
+def do_accept_swap_request(actor: Actor | None, request_id: int) -> SwapResult:
     """Carry out a waiting request, in one short transaction, if its shifts are still as they were when it was
     made (member and agent); otherwise the request is marked stale and a StaffingError says so. A swap that can
     no longer be done (an agent became busy) raises StaffingError and leaves the request waiting."""
@@ -574,7 +574,7 @@ def do_accept_swap_request(actor: Any, request_id: int) -> SwapResult:
                 actor, request.shift_id, request.to_municipality, request.other_shift_id, request.taker
             )
             request.state = SwapRequestState.ACCEPTED
-        request.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+        request.decided_by = acting_person(actor)
         request.decided_at = timezone.now()
         request.save(update_fields=["state", "decided_by", "decided_at"])
         record(
@@ -592,11 +592,11 @@ def do_accept_swap_request(actor: Any, request_id: int) -> SwapResult:
 
 
 @transaction.atomic
-def do_decline_swap_request(actor: Any, request_id: int) -> SwapRequest:
+def do_decline_swap_request(actor: Actor | None, request_id: int) -> SwapRequest:
     """Decline a waiting request: the rota stays as it is."""
     request = _pending_request(request_id)
     request.state = SwapRequestState.DECLINED
-    request.decided_by = actor if getattr(actor, "is_authenticated", False) else None
+    request.decided_by = acting_person(actor)
     request.decided_at = timezone.now()
     request.save(update_fields=["state", "decided_by", "decided_at"])
     record(actor, "staffing.swap_request_declined", request, _request_details(request))

@@ -11,7 +11,8 @@ from typing import Any
 from django.db import transaction
 
 from samvirke.audit.actions import record
-from samvirke.directory.models import Fellesskab, Membership, Region
+from samvirke.directory.access import acting_person
+from samvirke.directory.models import Actor, Fellesskab, Membership, Person, Region
 from samvirke.economy.lib.fees import EconomyParams
 from samvirke.economy.lib.invoicing import (
     InvoicingPlan,
@@ -135,7 +136,7 @@ def prepare_invoicing(fellesskab: Fellesskab, year: int) -> InvoicingPreview:
 
 
 def do_run_invoicing(
-    actor: Any,
+    actor: Actor | None,
     fellesskab: Fellesskab,
     year: int,
     *,
@@ -181,14 +182,14 @@ def _changed_message(year: int, preview: InvoicingPreview) -> str:
     )
 
 
-def _issue(actor: Any, fellesskab: Fellesskab, preview: InvoicingPreview) -> InvoicingRun:
+def _issue(actor: Actor | None, fellesskab: Fellesskab, preview: InvoicingPreview) -> InvoicingRun:
     """Write the plan in one short transaction: numbers reserved at once, rows inserted in bulk, one audit entry
     per invoice and credit note and one for the run (bench/invoicing.py measures it)."""
     year, plan = preview.year, preview.plan
     run = InvoicingRun(year=year, unchanged=len(plan.unchanged))
     if not preview.changes_anything:
         return run  # a run that changes nothing writes nothing, not even its audit entry
-    issued_by = actor if getattr(actor, "is_authenticated", False) else None
+    issued_by = acting_person(actor)
     with transaction.atomic():
         sequence, _ = InvoiceSequence.objects.get_or_create(fellesskab=fellesskab, year=year)
         sequence = InvoiceSequence.objects.select_for_update().get(pk=sequence.pk)
@@ -225,7 +226,9 @@ def _issue(actor: Any, fellesskab: Fellesskab, preview: InvoicingPreview) -> Inv
     return run
 
 
-def _credit_note(fellesskab: Fellesskab, year: int, original: Invoice, number: str, issued_by: Any) -> Invoice:
+def _credit_note(
+    fellesskab: Fellesskab, year: int, original: Invoice, number: str, issued_by: Person | None
+) -> Invoice:
     return Invoice(
         number=number,
         kind=InvoiceKind.CREDIT_NOTE,
@@ -254,7 +257,12 @@ def _credit_note(fellesskab: Fellesskab, year: int, original: Invoice, number: s
 
 
 def _invoice(
-    fellesskab: Fellesskab, year: int, planned: PlannedInvoice, number: str, preview: InvoicingPreview, issued_by: Any
+    fellesskab: Fellesskab,
+    year: int,
+    planned: PlannedInvoice,
+    number: str,
+    preview: InvoicingPreview,
+    issued_by: Person | None,
 ) -> Invoice:
     return Invoice(
         number=number,
@@ -282,7 +290,7 @@ def _invoice(
 
 
 @transaction.atomic
-def do_save_economy_settings(actor: Any, fellesskab: Fellesskab, year: int, **values: Any) -> EconomySettings:
+def do_save_economy_settings(actor: Actor | None, fellesskab: Fellesskab, year: int, **values: Any) -> EconomySettings:
     """Create or change a year's model. Validated by the fee model first, so a bad setting writes nothing."""
     fields = {
         "price_per_citizen": values.get("price_per_citizen"),
@@ -313,7 +321,7 @@ def do_save_economy_settings(actor: Any, fellesskab: Fellesskab, year: int, **va
 
 @transaction.atomic
 def do_set_contact_volume(
-    actor: Any, fellesskab: Fellesskab, year: int, channel: str, contacts: int, source: str
+    actor: Actor | None, fellesskab: Fellesskab, year: int, channel: str, contacts: int, source: str
 ) -> ContactVolume:
     volume, _ = ContactVolume.objects.update_or_create(
         fellesskab=fellesskab, year=year, channel=channel, defaults={"contacts": contacts, "source": source}
