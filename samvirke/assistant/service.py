@@ -45,7 +45,7 @@ from samvirke.assistant.lib import dialogue
 from samvirke.assistant.lib import engine as engine_module
 from samvirke.assistant.lib import text as text_module
 from samvirke.assistant.lib.dialogue import Intent
-from samvirke.assistant.lib.engine import AssistantEngine, Candidate, TopicDoc
+from samvirke.assistant.lib.engine import AssistantEngine, Candidate
 from samvirke.assistant.lib.text import words
 from samvirke.assistant.models import AnsweredTopic, ModelBuild
 from samvirke.contact.actions import chat_opening_hours
@@ -55,6 +55,7 @@ from samvirke.core.lib.masking import bounded
 from samvirke.directory.models import HotlineNumber, Line, Municipality
 from samvirke.knowledge import content
 from samvirke.knowledge.lib.guides import apply_variant, fill_placeholders, markdown_to_html, plain_text, sections
+from samvirke.knowledge.lib.topicdoc import TopicDoc
 from samvirke.knowledge.models import CrisisNotice, ExampleQuestion, Guide, GuideStatus, GuideVariant, Topic
 
 MAX_QUESTION_CHARS = 500  # longer input is cut: no citizen question needs more, and it bounds the work
