@@ -16,7 +16,7 @@ from django.http import Http404
 
 from samvirke.directory.access import belongs_to_fellesskab, is_secretariat
 from samvirke.directory.models import Membership, MembershipStatus, Municipality, Role
-from samvirke.knowledge.models import Topic
+from samvirke.knowledge.models import CrisisNotice, ExampleQuestion, Guide, Topic
 
 
 def can_edit_guides(user: Any) -> bool:
@@ -104,3 +104,29 @@ def access_member_municipality(user: Any, code: int) -> Municipality:
     if municipality is None:
         raise Http404(f"Der findes ingen medlemskommune med kommunekode {code}.")
     return municipality
+
+
+def guide_of(topic: Topic) -> Guide:
+    """The topic's shared guide; a Danish 404 for a topic that has none yet."""
+    guide = Guide.objects.filter(topic=topic).first()
+    if guide is None:
+        raise Http404(f"Der findes ingen fælles guide for »{topic.title}« endnu.")
+    return guide
+
+
+def access_example(topic: Topic, example_id: int) -> ExampleQuestion:
+    """One of the topic's example questions; a Danish 404 for any other id."""
+    example = ExampleQuestion.objects.filter(pk=example_id, topic=topic).first()
+    if example is None:
+        raise Http404(f"Der findes intet eksempelspørgsmål nr. {example_id} til dette emne.")
+    return example
+
+
+def access_crisis_notice(user: Any, notice_id: int) -> CrisisNotice:
+    """A crisis notice for someone who manages them; 403 first, then a Danish 404."""
+    require_read_guides(user)
+    require_manage_crisis_notices(user)
+    notice = CrisisNotice.objects.filter(pk=notice_id).first()
+    if notice is None:
+        raise Http404(f"Der findes ingen krisemeddelelse nr. {notice_id}.")
+    return notice
