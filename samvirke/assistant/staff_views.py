@@ -17,7 +17,6 @@ from samvirke.directory.models import Municipality
 from samvirke.knowledge import access as knowledge_access
 from samvirke.knowledge import selectors as knowledge_selectors
 from samvirke.knowledge.lib.guides import handled_by_text, markdown_to_html
-from samvirke.knowledge.models import Topic
 from samvirke.knowledge.pages import render_page
 
 
@@ -88,7 +87,7 @@ def guide_search(request: HttpRequest) -> HttpResponse:
             )
         )
     elif query:
-        topics = {t.pk: t for t in Topic.objects.all()}
+        topics = knowledge_selectors.topics_by_id()
         for hit in service.search(query, municipality, guide_url=guide_url):
             topic = topics[hit.topic_id]
             hits.append(

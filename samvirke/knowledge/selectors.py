@@ -18,8 +18,10 @@ from samvirke.knowledge.lib.guides import apply_variant, fill_placeholders, hand
 from samvirke.knowledge.lib.quality import QualityProblem, check_guide
 from samvirke.knowledge.models import (
     CrisisNotice,
+    ExampleQuestion,
     Guide,
     GuideRevision,
+    GuideStatus,
     GuideVariant,
     RevisionEvent,
     Topic,
@@ -142,12 +144,34 @@ def guide_with_owner(topic: Topic) -> Guide | None:
     return Guide.objects.select_related("owner", "draft").filter(topic=topic).first()
 
 
+def topics_by_id() -> dict[str, Topic]:
+    return {t.pk: t for t in Topic.objects.all()}
+
+
+def is_published(topic: Topic) -> bool:
+    return Guide.objects.filter(topic=topic, status=GuideStatus.PUBLISHED).exists()
+
+
+def examples_of(topic: Topic) -> QuerySet[ExampleQuestion]:
+    return topic.examples.order_by("id")
+
+
 def guide_variants(guide: Guide) -> list[GuideVariant]:
     return list(guide.variants.select_related("municipality").order_by("municipality__name"))
 
 
-def guide_revisions(guide: Guide, limit: int = 50) -> list[GuideRevision]:
-    return list(guide.revisions.select_related("variant__municipality")[:limit])
+def guide_revisions(guide: Guide, limit: int = 50) -> QuerySet[GuideRevision]:
+    """The newest `limit` revisions of the guide and its variants."""
+    return guide.revisions.select_related("variant__municipality")[:limit]
+
+
+def revision_count(guide: Guide) -> int:
+    return guide.revisions.count()
+
+
+def variant_revisions(variant: GuideVariant | None, limit: int = 20) -> QuerySet[GuideRevision] | list[GuideRevision]:
+    """The newest `limit` revisions of the variant; none when there is no variant."""
+    return variant.revisions.all()[:limit] if variant is not None else []
 
 
 def variant_of(guide: Guide, municipality: Municipality) -> GuideVariant | None:

@@ -36,7 +36,7 @@ from samvirke.knowledge.lib.diff import DiffLine, diff_lines
 from samvirke.knowledge.lib.editing import GuideContent, changed_fields
 from samvirke.knowledge.lib.guides import PLACEHOLDERS, handled_by_text, markdown_to_html, sections
 from samvirke.knowledge.lib.quality import QualityProblem, check_guide
-from samvirke.knowledge.models import CrisisNotice, Guide, GuideRevision, GuideStatus, Topic
+from samvirke.knowledge.models import CrisisNotice, Guide, GuideRevision, Topic
 from samvirke.knowledge.pages import render_page
 
 ASSISTANT_LEARNS = "Assistenten lærer ændringen i baggrunden – den er klar om få sekunder."
@@ -145,7 +145,7 @@ def _topic_page(
         "guide": guide,
         "owner": selectors.owner_name(guide),
         "handled_by": handled_by_text(topic.forward_target),
-        "examples": topic.examples.order_by("id"),
+        "examples": selectors.examples_of(topic),
         "can_edit": can_edit,
         "example_form": example_form or ExampleForm(),
     }
@@ -166,7 +166,7 @@ def _topic_page(
                 if m.pk not in with_variant and access.can_edit_variant(user, m)
             ],
             revisions=selectors.guide_revisions(guide),
-            revision_count=guide.revisions.count(),
+            revision_count=selectors.revision_count(guide),
             draft=draft,
             publishable=publishable,
             publish_error=publish_error,
@@ -367,8 +367,7 @@ def add_example(request: HttpRequest, topic_id: str) -> HttpResponse:
         except actions.KnowledgeInputError as error:
             form.add_error("text", str(error))
         else:
-            published = Guide.objects.filter(topic=topic, status=GuideStatus.PUBLISHED).exists()
-            learns = ASSISTANT_LEARNS if published else "Assistenten lærer det, når guiden udgives."
+            learns = ASSISTANT_LEARNS if selectors.is_published(topic) else "Assistenten lærer det, når guiden udgives."
             messages.success(request, f"Eksempelspørgsmålet er tilføjet. {learns}")
             return redirect(_topic_url(topic, "eksempler"))
     return _topic_page(request, topic, 400, example_form=form)
@@ -451,7 +450,7 @@ def variant_detail(request: HttpRequest, topic_id: str, code: int) -> HttpRespon
             "citizen_html": _guide_html(citizen_text),
             "problems": selectors.text_problems(citizen_text, timezone.localdate()),
             "shared_headings": [heading for heading, _ in sections(guide.body) if heading],
-            "revisions": variant.revisions.all()[:20] if variant else [],
+            "revisions": selectors.variant_revisions(variant),
             "conflict": conflict,
         },
         tab="guides",
