@@ -563,9 +563,15 @@ def crisis_notices(request: HttpRequest) -> HttpResponse:
     return redirect("knowledge:crisis_notices")
 
 
+def _access_notice(request: HttpRequest, notice_id: int) -> CrisisNotice:
+    access.require_read_guides(request.user)
+    access.require_manage_crisis_notices(request.user)
+    return access.crisis_notice(notice_id)
+
+
 @login_required
 def crisis_notice_edit(request: HttpRequest, notice_id: int) -> HttpResponse:
-    notice = access.access_crisis_notice(request.user, notice_id)
+    notice = _access_notice(request, notice_id)
     status = 200
     if request.method == "POST":
         form = _crisis_form(request.POST, notice)
@@ -581,7 +587,7 @@ def crisis_notice_edit(request: HttpRequest, notice_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def crisis_notice_publish(request: HttpRequest, notice_id: int) -> HttpResponse:
-    notice = access.access_crisis_notice(request.user, notice_id)
+    notice = _access_notice(request, notice_id)
     published = request.POST.get("published") == "1"
     actions.do_publish_crisis_notice(request.user, notice, published)
     messages.success(
