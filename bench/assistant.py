@@ -28,10 +28,11 @@ from pathlib import Path  # noqa: E402
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from samvirke.assistant.lib.engine import AssistantEngine, Bm25, PlainBm25Baseline, TopicDoc  # noqa: E402
+from samvirke.assistant.lib.engine import AssistantEngine, Bm25, PlainBm25Baseline  # noqa: E402
 from samvirke.assistant.lib.evaluation import Case, evaluate  # noqa: E402
 from samvirke.assistant.lib.text import analyse, words  # noqa: E402
 from samvirke.knowledge import content  # noqa: E402
+from samvirke.knowledge.lib.topicdoc import TopicDoc  # noqa: E402
 
 TEST_FILES = sorted((ROOT / "tests" / "data" / "assistant").glob("test-*.csv"))
 SYNTHETIC_GUIDES = 7_500

@@ -1,13 +1,17 @@
-"""Reads about the assistant for pages: the state of its model (trained when, from which change, learning now)."""
+"""Reads about the assistant for pages: the state of its model (trained when, from which change, learning now),
+and what it could not answer (the editors' missing-answers report)."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import Count, Q
 from django.utils import timezone
 
-from samvirke.assistant.models import ModelBuild, TrainingState
+from samvirke.assistant.models import AnswerFeedback, ModelBuild, TrainingState, UnansweredQuestion
+from samvirke.knowledge.models import Topic
 
 # What started a build or a retrain, as the knowledge pages say it.
 CHANGE_TEXT = {
@@ -74,3 +78,42 @@ def model_status(now: dt.datetime | None = None) -> ModelStatus:
     if state.failed_at is not None and changed_at is not None and state.failed_at >= changed_at:
         return ModelStatus("failed", built_at, built_after, changed_at, since=state.failed_at)
     return ModelStatus("behind" if newest is not None else "none", built_at, built_after, changed_at)
+
+
+MAX_REPORT_ROWS = 200
+
+
+def missing_answers(chosen: str | None) -> dict[str, Any]:
+    """The missing-answers report: the questions the assistant could not answer, counted by the topic it thought
+    closest, the topics whose answers citizens found unhelpful, and the latest questions (of the `chosen` closest
+    topic only, "" for those with none, when one is chosen): the page's context."""
+    titles = dict(Topic.objects.values_list("pk", "title"))
+    by_topic = [
+        {"topic_id": row["best_topic"], "title": titles.get(row["best_topic"], ""), "count": row["n"]}
+        for row in UnansweredQuestion.objects.values("best_topic").annotate(n=Count("pk")).order_by("-n", "best_topic")
+    ]
+    feedback = [
+        {"topic_id": row["topic_id"], "title": titles.get(row["topic_id"], ""), "no": row["no"], "yes": row["yes"]}
+        for row in AnswerFeedback.objects.values("topic_id")
+        .annotate(no=Count("pk", filter=Q(helpful=False)), yes=Count("pk", filter=Q(helpful=True)))
+        .filter(no__gt=0)
+        .order_by("-no", "topic_id")
+    ]
+    questions = UnansweredQuestion.objects.select_related("municipality").order_by("-asked_at", "-pk")
+    if chosen is not None:
+        questions = questions.filter(best_topic=chosen)
+    total = questions.count()
+    rows = [
+        {"question": q, "title": titles.get(q.best_topic, ""), "percent": round(q.confidence * 100)}
+        for q in questions[:MAX_REPORT_ROWS]
+    ]
+    return {
+        "by_topic": by_topic,
+        "feedback": feedback,
+        "rows": rows,
+        "total": total,
+        "shown": len(rows),
+        "chosen": chosen,
+        "chosen_title": titles.get(chosen or "", "Intet bud") if chosen is not None else "",
+        "all_count": UnansweredQuestion.objects.count(),
+    }

@@ -33,7 +33,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.html import format_html
@@ -45,17 +45,19 @@ from samvirke.assistant.lib import dialogue
 from samvirke.assistant.lib import engine as engine_module
 from samvirke.assistant.lib import text as text_module
 from samvirke.assistant.lib.dialogue import Intent
-from samvirke.assistant.lib.engine import AssistantEngine, Candidate, TopicDoc
+from samvirke.assistant.lib.engine import AssistantEngine, Candidate
 from samvirke.assistant.lib.text import words
 from samvirke.assistant.models import AnsweredTopic, ModelBuild
 from samvirke.contact.actions import chat_opening_hours
 from samvirke.contact.models import Contact
-from samvirke.core.lib.hours import describe, inside_sentence, is_open, next_opening, when_da
+from samvirke.core.lib.hours import describe, is_open, next_opening, when_da
 from samvirke.core.lib.masking import bounded
-from samvirke.directory.models import HotlineNumber, Line, Municipality
+from samvirke.directory.models import Municipality
 from samvirke.knowledge import content
-from samvirke.knowledge.lib.guides import apply_variant, fill_placeholders, markdown_to_html, plain_text, sections
-from samvirke.knowledge.models import CrisisNotice, ExampleQuestion, Guide, GuideStatus, GuideVariant, Topic
+from samvirke.knowledge.lib.guides import fill_placeholders, markdown_to_html, plain_text, sections
+from samvirke.knowledge.lib.topicdoc import TopicDoc
+from samvirke.knowledge.models import CrisisNotice, ExampleQuestion, Guide, GuideStatus, Topic
+from samvirke.knowledge.selectors import active_crisis_notices, guide_text_for, hotline_phone, placeholder_values
 
 MAX_QUESTION_CHARS = 500  # longer input is cut: no citizen question needs more, and it bounds the work
 SUGGESTION_FLOOR = 0.25
@@ -466,42 +468,6 @@ class Reply:
         }
 
 
-def hotline_phone(municipality: Municipality) -> str:
-    number = HotlineNumber.objects.filter(membership__municipality=municipality, line=Line.CITIZEN_SERVICE).first()
-    if number is None:
-        return ""
-    return number.display_number
-
-
-def placeholder_values(municipality: Municipality) -> dict[str, str]:
-    values = {"municipality": municipality.name, "hotline_phone": hotline_phone(municipality)}
-    info = getattr(municipality, "service_info", None)
-    if info is not None:
-        values.update(
-            opening_hours=inside_sentence(info.opening_hours),
-            phone=info.phone,
-            address=info.address,
-            booking_url=info.booking_url,
-        )
-    return values
-
-
-def guide_text_for(topic: Topic, municipality: Municipality, values: dict[str, str] | None = None) -> str:
-    """The guide as this municipality's citizens see it: variant applied, placeholders filled (`values` from
-    placeholder_values, passed in by callers that fill several texts for the same municipality)."""
-    variant = GuideVariant.objects.filter(guide=topic.guide, municipality=municipality).first()
-    body = apply_variant(topic.guide.body, variant.body if variant else None, variant.mode if variant else "sections")
-    return fill_placeholders(body, values if values is not None else placeholder_values(municipality))
-
-
-def active_crisis_notices(municipality: Municipality, now: dt.datetime) -> list[CrisisNotice]:
-    return list(
-        CrisisNotice.objects.filter(published=True, municipalities=municipality, starts_at__lte=now)
-        .filter(Q(ends_at__isnull=True) | Q(ends_at__gt=now))
-        .order_by("-starts_at")
-    )
-
-
 @dataclass(frozen=True)
 class GuideHit:
     topic_id: str
@@ -512,8 +478,11 @@ class GuideHit:
     html: str
 
 
-def search(question: str, municipality: Municipality, limit: int = 5) -> list[GuideHit]:
-    """The agents' guide search: the assistant's ranking, each guide as the caller's municipality has it."""
+def search(
+    question: str, municipality: Municipality, limit: int = 5, guide_url: str = "?emne={topic}"
+) -> list[GuideHit]:
+    """The agents' guide search: the assistant's ranking, each guide as the caller's municipality has it
+    (`guide_url`: where a guide's link to another guide goes, as markdown_to_html takes it)."""
     current = engine()
     if current is None or not words(question):
         return []
@@ -533,7 +502,7 @@ def search(question: str, municipality: Municipality, limit: int = 5) -> list[Gu
                 category=topic.category,
                 probability=candidate.probability,
                 handled_by=topic.handled_by,
-                html=markdown_to_html(text, guide_url="?emne={topic}"),
+                html=markdown_to_html(text, guide_url=guide_url),
             )
         )
     return hits

@@ -16,7 +16,7 @@ from django.http import Http404
 
 from samvirke.directory.access import belongs_to_fellesskab, is_secretariat
 from samvirke.directory.models import Actor, Membership, MembershipStatus, Municipality, Person, Role
-from samvirke.knowledge.models import Topic
+from samvirke.knowledge.models import CrisisNotice, ExampleQuestion, Guide, Topic
 
 
 def can_edit_guides(user: Actor) -> TypeGuard[Person]:
@@ -109,3 +109,27 @@ def access_member_municipality(user: Actor, code: int) -> Municipality:
     if municipality is None:
         raise Http404(f"Der findes ingen medlemskommune med kommunekode {code}.")
     return municipality
+
+
+def guide_of(topic: Topic) -> Guide:
+    """The topic's shared guide; a Danish 404 for a topic that has none yet."""
+    guide = Guide.objects.filter(topic=topic).first()
+    if guide is None:
+        raise Http404(f"Der findes ingen fælles guide for »{topic.title}« endnu.")
+    return guide
+
+
+def access_example(topic: Topic, example_id: int) -> ExampleQuestion:
+    """One of the topic's example questions; a Danish 404 for any other id."""
+    example = ExampleQuestion.objects.filter(pk=example_id, topic=topic).first()
+    if example is None:
+        raise Http404(f"Der findes intet eksempelspørgsmål nr. {example_id} til dette emne.")
+    return example
+
+
+def crisis_notice(notice_id: int) -> CrisisNotice:
+    """A crisis notice by id; a Danish 404 for any other (check the permission first)."""
+    notice = CrisisNotice.objects.filter(pk=notice_id).first()
+    if notice is None:
+        raise Http404(f"Der findes ingen krisemeddelelse nr. {notice_id}.")
+    return notice

@@ -7,8 +7,8 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from samvirke.assistant.lib.engine import TopicDoc
 from samvirke.knowledge.lib.guides import GuideFile, parse_guide_file, plain_text
+from samvirke.knowledge.lib.topicdoc import TopicDoc
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
 

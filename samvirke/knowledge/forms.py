@@ -3,13 +3,16 @@ example questions and crisis notices. Danish messages; the actions check again w
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
+from django.utils import timezone
 
 from samvirke.directory.models import Municipality
 from samvirke.knowledge.actions import MAX_BODY_CHARS, MAX_NEW_EXAMPLES, MAX_REASON_CHARS, MAX_SYNONYMS_CHARS
 from samvirke.knowledge.lib.editing import (
+    GUIDE_TEMPLATE,
     TOPIC_ID_MAX,
     GuideContent,
     normalize_examples,
@@ -17,7 +20,7 @@ from samvirke.knowledge.lib.editing import (
     topic_id_problem,
 )
 from samvirke.knowledge.lib.guides import sections
-from samvirke.knowledge.models import Topic, VariantMode
+from samvirke.knowledge.models import CrisisNotice, Guide, GuideVariant, Topic, VariantMode
 
 DATETIME_INPUT = "%Y-%m-%dT%H:%M"
 HANDLED_BY_CHOICES = [
@@ -103,6 +106,20 @@ class GuideForm(_ContentFields):
 
     field_order = ["version", "title", "synonyms", "body", "review_date", "note"]
 
+    @classmethod
+    def for_guide(cls, guide: Guide) -> GuideForm:
+        """The edit form opened on the guide's working content (its pending draft, if any)."""
+        working = guide.working_content()
+        return cls(
+            initial={
+                "version": guide.version,
+                "title": working.title,
+                "synonyms": working.synonyms,
+                "body": working.body,
+                "review_date": working.review_date,
+            }
+        )
+
     def base_version(self) -> int:
         """The version the editor started from; a form without one (an old page) is treated as stale."""
         return int(self.cleaned_data.get("version") or 0)
@@ -140,6 +157,14 @@ class NewGuideForm(_ContentFields):
         super().__init__(*args, **kwargs)
         self.categories = categories
         self.fields["category"].widget.attrs["list"] = "kb-categories"
+
+    @classmethod
+    def blank(cls, categories: list[str], today: dt.date) -> NewGuideForm:
+        """The create form as it opens: the guide template, answered by the hotline, reviewed in a year."""
+        return cls(
+            initial={"body": GUIDE_TEMPLATE, "handled_by": "hotline", "review_date": today + dt.timedelta(days=365)},
+            categories=categories,
+        )
 
     def clean_topic_id(self) -> str:
         topic_id = self.cleaned_data["topic_id"].strip()
@@ -200,6 +225,13 @@ class VariantForm(forms.Form):
     )
     note = forms.CharField(label="Bemærkning til ændringen", max_length=300, required=False)
     version = VersionField()
+
+    @classmethod
+    def for_variant(cls, variant: GuideVariant | None) -> VariantForm:
+        """The form opened on the municipality's variant, or empty (named sections) when it has none."""
+        if variant is None:
+            return cls(initial={"mode": VariantMode.SECTIONS, "body": "", "version": 0})
+        return cls(initial={"mode": variant.mode, "body": variant.body, "version": variant.version})
 
     def base_version(self) -> int:
         """The variant's version the coordinator started from; 0 when there was no variant."""
@@ -270,6 +302,28 @@ class CrisisNoticeForm(forms.Form):
         field = self.fields["municipalities"]
         assert isinstance(field, forms.MultipleChoiceField)
         field.choices = [(str(m.code), m.name) for m in municipalities]
+
+    @classmethod
+    def for_notice(
+        cls, data: Any = None, notice: CrisisNotice | None = None, *, municipalities: list[Municipality]
+    ) -> CrisisNoticeForm:
+        """The form for a new notice (starting now) or opened on `notice`; `data`: what was posted."""
+        if notice is None:
+            initial: dict[str, Any] = {"starts_at": timezone.localtime().replace(second=0, microsecond=0)}
+        else:
+            initial = {
+                "title": notice.title,
+                "body": notice.body,
+                "municipalities": [str(m.code) for m in notice.municipalities.all()],
+                "keywords": notice.keywords,
+                "starts_at": timezone.localtime(notice.starts_at),
+                "ends_at": timezone.localtime(notice.ends_at) if notice.ends_at else None,
+                "published": notice.published,
+            }
+        form = cls(data, initial=initial, municipalities=municipalities)
+        if notice is not None:
+            form.fields["published"].label = "Udgivet"
+        return form
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -3,14 +3,14 @@ from django.urls import path
 from samvirke.knowledge import views
 
 app_name = "knowledge"
-# The first path segments here other than <topic_id> are reserved topic ids (lib/editing.py RESERVED_TOPIC_IDS;
-# a test keeps the two in step).
+# The first path segments under /vidensbase/ other than <topic_id> are reserved topic ids (lib/editing.py
+# RESERVED_TOPIC_IDS; a test keeps the two in step). The guide search ("soeg/") and the missing-answers report
+# ("rapporter/manglende-svar/") are the assistant's pages in this namespace: samvirke/knowledge_base_urls.py joins
+# them to these (the knowledge base does not import the assistant).
 urlpatterns = [
     path("", views.index, name="index"),
     path("ny/", views.new_topic, name="new_topic"),
-    path("soeg/", views.search, name="search"),
     path("rapporter/kvalitet/", views.quality_report, name="quality_report"),
-    path("rapporter/manglende-svar/", views.missing_answers, name="missing_answers"),
     path("krise/", views.crisis_notices, name="crisis_notices"),
     path("krise/<int:notice_id>/", views.crisis_notice_edit, name="crisis_notice_edit"),
     path("krise/<int:notice_id>/udgiv/", views.crisis_notice_publish, name="crisis_notice_publish"),

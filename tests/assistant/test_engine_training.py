@@ -9,8 +9,9 @@ from functools import cache
 import pytest
 from threadpoolctl import threadpool_limits
 
-from samvirke.assistant.lib.engine import AssistantEngine, EngineSettings, TopicDoc
+from samvirke.assistant.lib.engine import AssistantEngine, EngineSettings
 from samvirke.knowledge import content
+from samvirke.knowledge.lib.topicdoc import TopicDoc
 
 TOPICS = ("passport", "opening-hours", "mitid-get", "waste", "address-change", "childcare", "sick-pay", "health-card")
 NEW_EXAMPLE = "hvem henter de døde duer på min altan"

@@ -14,11 +14,11 @@ from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
+from samvirke import knowledge_base_urls as knowledge_urls
 from samvirke.assistant import service
 from samvirke.audit.models import AuditEntry
 from samvirke.directory.models import Municipality, Person
 from samvirke.knowledge import actions
-from samvirke.knowledge import urls as knowledge_urls
 from samvirke.knowledge.lib.editing import GUIDE_TEMPLATE, RESERVED_TOPIC_IDS, GuideContent
 from samvirke.knowledge.models import (
     ExampleQuestion,

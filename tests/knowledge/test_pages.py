@@ -12,6 +12,7 @@ from django.utils import timezone
 from samvirke.assistant.actions import do_record_feedback, do_record_unanswered
 from samvirke.audit.models import AuditEntry
 from samvirke.directory.models import Municipality, Person
+from samvirke.knowledge.lib.diff import diff_lines
 from samvirke.knowledge.models import (
     CrisisNotice,
     ExampleQuestion,
@@ -23,7 +24,6 @@ from samvirke.knowledge.models import (
     RevisionEvent,
     Topic,
 )
-from samvirke.knowledge.views import diff_lines
 from tests.conftest import GREVE, HOLBAEK, KOEGE, client_for
 
 READ_PAGES = [

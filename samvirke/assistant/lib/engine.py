@@ -41,18 +41,10 @@ from samvirke.assistant.lib.text import (
     stem,
     words,
 )
+from samvirke.knowledge.lib.topicdoc import TopicDoc  # the engine's input is the knowledge base's record
 
 OUT_OF_SCOPE = "__out_of_scope__"
 _SENTENCE_BREAK = re.compile(r"(?<=[.?!])\s+|\n+")
-
-
-@dataclass(frozen=True)
-class TopicDoc:
-    topic_id: str
-    title: str
-    text: str
-    examples: tuple[str, ...] = ()
-    synonyms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

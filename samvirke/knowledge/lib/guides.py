@@ -175,3 +175,17 @@ def plain_text(body: str) -> str:
     text = re.sub(r"^#+[ \t]*", "", text, flags=re.MULTILINE)
     text = re.sub(r"^[ \t]*(?:[-*]|\d+[.)])[ \t]+", "", text, flags=re.MULTILINE)
     return text.replace("**", "")
+
+
+def handled_by_text(forward_target: str | None, municipality_name: str | None = None, phone: str = "") -> str:
+    """Where a topic's cases go (its Topic.forward_target), in plain Danish for the agent on the phone;
+    `municipality_name`: the citizen's municipality when known, `phone` its Borgerservice number."""
+    if forward_target is None:
+        return "Hotlinen svarer selv"
+    if forward_target == "municipality":
+        if municipality_name is None:
+            return "Borgerens egen kommune"
+        return f"Borgerens egen kommune: {municipality_name} Kommune" + (f", tlf. {phone}" if phone else "")
+    if forward_target == "region-minsp-support":
+        return "Regionens MinSP-support (tekniske fejl i Min Sundhedsplatform)"
+    return f"Stilles videre til {forward_target}"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 from django.core.management.base import BaseCommand
 
 from samvirke.knowledge.actions import do_load_knowledge
+from samvirke.knowledge.signals import catch_up_after_loading
 
 
 class Command(BaseCommand):
@@ -20,10 +20,6 @@ class Command(BaseCommand):
             f"eksempelspørgsmål, {counts['variants']} nye varianter, {counts['service_info']} nye borgerservice-opslag."
         )
         # The assistant learns the loaded guides here and now (a web request never trains; without this, the
-        # background worker would); nothing is trained when the newest model already has this knowledge.
-        from samvirke.assistant.service import build_engine
-
-        started = time.perf_counter()
-        result = build_engine("loaded")
-        if result.stored:
-            self.stdout.write(f"Borgerassistenten er trænet på {time.perf_counter() - started:.1f} s.")
+        # background worker would): it listens to knowledge_loaded (samvirke/assistant/apps.py).
+        for line in catch_up_after_loading("loaded"):
+            self.stdout.write(line)
