@@ -48,7 +48,7 @@ from samvirke.assistant.lib.dialogue import Intent
 from samvirke.assistant.lib.engine import AssistantEngine, Candidate, TopicDoc
 from samvirke.assistant.lib.text import words
 from samvirke.assistant.models import AnsweredTopic, ModelBuild
-from samvirke.contact.actions import chat_opening_hours
+from samvirke.contact.selectors import chat_opening_hours
 from samvirke.contact.models import Contact
 from samvirke.core.lib.hours import describe, inside_sentence, is_open, next_opening, when_da
 from samvirke.core.lib.masking import bounded

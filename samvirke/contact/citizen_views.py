@@ -18,7 +18,7 @@ from samvirke.assistant import actions as assistant_actions
 from samvirke.assistant import service
 from samvirke.assistant import views as assistant_views
 from samvirke.assistant.views import CONVERSATION_KEY, HISTORY_KEY, LATER_KEY
-from samvirke.contact import actions
+from samvirke.contact import actions, selectors
 from samvirke.contact.lib.phone import MAX_INPUT_CHARS, parse_danish_phone
 from samvirke.contact.lib.retention import mask_number
 from samvirke.contact.models import Contact, ContactState
@@ -84,7 +84,7 @@ def message(request: HttpRequest, code: int) -> HttpResponse:
 
 
 def _waiting(tokens: list[str]) -> int:
-    return Contact.objects.filter(chat_token__in=tokens, state__in=actions.LIVE_STATES).count() if tokens else 0
+    return Contact.objects.filter(chat_token__in=tokens, state__in=selectors.LIVE_STATES).count() if tokens else 0
 
 
 def _later(request: HttpRequest, code: int, callback: bool) -> HttpResponse:
@@ -126,8 +126,8 @@ def _later(request: HttpRequest, code: int, callback: bool) -> HttpResponse:
 
 def _context(contact: Contact) -> dict[str, object]:
     now = timezone.now()
-    waits = actions.waits_for_opening(contact, now)
-    position = actions.queue_position(contact) if contact.state == ContactState.QUEUED and not waits else None
+    waits = selectors.waits_for_opening(contact, now)
+    position = selectors.queue_position(contact) if contact.state == ContactState.QUEUED and not waits else None
     return {
         "contact": contact,
         "municipality": contact.citizen_municipality,
@@ -137,8 +137,8 @@ def _context(contact: Contact) -> dict[str, object]:
         "opens": when_da(timezone.localtime(now), timezone.localtime(contact.offered_at), with_date=True),
         "masked_phone": mask_number(contact.caller_number),
         # Polled while someone may write; a request waiting for the morning is not polled all night.
-        "live": contact.state in actions.LIVE_STATES and not waits,
-        "open": contact.state in actions.LIVE_STATES,
+        "live": contact.state in selectors.LIVE_STATES and not waits,
+        "open": contact.state in selectors.LIVE_STATES,
         "hotline_phone": service.hotline_phone(contact.citizen_municipality) if contact.citizen_municipality else "",
         "ratings": range(1, 10),
     }
