@@ -48,8 +48,8 @@ from samvirke.assistant.lib.dialogue import Intent
 from samvirke.assistant.lib.engine import AssistantEngine, Candidate, TopicDoc
 from samvirke.assistant.lib.text import words
 from samvirke.assistant.models import AnsweredTopic, ModelBuild
-from samvirke.contact.selectors import chat_opening_hours
 from samvirke.contact.models import Contact
+from samvirke.contact.selectors import chat_opening_hours
 from samvirke.core.lib.hours import describe, inside_sentence, is_open, next_opening, when_da
 from samvirke.core.lib.masking import bounded
 from samvirke.directory.models import HotlineNumber, Line, Municipality

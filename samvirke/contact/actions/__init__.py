@@ -1,7 +1,7 @@
 """Every write in the contact centre, one module per concern (lowest first; each imports only those before it):
 
 - routing: handing contacts to agents, the agents' presence rows, the timers (and the lock order all follow);
-- presence: ready, pause, offline, the end of a wrap-up;
+- presence: ready, pause, offline, the end of a wrap-up; skills;
 - events: the telephony platform's events, applied exactly once;
 - registration: the agent's wrap-up registration and the transfer that keeps it;
 - chat: chats handed over from the assistant, callbacks and messages left out of hours;
@@ -25,7 +25,7 @@ from samvirke.contact.actions.chat import (
     do_start_chat,
 )
 from samvirke.contact.actions.events import EventResult, process_event
-from samvirke.contact.actions.presence import do_end_wrap_up, do_set_agent_status
+from samvirke.contact.actions.presence import do_add_agent_skill, do_end_wrap_up, do_set_agent_status
 from samvirke.contact.actions.registration import (
     MAX_NOTE_CHARS,
     Registration,
@@ -59,6 +59,7 @@ __all__ = [
     "TransferDestination",
     "agent_state_for",
     "dispatch_waiting",
+    "do_add_agent_skill",
     "do_answer_contact",
     "do_apply_retention",
     "do_end_wrap_up",

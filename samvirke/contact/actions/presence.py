@@ -1,4 +1,4 @@
-"""Agents' presence: ready, pause, offline, and the end of a wrap-up. Becoming ready takes work at once (routing)."""
+"""Agents' presence (ready, pause, offline, the end of a wrap-up) and skills. Becoming ready takes work at once."""
 
 from __future__ import annotations
 
@@ -13,12 +13,14 @@ from samvirke.contact.actions.routing import (
     _lock_agent,
     _set_status,
     _take_next_contact,
+    agent_state_for,
     dispatch_waiting,
 )
 from samvirke.contact.models import (
     AgentStatus,
     Contact,
     ContactState,
+    Skill,
 )
 from samvirke.directory.models import Person
 
@@ -79,3 +81,9 @@ def do_end_wrap_up(person_id: int, contact_id: int, at: dt.datetime) -> bool:
             return False
         _change_status(agent, AgentStatus.READY, at)
         return True
+
+
+def do_add_agent_skill(person: Person, skill: Skill, at: dt.datetime) -> None:
+    """Give the agent a skill (its presence row is made, offline since `at`, if it has none yet)."""
+    with transaction.atomic():
+        agent_state_for(person, at).skills.add(skill)
