@@ -15,9 +15,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from samvirke.assistant import actions as assistant_actions
-from samvirke.assistant import service
-from samvirke.assistant import views as assistant_views
-from samvirke.assistant.views import CONVERSATION_KEY, HISTORY_KEY, LATER_KEY
+from samvirke.assistant import chat_page, service
+from samvirke.assistant.chat_page import CONVERSATION_KEY, HISTORY_KEY, LATER_KEY
 from samvirke.contact import actions, selectors
 from samvirke.contact.lib.phone import MAX_INPUT_CHARS, parse_danish_phone
 from samvirke.contact.lib.retention import mask_number
@@ -106,17 +105,17 @@ def _later(request: HttpRequest, code: int, callback: bool) -> HttpResponse:
             "Du har allerede bedt hotlinen om at vende tilbage. En medarbejder kontakter dig, når hotlinen åbner."
         )
     if errors:
-        turns = assistant_views.history(request, code)
-        context = assistant_views.page_context(request, municipality, turns)
+        turns = chat_page.history(request, code)
+        context = chat_page.page_context(request, municipality, turns)
         context.update(
-            handover=service.handover_for(municipality, topic_id=assistant_views.conversation_topic(turns)),
+            handover=service.handover_for(municipality, topic_id=chat_page.conversation_topic(turns)),
             later_form={"callback": callback, "errors": errors, "phone": typed_phone, "message": text},
             crisis_notices=service.active_crisis_notices(municipality, timezone.now()),
         )
         return render(request, "assistant/chat.html", context, status=400)
     later = actions.LaterRequest(text, phone or "", f"{'cb' if callback else 'msg'}-{key}" if key else "")
     contact = actions.do_request_later_contact(
-        municipality, later, _transcript(assistant_views.history(request, code)), timezone.now()
+        municipality, later, _transcript(chat_page.history(request, code)), timezone.now()
     )
     assistant_actions.do_mark_handed_over(request.session.get(CONVERSATION_KEY.format(code=code)))
     if contact.chat_token not in tokens:

@@ -563,6 +563,18 @@ def chat_opening_hours() -> OpeningHours:
     return parse_opening_hours(queue.opening_hours)
 
 
+def registered_topic_counts(since: dt.datetime) -> list[tuple[str, int]]:
+    """(topic id, contacts) for each topic agents registered contacts under, of the contacts offered since `since`
+    (the assistant's quick replies count them, told through assistant/hotline.py)."""
+    return list(
+        Contact.objects.filter(offered_at__gte=since)
+        .exclude(topic_id="")
+        .order_by()
+        .values_list("topic_id")
+        .annotate(n=Count("pk"))
+    )
+
+
 def waits_for_opening(contact: Contact, at: dt.datetime) -> bool:
     """A callback or message made out of hours, not yet in the queue's reach (its offer is at the opening)."""
     return contact.state == ContactState.QUEUED and contact.offered_at > at
