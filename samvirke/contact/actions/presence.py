@@ -64,7 +64,7 @@ def _change_status(agent: LockedAgent, status: str, at: dt.datetime, pause_reaso
         _set_status(agent, AgentStatus.READY, at)
         taken = _take_next_contact(agent, at)
         if taken is None:
-            transaction.on_commit(lambda: dispatch_waiting(at))  # see _offer_call
+            transaction.on_commit(lambda: dispatch_waiting(at))  # see events._offer_call
         return taken
     reason = pause_reason if pause_reason else ("other" if status == AgentStatus.PAUSE else "")
     _set_status(agent, status, at, reason=reason)

@@ -63,7 +63,7 @@ class LockedAgent:
 
 # Only the agent's own row is read with the lock. PostgreSQL returns the latest version of a row it had to wait
 # for, but the other tables of the same statement as they were when it started: a contact joined in here could be
-# older than the agent row (see _change_status, which reads the contact after the lock).
+# older than the agent row (see presence._change_status, which reads the contact after the lock).
 _AGENT_SELECT = (
     "SELECT a.person_id, p.username, p.municipality_id, a.status, a.ready_since, a.current_contact_id, a.takes_chats "
     "FROM contact_agentstate a JOIN directory_person p ON p.id = a.person_id"
@@ -163,8 +163,8 @@ def _route_overflowed(at: dt.datetime) -> int:
 
 def dispatch_waiting(at: dt.datetime, limit: int = 20) -> int:
     """Pair ready agents with waiting contacts they may take, in their own transactions. Run after a commit that
-    found no partner (see _offer_call), and as a background task when a waiting contact reaches its queue's overflow
-    (see _schedule_overflow), so an overflow never waits for the next event."""
+    found no partner (see events._offer_call), and as a background task when a waiting contact reaches its queue's
+    overflow (see _schedule_overflow), so an overflow never waits for the next event."""
     # Usually nobody waits, or nobody is ready: one cheap look instead of a transaction. This still sees a partner
     # committed concurrently: of two transactions that missed each other, the one that commits last looks after
     # both have committed.
