@@ -10,25 +10,9 @@ from dataclasses import dataclass
 from django.db import IntegrityError, transaction
 
 from samvirke.audit.actions import record
-from samvirke.contact.actions.routing import (
-    ContactError,
-    _assign,
-    _release_agent,
-    _take_ready_agent,
-)
-from samvirke.contact.models import (
-    Channel,
-    ChatMessage,
-    Contact,
-    ContactState,
-    MunicipalitySource,
-)
-from samvirke.contact.selectors import (
-    LIVE_STATES,
-    LOCAL,
-    chat_queue,
-    queue_is_open,
-)
+from samvirke.contact.actions.routing import ContactError, _assign, _release_agent, _take_ready_agent
+from samvirke.contact.models import Channel, ChatMessage, Contact, ContactState, MunicipalitySource
+from samvirke.contact.selectors import LIVE_STATES, LOCAL, chat_queue, queue_is_open
 from samvirke.core.lib.hours import is_open, next_opening
 from samvirke.core.lib.masking import bounded, mask_personal_data
 from samvirke.core.lib.opening import parse_opening_hours

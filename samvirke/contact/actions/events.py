@@ -34,13 +34,7 @@ from samvirke.contact.models import (
     MunicipalitySource,
     TelephonyEvent,
 )
-from samvirke.contact.selectors import (
-    default_queue,
-    estimate_wait,
-    hotline_number,
-    queue_for_line,
-    queue_is_open,
-)
+from samvirke.contact.selectors import default_queue, estimate_wait, hotline_number, queue_for_line, queue_is_open
 from samvirke.directory.models import Municipality
 
 logger = logging.getLogger(__name__)

@@ -16,12 +16,7 @@ from samvirke.contact.actions.routing import (
     agent_state_for,
     dispatch_waiting,
 )
-from samvirke.contact.models import (
-    AgentStatus,
-    Contact,
-    ContactState,
-    Skill,
-)
+from samvirke.contact.models import AgentStatus, Contact, ContactState, Skill
 from samvirke.directory.models import Person
 
 

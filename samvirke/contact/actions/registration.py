@@ -18,20 +18,8 @@ from samvirke.contact.actions.routing import (
     dispatch_waiting,
 )
 from samvirke.contact.lib.transfer import next_leg_id
-from samvirke.contact.models import (
-    AgentState,
-    Channel,
-    ChatMessage,
-    Contact,
-    ContactState,
-    ForwardedTo,
-    Queue,
-)
-from samvirke.contact.selectors import (
-    LOCAL,
-    cached_queues,
-    queue_is_open,
-)
+from samvirke.contact.models import AgentState, Channel, ChatMessage, Contact, ContactState, ForwardedTo, Queue
+from samvirke.contact.selectors import LOCAL, cached_queues, queue_is_open
 from samvirke.core.lib.masking import mask_personal_data
 from samvirke.directory.models import Person
 

@@ -11,10 +11,7 @@ from django.db import transaction
 from samvirke.assistant.models import UnansweredQuestion
 from samvirke.audit.actions import record
 from samvirke.contact.lib.retention import RetentionPolicy, cutoffs
-from samvirke.contact.models import (
-    ChatMessage,
-    Contact,
-)
+from samvirke.contact.models import ChatMessage, Contact
 
 
 def do_apply_retention(now: dt.datetime, policy: RetentionPolicy, dry_run: bool = False) -> dict[str, int]:

@@ -33,10 +33,7 @@ from samvirke.contact.models import (
     PresenceChange,
     Queue,
 )
-from samvirke.contact.selectors import (
-    cached_queue,
-    overflow_queues,
-)
+from samvirke.contact.selectors import cached_queue, overflow_queues
 from samvirke.directory.models import Person
 
 DEFAULT_WRAP_UP_SECONDS = 60  # Queue.wrap_up_seconds' default, for a queue the cache does not know yet
