@@ -99,7 +99,7 @@ def client_for(person: Person) -> Client:
 @pytest.fixture(autouse=True)
 def _fresh_queue_cache() -> Iterator[None]:
     """The contact centre caches its queues per process for ten seconds; each test starts from the database."""
-    from samvirke.contact.actions import forget_cached_queues
+    from samvirke.contact.selectors import forget_cached_queues
 
     forget_cached_queues()
     yield

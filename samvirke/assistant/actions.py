@@ -8,6 +8,7 @@ Citizens are anonymous here, so there is no actor to write in the audit log: not
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -195,3 +196,14 @@ def do_record_build_failure(at: dt.datetime, reason: str, error: str) -> None:
         state.training_since, state.failed_at, state.failure = None, at, error[:2000]
         state.save(update_fields=["training_since", "failed_at", "failure"])
         record(None, "assistant.model_build_failed", None, {"reason": reason[:40], "error": error[:500]})
+
+
+def do_record_chatbot_conversations(conversations: Iterable[tuple[Municipality | None, dt.datetime, int]]) -> int:
+    """Conversations counted for the chatbot share without a citizen's session: (municipality, started at, questions)
+    each, written in batches (the traffic simulator writes a year of them). Returns how many."""
+    rows = [
+        ChatbotConversation(municipality=municipality, started_at=started_at, questions=questions)
+        for municipality, started_at, questions in conversations
+    ]
+    ChatbotConversation.objects.bulk_create(rows, batch_size=1000)
+    return len(rows)

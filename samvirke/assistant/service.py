@@ -33,14 +33,14 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, transaction
-from django.db.models import Count, Sum
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.html import format_html
 from django.views.decorators.debug import sensitive_variables
 from threadpoolctl import threadpool_limits
 
-from samvirke.assistant import actions
+from samvirke.assistant import actions, hotline
 from samvirke.assistant.lib import dialogue
 from samvirke.assistant.lib import engine as engine_module
 from samvirke.assistant.lib import text as text_module
@@ -48,8 +48,6 @@ from samvirke.assistant.lib.dialogue import Intent
 from samvirke.assistant.lib.engine import AssistantEngine, Candidate
 from samvirke.assistant.lib.text import words
 from samvirke.assistant.models import AnsweredTopic, ModelBuild
-from samvirke.contact.actions import chat_opening_hours
-from samvirke.contact.models import Contact
 from samvirke.core.lib.hours import describe, is_open, next_opening, when_da
 from samvirke.core.lib.masking import bounded
 from samvirke.directory.models import Municipality
@@ -514,7 +512,7 @@ def handover_for(
     """What the chat offers a citizen who wants a person, now. `topic_id`: what the conversation is about;
     `phone`: the municipality's hotline number, when the caller has it already."""
     local = timezone.localtime(now or timezone.now())
-    hours = chat_opening_hours()
+    hours = hotline.chat_opening_hours()
     open_now = is_open(hours, local)
     following = None if open_now else next_opening(hours, local)
     return Handover(
@@ -611,13 +609,7 @@ def quick_replies(now: dt.datetime | None = None, limit: int = QUICK_REPLY_COUNT
     list of the hotline's everyday questions when there is little data."""
     since = (now or timezone.now()) - dt.timedelta(days=QUICK_REPLY_DAYS)
     counts: dict[str, int] = {}
-    registered = (
-        Contact.objects.filter(offered_at__gte=since)
-        .exclude(topic_id="")
-        .order_by()
-        .values_list("topic_id")
-        .annotate(n=Count("pk"))
-    )
+    registered = hotline.registered_topic_counts(since)
     answered = (
         AnsweredTopic.objects.filter(day__gte=timezone.localdate(since))
         .order_by()

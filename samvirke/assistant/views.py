@@ -13,30 +13,22 @@ from typing import Any
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.views.decorators.http import require_http_methods, require_POST
 
 from samvirke.assistant import actions, service
+from samvirke.assistant.chat_page import (
+    CONVERSATION_KEY,
+    HISTORY_KEY,
+    MAX_HISTORY,
+    conversation_topic,
+    history,
+    page_context,
+)
 from samvirke.core.lib.masking import bounded, mask_personal_data
-from samvirke.directory.models import Municipality
 from samvirke.knowledge.access import chat_municipality
 from samvirke.knowledge.models import GuideStatus, Topic
 
-HISTORY_KEY = "chat-history-{code}"
-CONVERSATION_KEY = "chatbot-conversation-{code}"  # counts conversations for the chatbot share
-LATER_KEY = "chat-later-{code}"  # tokens of the callbacks and messages this session asked for
-MAX_HISTORY = 10
 MAX_TOPIC_ID_CHARS = 80
-
-
-def history(request: HttpRequest, code: int) -> list[dict[str, Any]]:
-    turns = request.session.get(HISTORY_KEY.format(code=code), [])
-    return turns if isinstance(turns, list) else []
-
-
-def conversation_topic(turns: list[dict[str, Any]]) -> str | None:
-    """What the conversation is about: the topic of the latest turn that had one."""
-    return next((turn["topic_id"] for turn in reversed(turns) if turn.get("topic_id")), None)
 
 
 def _published_topic(topic_id: str) -> Topic | None:
@@ -57,18 +49,6 @@ def _remember(request: HttpRequest, code: int, turns: list[dict[str, Any]], repl
     turns.append(turn)
     request.session[HISTORY_KEY.format(code=code)] = turns[-MAX_HISTORY:]
     return turn
-
-
-def page_context(request: HttpRequest, municipality: Municipality, turns: list[dict[str, Any]]) -> dict[str, Any]:
-    later = request.session.get(LATER_KEY.format(code=municipality.code), [])
-    return {
-        "municipality": municipality,
-        "earlier": turns,
-        "hotline_phone": service.hotline_phone(municipality),
-        "quick_replies": SimpleLazyObject(service.quick_replies),  # read only when the page shows them
-        "later_token": later[-1] if later else "",
-        "form_key": secrets.token_urlsafe(16),
-    }
 
 
 @require_http_methods(["GET", "POST"])

@@ -15,10 +15,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from samvirke.assistant import actions as assistant_actions
-from samvirke.assistant import service
-from samvirke.assistant import views as assistant_views
-from samvirke.assistant.views import CONVERSATION_KEY, HISTORY_KEY, LATER_KEY
-from samvirke.contact import actions
+from samvirke.assistant import chat_page, service
+from samvirke.assistant.chat_page import CONVERSATION_KEY, HISTORY_KEY, LATER_KEY
+from samvirke.contact import actions, selectors
 from samvirke.contact.lib.phone import MAX_INPUT_CHARS, parse_danish_phone
 from samvirke.contact.lib.retention import mask_number
 from samvirke.contact.models import Contact, ContactState
@@ -84,7 +83,7 @@ def message(request: HttpRequest, code: int) -> HttpResponse:
 
 
 def _waiting(tokens: list[str]) -> int:
-    return Contact.objects.filter(chat_token__in=tokens, state__in=actions.LIVE_STATES).count() if tokens else 0
+    return Contact.objects.filter(chat_token__in=tokens, state__in=selectors.LIVE_STATES).count() if tokens else 0
 
 
 def _later(request: HttpRequest, code: int, callback: bool) -> HttpResponse:
@@ -106,17 +105,17 @@ def _later(request: HttpRequest, code: int, callback: bool) -> HttpResponse:
             "Du har allerede bedt hotlinen om at vende tilbage. En medarbejder kontakter dig, når hotlinen åbner."
         )
     if errors:
-        turns = assistant_views.history(request, code)
-        context = assistant_views.page_context(request, municipality, turns)
+        turns = chat_page.history(request, code)
+        context = chat_page.page_context(request, municipality, turns)
         context.update(
-            handover=service.handover_for(municipality, topic_id=assistant_views.conversation_topic(turns)),
+            handover=service.handover_for(municipality, topic_id=chat_page.conversation_topic(turns)),
             later_form={"callback": callback, "errors": errors, "phone": typed_phone, "message": text},
             crisis_notices=service.active_crisis_notices(municipality, timezone.now()),
         )
         return render(request, "assistant/chat.html", context, status=400)
     later = actions.LaterRequest(text, phone or "", f"{'cb' if callback else 'msg'}-{key}" if key else "")
     contact = actions.do_request_later_contact(
-        municipality, later, _transcript(assistant_views.history(request, code)), timezone.now()
+        municipality, later, _transcript(chat_page.history(request, code)), timezone.now()
     )
     assistant_actions.do_mark_handed_over(request.session.get(CONVERSATION_KEY.format(code=code)))
     if contact.chat_token not in tokens:
@@ -126,8 +125,8 @@ def _later(request: HttpRequest, code: int, callback: bool) -> HttpResponse:
 
 def _context(contact: Contact) -> dict[str, object]:
     now = timezone.now()
-    waits = actions.waits_for_opening(contact, now)
-    position = actions.queue_position(contact) if contact.state == ContactState.QUEUED and not waits else None
+    waits = selectors.waits_for_opening(contact, now)
+    position = selectors.queue_position(contact) if contact.state == ContactState.QUEUED and not waits else None
     return {
         "contact": contact,
         "municipality": contact.citizen_municipality,
@@ -137,8 +136,8 @@ def _context(contact: Contact) -> dict[str, object]:
         "opens": when_da(timezone.localtime(now), timezone.localtime(contact.offered_at), with_date=True),
         "masked_phone": mask_number(contact.caller_number),
         # Polled while someone may write; a request waiting for the morning is not polled all night.
-        "live": contact.state in actions.LIVE_STATES and not waits,
-        "open": contact.state in actions.LIVE_STATES,
+        "live": contact.state in selectors.LIVE_STATES and not waits,
+        "open": contact.state in selectors.LIVE_STATES,
         "hotline_phone": service.hotline_phone(contact.citizen_municipality) if contact.citizen_municipality else "",
         "ratings": range(1, 10),
     }

@@ -14,7 +14,7 @@ The poll (GET every 2 s) only reads. It answers 204 when nothing changed, else t
 out-of-band swaps (the poll itself swaps nothing: hx-swap="none"). Timers tick in the browser (desk.js) from the
 moments the parts carry, so a part changes only when something happens.
 
-Thin: permissions from access.py, reads from selectors.py, writes through actions.py.
+Thin: permissions from access.py, reads from selectors.py, writes through actions/.
 """
 
 from __future__ import annotations
@@ -206,7 +206,7 @@ def _snapshot(person: Person, now: dt.datetime) -> Snapshot:
     state = selectors.agent_state(person)
     contact = state.current_contact if state.current_contact_id else None
     phase = "idle" if contact is None else ("offered" if contact.state == ContactState.ASSIGNED else "working")
-    served = selectors.served_queues(state, actions.cached_queues())
+    served = selectors.served_queues(state, selectors.cached_queues())
     queues = selectors.desk_queues(served)
     snapshot = Snapshot(
         person=person,
@@ -288,7 +288,7 @@ def _context(request: HttpRequest, s: Snapshot, parts: tuple[str, ...] | list[st
             context["earlier"] = selectors.earlier_contacts(contact, s.now)
             context["retention_days"] = RetentionPolicy().caller_numbers_days
     if ("work" in parts or "contact" in parts) and contact.state == ContactState.ANSWERED:
-        context["destinations"] = selectors.transfer_destinations(contact, actions.cached_queues(), s.now)
+        context["destinations"] = selectors.transfer_destinations(contact, selectors.cached_queues(), s.now)
     if ("work" in parts or "chat" in parts) and contact.channel == Channel.CHAT:
         context["chat_messages"] = list(contact.messages.all())
     return context
@@ -456,7 +456,7 @@ def _chosen_destination(request: HttpRequest, contact: Contact) -> actions.Trans
         phone = normalise_phone(request.POST.get("typed_number", ""))
         name = mask_personal_data(request.POST.get("typed_name", "")[:MAX_TYPED_NAME_CHARS].strip())
         return actions.TransferDestination(label=destination_label(name, phone), forwarded_to=ForwardedTo.OTHER)
-    options = selectors.transfer_destinations(contact, actions.cached_queues(), timezone.now())
+    options = selectors.transfer_destinations(contact, selectors.cached_queues(), timezone.now())
     chosen = next((option for option in options if option.value == choice), None)
     if chosen is None:
         raise actions.ContactError("Vælg, hvor henvendelsen skal viderestilles til.")

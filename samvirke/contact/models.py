@@ -1,7 +1,7 @@
 """The virtual contact centre: queues, agents' presence, contacts (calls and chats) and the telephony event log.
 
 Everything that routing needs lives in these rows, not in a process's memory, so any number of web workers
-can take events; routing locks the rows it hands out (see actions.py)."""
+can take events; routing locks the rows it hands out (see actions/routing.py)."""
 
 from __future__ import annotations
 

@@ -1,8 +1,9 @@
-"""Reads for the desk, the wallboard and the reports. KPI definitions live in lib/kpi.py."""
+"""Reads for the desk, the wallboard, the reports and routing (the cached queues). KPIs are in lib/kpi.py."""
 
 from __future__ import annotations
 
 import datetime as dt
+import time
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -11,10 +12,12 @@ from zoneinfo import ZoneInfo
 from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 
 from samvirke.assistant.models import ChatbotConversation
+from samvirke.contact import rows
 from samvirke.contact.lib.kpi import CHATBOT_SHARE_FORMULA, ContactRecord, compute_kpis, period_key
 from samvirke.contact.lib.presence import StatusChange, staffed_seconds
 from samvirke.contact.lib.retention import RetentionPolicy, cutoffs
 from samvirke.contact.lib.transfer import destination_label
+from samvirke.contact.lib.waiting import estimated_wait_seconds
 from samvirke.contact.models import (
     AgentState,
     AgentStatus,
@@ -27,10 +30,14 @@ from samvirke.contact.models import (
     Queue,
     TransferNumber,
 )
-from samvirke.directory.models import Person
+from samvirke.core.lib.hours import OpeningHours, is_open
+from samvirke.core.lib.opening import parse_opening_hours
+from samvirke.directory.models import Line, Person
 from samvirke.knowledge.models import ServiceInfo, Topic
 
 LOCAL = ZoneInfo("Europe/Copenhagen")
+LIVE_STATES = (ContactState.QUEUED, ContactState.ASSIGNED, ContactState.ANSWERED)
+DEFAULT_HANDLE_SECONDS = 300.0  # until there are answered contacts to average
 
 
 def local_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
@@ -408,8 +415,6 @@ class DestinationOption:
 def transfer_destinations(contact: Contact, queues: list[Queue], now: dt.datetime) -> list[DestinationOption]:
     """Where this contact may be transferred: the contact centre's other queues, the citizen's municipality's own
     number (its Borgerservice information), the outside numbers for the citizen's region (e.g. MinSP support)."""
-    from samvirke.contact.actions import queue_is_open  # the cached opening-hours check routing uses
-
     options = [
         DestinationOption(
             value=f"queue:{queue.slug}",
@@ -447,3 +452,129 @@ def transfer_destinations(contact: Contact, queues: list[Queue], now: dt.datetim
             )
         )
     return options
+
+
+# ---------------------------------------------------------------------------------------------------------------
+# The queues and hotline numbers as routing reads them, and what a waiting citizen is told.
+
+_CACHE_SECONDS = 10.0
+# (when read, the queues, and each member's hotline number → (line, municipality id, code, name))
+_routing_cache: tuple[float, list[Queue], dict[str, tuple[str, int, int, str]]] = (0.0, [], {})
+_NUMBERS_SQL = (
+    "SELECT n.number, n.line, mu.id, mu.code, mu.name FROM directory_hotlinenumber n "
+    "JOIN directory_membership m ON m.id = n.membership_id "
+    "JOIN directory_municipality mu ON mu.id = m.municipality_id"
+)
+
+
+def _routing_data() -> tuple[float, list[Queue], dict[str, tuple[str, int, int, str]]]:
+    """The queues and the hotline numbers, read at most every ten seconds per process: every event needs them, and
+    they change only when the secretariat edits a queue or a member's numbers (which then takes effect within ten
+    seconds in every worker)."""
+    global _routing_cache
+    now = time.monotonic()
+    if now - _routing_cache[0] > _CACHE_SECONDS or not _routing_cache[1]:
+        numbers = {number: (line, *municipality) for number, line, *municipality in rows.execute(_NUMBERS_SQL)}
+        _routing_cache = (now, list(Queue.objects.select_related("skill")), numbers)
+    return _routing_cache
+
+
+def cached_queues() -> list[Queue]:
+    """The queues (with their skill), as routing has them: read at most every ten seconds per process."""
+    return _routing_data()[1]
+
+
+def hotline_number(number: str) -> tuple[str, int, int, str] | None:
+    """(line, municipality id, code, name) of a member's hotline number, or None for a number that is not one.
+    A number the cache does not know is looked up at once, so a new number works from its first call."""
+    known = _routing_data()[2].get(number)
+    if known is not None:
+        return known
+    found = rows.execute(f"{_NUMBERS_SQL} WHERE n.number = %s", [number])
+    return (found[0][1], found[0][2], found[0][3], found[0][4]) if found else None
+
+
+def forget_cached_queues() -> None:
+    """Forget the cached queues and hotline numbers (tests; a new database)."""
+    global _routing_cache
+    _routing_cache = (0.0, [], {})
+
+
+def overflow_queues() -> list[Queue]:
+    return [queue for queue in cached_queues() if queue.overflow_after_seconds is not None]
+
+
+def queue_for_line(line: str) -> Queue:
+    queues = cached_queues()
+    return next((q for q in queues if q.line == line), None) or next(q for q in queues if q.is_default)
+
+
+def default_queue() -> Queue:
+    return next(q for q in cached_queues() if q.is_default)
+
+
+def queue_is_open(queue: Queue, at: dt.datetime) -> bool:
+    """Whether the queue takes contacts at `at`: its opening hours, closed on Danish public holidays."""
+    return is_open(parse_opening_hours(queue.opening_hours), at.astimezone(LOCAL))
+
+
+def cached_queue(queue_id: int) -> Queue | None:
+    return next((queue for queue in cached_queues() if queue.pk == queue_id), None)
+
+
+def _serving_filter(queue: Queue) -> Q:
+    return Q(skills=queue.skill_id) if queue.skill_id else Q()
+
+
+def queue_position(contact: Contact) -> int:
+    """Where a queued contact stands in its queue (1 = next)."""
+    return Contact.objects.filter(
+        queue_id=contact.queue_id, state=ContactState.QUEUED, offered_at__lte=contact.offered_at, id__lte=contact.pk
+    ).count()
+
+
+def estimate_wait(contact: Contact) -> float:
+    queue = contact.queue
+    position = queue_position(contact)
+    serving = (
+        AgentState.objects.filter(_serving_filter(queue))
+        .exclude(status__in=[AgentStatus.OFFLINE, AgentStatus.PAUSE])
+        .count()
+    )
+    recent = (
+        Contact.objects.filter(queue=queue, state=ContactState.ENDED, answered_at__isnull=False, ended_at__isnull=False)
+        .order_by("-ended_at")
+        .values_list("answered_at", "ended_at")[:50]
+    )
+    durations = [(end - start).total_seconds() for start, end in recent if start and end]
+    handle = sum(durations) / len(durations) if durations else DEFAULT_HANDLE_SECONDS
+    return estimated_wait_seconds(position, serving, handle)
+
+
+def chat_queue() -> Queue:
+    return queue_for_line(Line.CITIZEN_SERVICE)
+
+
+def chat_opening_hours() -> OpeningHours:
+    """The hours the citizens' chat reaches agents: its queue's (the hotline's default if there is none)."""
+    queue = next((q for q in cached_queues() if q.line == Line.CITIZEN_SERVICE), None)
+    if queue is None:
+        return OpeningHours.hotline_default()
+    return parse_opening_hours(queue.opening_hours)
+
+
+def registered_topic_counts(since: dt.datetime) -> list[tuple[str, int]]:
+    """(topic id, contacts) for each topic agents registered contacts under, of the contacts offered since `since`
+    (the assistant's quick replies count them, told through assistant/hotline.py)."""
+    return list(
+        Contact.objects.filter(offered_at__gte=since)
+        .exclude(topic_id="")
+        .order_by()
+        .values_list("topic_id")
+        .annotate(n=Count("pk"))
+    )
+
+
+def waits_for_opening(contact: Contact, at: dt.datetime) -> bool:
+    """A callback or message made out of hours, not yet in the queue's reach (its offer is at the opening)."""
+    return contact.state == ContactState.QUEUED and contact.offered_at > at

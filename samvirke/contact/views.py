@@ -1,6 +1,6 @@
 """Contact-centre pages: the wallboard, the KPI reports and the export (the agent desk is in desk_views.py).
 
-Thin: permissions from contact/access.py, reads from selectors.py and lib/kpi.py, writes through actions.py.
+Thin: permissions from contact/access.py, reads from selectors.py and lib/kpi.py, writes through actions/.
 """
 
 from __future__ import annotations

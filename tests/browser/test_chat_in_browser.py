@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from samvirke.contact.actions import forget_cached_queues
 from samvirke.contact.models import Contact, ContactState, Queue
+from samvirke.contact.selectors import forget_cached_queues
 from samvirke.directory.models import Municipality
 from samvirke.knowledge.actions import do_load_knowledge
 from samvirke.knowledge.models import CrisisNotice

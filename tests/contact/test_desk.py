@@ -17,7 +17,7 @@ from django_tasks_db.models import DBTaskResult
 
 from samvirke.assistant.service import build_engine
 from samvirke.audit.models import AuditEntry
-from samvirke.contact import actions, tasks
+from samvirke.contact import actions, selectors, tasks
 from samvirke.contact.models import (
     AgentState,
     AgentStatus,
@@ -157,7 +157,7 @@ def test_the_call_timer_counts_from_the_answer(desk: Desk, telephony: Telephony)
 
 def test_the_wrap_up_countdown_runs_to_the_queues_wrap_up_time(desk: Desk, telephony: Telephony) -> None:
     Queue.objects.filter(slug="hotline").update(wrap_up_seconds=90)
-    actions.forget_cached_queues()
+    selectors.forget_cached_queues()
     contact = _answered_call(telephony)
     ended = _now()
     telephony.event("call_ended", ended, call_id=contact.external_id)
@@ -173,7 +173,7 @@ def test_the_wrap_up_countdown_runs_to_the_queues_wrap_up_time(desk: Desk, telep
 @pytest.mark.django_db(transaction=True)  # the worker closes its connection after a task
 def test_the_wrap_up_ends_by_itself_in_the_background_worker(desk: Desk, telephony: Telephony) -> None:
     Queue.objects.filter(slug="hotline").update(wrap_up_seconds=1)
-    actions.forget_cached_queues()
+    selectors.forget_cached_queues()
     contact = _answered_call(telephony)
     telephony.event("call_ended", _now(-5), call_id=contact.external_id)  # its wrap-up ran out 4 s ago
     desk.post("/kontaktcenter/kladde/", {"contact_id": contact.pk, "topic_id": "mitid-get", "note": "Halvt skrevet"})
@@ -501,7 +501,7 @@ def test_a_double_clicked_transfer_is_one_transfer(desk: Desk, telephony: Teleph
 
 def test_a_closed_queue_is_not_a_destination(desk: Desk, telephony: Telephony) -> None:
     Queue.objects.filter(slug="sundhedsapps").update(opening_hours={})
-    actions.forget_cached_queues()
+    selectors.forget_cached_queues()
     contact = _answered_call(telephony)
     assert "Sundhedsapps-linje (lukket nu)" in desk.open()
     response = desk.post(
