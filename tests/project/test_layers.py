@@ -76,11 +76,12 @@ def private_imports(source: str, own_app: str, where: str) -> list[str]:
     """The imports in `source` (a module of `own_app`) of another app's views or URLs."""
     found = []
     for node in ast.walk(ast.parse(source)):
-        names: list[str] = []
         if isinstance(node, ast.Import):
             names = [alias.name for alias in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+        else:
+            continue
         for name in names:
             parts = name.split(".")
             if len(parts) >= 3 and parts[0] == "samvirke" and parts[1] != own_app and parts[2] in PRIVATE_MODULES:

@@ -283,7 +283,7 @@ class AssistantEngine:
         return analyse(text, self.vocabulary if hasattr(self, "vocabulary") else frozenset(), self.synonyms)
 
     def _tokens_with_bigrams(self, text: str) -> list[str]:
-        analyses = getattr(self, "_analyses", None)  # set while training only
+        analyses: dict[str, list[str]] | None = getattr(self, "_analyses", None)  # set while training only
         if analyses is not None and text in analyses:
             return analyses[text]
         tokens = self._tokens(text)

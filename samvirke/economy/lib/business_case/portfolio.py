@@ -275,7 +275,7 @@ def reconcile_portfolio(overview: PortfolioOverview, cases: Sequence[BusinessCas
     proposal_differences: list[ProposalDifference] = []
     sum_differences: list[SumDifference] = []
 
-    def check_sum(area: str | None, row: str, printed: tuple[int, ...] | None, parts: list[tuple[int, ...]]):
+    def check_sum(area: str | None, row: str, printed: tuple[int, ...] | None, parts: list[tuple[int, ...]]) -> None:
         if printed is None:
             return
         for i, year in enumerate(years):
