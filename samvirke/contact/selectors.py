@@ -6,7 +6,6 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 
@@ -27,15 +26,9 @@ from samvirke.contact.models import (
     Queue,
     TransferNumber,
 )
+from samvirke.core.lib.clock import LOCAL, local_day_bounds
 from samvirke.directory.models import Person
 from samvirke.knowledge.models import ServiceInfo, Topic
-
-LOCAL = ZoneInfo("Europe/Copenhagen")
-
-
-def local_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(day, dt.time(0, 0), tzinfo=LOCAL)
-    return start, dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=LOCAL)
 
 
 def contact_records(contacts: QuerySet[Contact]) -> list[ContactRecord]:

@@ -15,6 +15,7 @@ from typing import Any
 
 from samvirke.contact.lib.traffic import CALLS_PER_YEAR, DENMARK_POPULATION
 from samvirke.contact.models import Contact, Queue
+from samvirke.core.lib.clock import LOCAL
 from samvirke.core.lib.opening import OpeningHoursError, parse_opening_hours
 from samvirke.directory.models import Fellesskab, Membership, MembershipStatus, Person, Role
 from samvirke.economy.actions.invoicing import params_from_settings
@@ -28,7 +29,6 @@ from samvirke.staffing.lib.forecast import (
     history_from_arrivals,
 )
 from samvirke.staffing.lib.planning import (
-    LOCAL,
     assign_to_agents,
     interval_moment,
     monday_of,

@@ -8,7 +8,6 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,6 +23,7 @@ from samvirke.contact.selectors import (
     handled_contacts_span,
     staffed_hours_by_municipality,
 )
+from samvirke.core.lib.clock import local_year_bounds
 from samvirke.directory.models import Fellesskab, Municipality
 from samvirke.directory.selectors import the_fellesskab
 from samvirke.economy import access
@@ -69,7 +69,6 @@ from samvirke.staffing.selectors import (
 )
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-LOCAL = ZoneInfo("Europe/Copenhagen")
 FELLESSKAB_TOTAL = "Fællesskabet i alt"  # the totals row's label on the page and in its export
 HUMAN_CHANNELS = {Channel.PHONE.value, Channel.CHAT.value}
 
@@ -366,11 +365,9 @@ def balance(request: HttpRequest) -> HttpResponse:
     published_weeks: list[dt.date] = []
     if settings is not None:
         params = params_from_settings(settings)
-        year_start = dt.datetime(year, 1, 1, tzinfo=LOCAL)
+        year_start, year_end = local_year_bounds(year)
         started = year_start <= timezone.now()
-        staffed = staffed_hours_by_municipality(
-            year_start, min(timezone.now(), dt.datetime(year + 1, 1, 1, tzinfo=LOCAL))
-        )
+        staffed = staffed_hours_by_municipality(year_start, min(timezone.now(), year_end))
         published_weeks, weekly, scheduled = published_hours(year)
         for member in members_in_year(fellesskab, year):
             if member.kommunekode not in visible:
@@ -428,7 +425,7 @@ def contact_cost(request: HttpRequest) -> HttpResponse:
             return redirect(f"/oekonomi/kontaktpris/?aar={year}")
     economy = economy_for_year(fellesskab, year)
     volumes = list(ContactVolume.objects.filter(fellesskab=fellesskab, year=year))
-    year_start, year_end = dt.datetime(year, 1, 1, tzinfo=LOCAL), dt.datetime(year + 1, 1, 1, tzinfo=LOCAL)
+    year_start, year_end = local_year_bounds(year)
     counted_raw = handled_contacts_by_channel(year_start, year_end)
     # The contact centre's counts cover only the days it has run; scaled to the year they compare with its costs.
     span = handled_contacts_span(year_start, year_end)
