@@ -15,9 +15,7 @@ from types import MappingProxyType
 
 import holidays
 
-WEEKDAYS_DA = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
-MONTHS_DA = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
-             "november", "december"]  # fmt: skip
+from samvirke.core.lib.formatting import WEEKDAYS_DA, date_da
 
 
 @dataclass(frozen=True)
@@ -89,11 +87,6 @@ def next_opening(hours: OpeningHours, moment: dt.datetime) -> dt.datetime | None
             if candidate > moment:
                 return candidate
     return None
-
-
-def date_da(day: dt.date) -> str:
-    """ "mandag 28. december": the weekday in lower case, as Danish writes it inside a sentence."""
-    return f"{WEEKDAYS_DA[day.weekday()]} {day.day}. {MONTHS_DA[day.month - 1]}"
 
 
 def when_da(moment: dt.datetime, at: dt.datetime, with_date: bool = False) -> str:
