@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from samvirke.economy.models import Channel
+from samvirke.economy.models import VOLUME_CHANNELS
 
 
 class EconomySettingsForm(forms.Form):
@@ -46,7 +46,7 @@ class EconomySettingsForm(forms.Form):
 
 
 class ContactVolumeForm(forms.Form):
-    channel = forms.ChoiceField(label="Kanal", choices=Channel.choices)
+    channel = forms.ChoiceField(label="Kanal", choices=VOLUME_CHANNELS)
     contacts = forms.IntegerField(label="Henvendelser", min_value=0, max_value=100_000_000)
     source = forms.CharField(label="Kilde", max_length=200)
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from samvirke.contact.models import Channel
 from samvirke.contact.selectors import (
     handled_contacts_by_channel,
     handled_contacts_span,
@@ -62,7 +63,7 @@ from samvirke.economy.lib.fees import (
     hours_for,
 )
 from samvirke.economy.lib.invoicing import PRORATION_RULE, membership_span
-from samvirke.economy.models import Channel, ContactVolume, EconomySettings, Invoice, InvoiceKind
+from samvirke.economy.models import VOLUME_CHANNELS, ContactVolume, EconomySettings, Invoice, InvoiceKind
 from samvirke.economy.selectors import billing_for, economy_for_year, members_in_year, model_years
 from samvirke.staffing.selectors import (
     published_hours,
@@ -432,7 +433,9 @@ def contact_cost(request: HttpRequest) -> HttpResponse:
     counted_days = (span[1] - span[0]).days + 1 if span else 0
     days_in_year = (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days
     counted = {channel: annualised(n, counted_days, days_in_year) for channel, n in counted_raw.items()}
-    chosen = contact_volumes({v.channel: v.contacts for v in volumes}, counted, Channel.values)
+    chosen = contact_volumes(
+        {v.channel: v.contacts for v in volumes}, counted, [value for value, _label in VOLUME_CHANNELS]
+    )
     result = None
     if economy is not None and chosen:
         result = cost_per_contact(
@@ -442,7 +445,7 @@ def contact_cost(request: HttpRequest) -> HttpResponse:
             HUMAN_CHANNELS,
         )
     sources = {channel: VOLUME_SOURCE_DA[source] for channel, (_contacts, source) in chosen.items()}
-    labels = dict(Channel.choices)
+    labels = dict(VOLUME_CHANNELS)
     return render(
         request,
         "economy/contact_cost.html",
