@@ -54,6 +54,7 @@ from samvirke.contact.models import (
     ForwardedTo,
     PauseReason,
 )
+from samvirke.core.lib.clock import LOCAL
 from samvirke.core.lib.masking import mask_personal_data
 from samvirke.directory.models import Person
 from samvirke.knowledge.models import ServiceInfo, Topic
@@ -447,7 +448,7 @@ def save_draft(request: HttpRequest) -> HttpResponse:
         actions.do_save_registration_draft(person, contact.pk, form.draft(), now)
     except actions.ContactError as exc:
         return _refused(request, str(exc))
-    return HttpResponse(f"Kladden er gemt kl. {now.astimezone(selectors.LOCAL):%H.%M.%S}.")
+    return HttpResponse(f"Kladden er gemt kl. {now.astimezone(LOCAL):%H.%M.%S}.")
 
 
 def _chosen_destination(request: HttpRequest, contact: Contact) -> actions.TransferDestination:

@@ -27,7 +27,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 from samvirke.contact.lib.kpi import ContactRecord
 from samvirke.contact.lib.retention import mask_number
 from samvirke.contact.models import Contact
-from samvirke.contact.selectors import LOCAL
+from samvirke.core.lib.clock import LOCAL
 from samvirke.core.lib.spreadsheets import csv_field, looks_like_formula, make_text_cell
 from samvirke.knowledge.models import Topic
 

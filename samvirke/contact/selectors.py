@@ -7,7 +7,6 @@ import time
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
 
@@ -30,19 +29,14 @@ from samvirke.contact.models import (
     Queue,
     TransferNumber,
 )
+from samvirke.core.lib.clock import LOCAL, local_day_bounds
 from samvirke.core.lib.hours import OpeningHours, is_open
 from samvirke.core.lib.opening import parse_opening_hours
 from samvirke.directory.models import Line, Person
 from samvirke.knowledge.models import ServiceInfo, Topic
 
-LOCAL = ZoneInfo("Europe/Copenhagen")
 LIVE_STATES = (ContactState.QUEUED, ContactState.ASSIGNED, ContactState.ANSWERED)
 DEFAULT_HANDLE_SECONDS = 300.0  # until there are answered contacts to average
-
-
-def local_day_bounds(day: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(day, dt.time(0, 0), tzinfo=LOCAL)
-    return start, dt.datetime.combine(day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=LOCAL)
 
 
 def contact_records(contacts: QuerySet[Contact]) -> list[ContactRecord]:

@@ -29,9 +29,9 @@ from samvirke.contact.lib.kpi import (
 from samvirke.contact.models import (
     Contact,
 )
+from samvirke.core.lib.clock import LOCAL, local_day_bounds
 from samvirke.directory.models import Actor
 
-LOCAL = selectors.LOCAL
 MAX_REPORT_DAYS = 366
 
 
@@ -93,8 +93,8 @@ def _report_form(request: HttpRequest) -> ReportForm:
 
 
 def _bounds(form: ReportForm) -> tuple[dt.datetime, dt.datetime]:
-    start, _ = selectors.local_day_bounds(form.cleaned_data["start"])
-    _, end = selectors.local_day_bounds(form.cleaned_data["end"])
+    start, _ = local_day_bounds(form.cleaned_data["start"])
+    _, end = local_day_bounds(form.cleaned_data["end"])
     return start, end
 
 

@@ -13,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from samvirke.core.lib.formatting import number_da
 from samvirke.core.lib.spreadsheets import workbook_bytes
 from samvirke.economy.lib.fees import EconomyResult, EconomyRow
 
@@ -55,8 +56,7 @@ def _column_sums(rows: Sequence[EconomyRow]) -> list[object]:
 
 def _number_da(value: object) -> str:
     if isinstance(value, Decimal):
-        whole, _, decimals = f"{value:,.2f}".partition(".")
-        return f"{whole.replace(',', '.')},{decimals} kr."
+        return f"{number_da(value, 2, grouped=True)} kr."
     return f"{value:,}".replace(",", ".")
 
 

@@ -13,7 +13,7 @@ from django.utils import timezone
 from samvirke.directory.models import Municipality
 from samvirke.economy.lib.business_case import FILE_TOO_LARGE_DA, MAX_UPLOAD_BYTES, BusinessCaseInputError
 from samvirke.economy.lib.business_case.excel import DESCRIPTION_FIELDS, amounts_from_texts
-from samvirke.economy.models import BusinessCase, BusinessCaseStatus, Channel
+from samvirke.economy.models import VOLUME_CHANNELS, BusinessCase, BusinessCaseStatus
 
 
 class EconomySettingsForm(forms.Form):
@@ -52,7 +52,7 @@ class EconomySettingsForm(forms.Form):
 
 
 class ContactVolumeForm(forms.Form):
-    channel = forms.ChoiceField(label="Kanal", choices=Channel.choices)
+    channel = forms.ChoiceField(label="Kanal", choices=VOLUME_CHANNELS)
     contacts = forms.IntegerField(label="Henvendelser", min_value=0, max_value=100_000_000)
     source = forms.CharField(label="Kilde", max_length=200)
 

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from samvirke.contact.models import Channel
 from samvirke.directory.models import Fellesskab, Membership, Municipality, Region
 from samvirke.economy.lib.fees import EconomyParams
 
@@ -127,10 +128,15 @@ class InvoiceSequence(models.Model):
         return f"{self.year}: {self.last_number}"
 
 
-class Channel(models.TextChoices):
-    PHONE = "phone", "Telefon"
-    CHAT = "chat", "Chat med medarbejder"
-    CHATBOT = "chatbot", "Chatbot"
+CHATBOT = "chatbot"
+# The channels a year's contacts are counted in: the contact centre's own (samvirke.contact.models.Channel, whose
+# counts economy reads) plus the chatbot. On the economy pages the chat is "with a person", set apart from the
+# chatbot, so its label here is longer than the contact centre's.
+VOLUME_CHANNELS: list[tuple[str, str]] = [
+    (Channel.PHONE.value, str(Channel.PHONE.label)),
+    (Channel.CHAT.value, "Chat med medarbejder"),
+    (CHATBOT, "Chatbot"),
+]
 
 
 class ContactVolume(models.Model):
@@ -138,7 +144,7 @@ class ContactVolume(models.Model):
 
     fellesskab = models.ForeignKey(Fellesskab, on_delete=models.CASCADE, related_name="contact_volumes")
     year = models.PositiveIntegerField("år")
-    channel = models.CharField("kanal", max_length=20, choices=Channel.choices)
+    channel = models.CharField("kanal", max_length=20, choices=VOLUME_CHANNELS)
     contacts = models.PositiveIntegerField("henvendelser")
     source = models.CharField("kilde", max_length=200)
 

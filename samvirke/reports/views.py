@@ -16,10 +16,9 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from samvirke.contact.selectors import staffed_hours_by_municipality
-from samvirke.core.lib.clock import LOCAL
+from samvirke.core.lib.clock import days_in_year, local_year_bounds
 from samvirke.directory.selectors import the_fellesskab_or_404
 from samvirke.economy import access
-from samvirke.economy.actions.invoicing import days_in
 from samvirke.economy.forms import year_asked
 from samvirke.economy.lib.balance import band_weeks, hour_balance
 from samvirke.economy.lib.fees import hours_for
@@ -46,11 +45,9 @@ def balance(request: HttpRequest) -> HttpResponse:
     published_weeks: list[dt.date] = []
     if settings is not None:
         params = settings.params()
-        year_start = dt.datetime(year, 1, 1, tzinfo=LOCAL)
+        year_start, year_end = local_year_bounds(year)
         started = year_start <= timezone.now()
-        staffed = staffed_hours_by_municipality(
-            year_start, min(timezone.now(), dt.datetime(year + 1, 1, 1, tzinfo=LOCAL))
-        )
+        staffed = staffed_hours_by_municipality(year_start, min(timezone.now(), year_end))
         published_weeks, weekly, scheduled = published_hours(year)
         for member in members_in_year(fellesskab, year):
             if member.kommunekode not in visible:
@@ -68,7 +65,7 @@ def balance(request: HttpRequest) -> HttpResponse:
                     member.name,
                     member.population,
                     member_days,
-                    days_in(year),
+                    days_in_year(year),
                     params,
                     scheduled=scheduled.get(member.kommunekode, Decimal(0)) if published_weeks else None,
                     staffed=staffed.get(member.kommunekode, Decimal(0)) if started else None,

@@ -16,6 +16,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 
 from samvirke.audit.actions import record
+from samvirke.core.lib.formatting import number_da
 from samvirke.directory.access import acting_person
 from samvirke.directory.models import Actor, Fellesskab, Membership, MembershipStatus, Municipality, Person, Role
 from samvirke.staffing.builder import (
@@ -372,10 +373,6 @@ def _free_agent(shift: Shift, moving: list[int], taken: list[tuple[Person, Shift
     return min(free, key=lambda a: (hours.get(a.pk, 0.0), a.username), default=None)
 
 
-def _hours_da(hours: float) -> str:
-    return f"{hours:.1f}".replace(".", ",")
-
-
 def _band_warnings(rota: Rota, municipalities: list[Municipality]) -> list[str]:
     """A sentence per member whose scheduled hours in the week now fall outside its band (from the rota's
     report, so the same band the page shows)."""
@@ -388,7 +385,7 @@ def _band_warnings(rota: Rota, municipalities: list[Municipality]) -> list[str]:
         hours = sum(s.hours for s in rota.shifts.filter(municipality=municipality))
         if not band["band_min"] - 1e-9 <= hours <= band["band_max"] + 1e-9:
             warnings.append(
-                f"{municipality.name} har nu {_hours_da(hours)} timer i ugen, uden for båndet "
+                f"{municipality.name} har nu {number_da(hours, 1)} timer i ugen, uden for båndet "
                 f"{band['band_min']:.0f}–{band['band_max']:.0f} timer."
             )
     return warnings

@@ -15,6 +15,8 @@ from typing import Any
 
 from samvirke.contact.lib.traffic import CALLS_PER_YEAR, DENMARK_POPULATION
 from samvirke.contact.models import Contact, Queue
+from samvirke.core.lib.clock import LOCAL
+from samvirke.core.lib.formatting import thousands
 from samvirke.core.lib.opening import OpeningHoursError, parse_opening_hours
 from samvirke.directory.models import Fellesskab, Membership, MembershipStatus, Person, Role
 from samvirke.economy.lib.fees import EconomyParams, hours_for
@@ -27,7 +29,6 @@ from samvirke.staffing.lib.forecast import (
     history_from_arrivals,
 )
 from samvirke.staffing.lib.planning import (
-    LOCAL,
     assign_to_agents,
     interval_moment,
     monday_of,
@@ -142,7 +143,7 @@ def forecast_week(
             source = f"{len(arrivals)} henvendelser siden {first_day:%d.%m.%Y}"
             return WeekForecast(week_start, week, source, history_end, _holdout_error(history, hours))
     volume = calls_per_year or round(CALLS_PER_YEAR * population_share)
-    source = f"{volume:,} opkald om året".replace(",", ".")
+    source = f"{thousands(volume)} opkald om året"
     return WeekForecast(week_start, forecast_from_volume(volume, hours, week_start, 1), source, None, None)
 
 

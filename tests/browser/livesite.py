@@ -209,10 +209,11 @@ class LiveSite:
 
 def busy_morning(today: dt.date | None = None) -> str:
     """09:00 (Copenhagen) on today or the latest working day before it, for `simulate-traffic --start`."""
-    from samvirke.contact.lib.traffic import LOCAL, is_holiday
+    from samvirke.core.lib.clock import LOCAL
+    from samvirke.core.lib.hours import is_closed_day
 
     day = today or dt.datetime.now(LOCAL).date()
-    while day.weekday() >= 5 or is_holiday(day):
+    while day.weekday() >= 5 or is_closed_day(day):
         day -= dt.timedelta(days=1)
     return dt.datetime.combine(day, dt.time(9, 0), tzinfo=LOCAL).isoformat()
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import pytest
 
-from samvirke.core.lib.hours import OpeningHours, _holiday_name
+from samvirke.core.lib.hours import OpeningHours, closed_day_name, is_closed_day
 from samvirke.staffing.lib.forecast import (
     Forecast,
     ForecastSettings,
@@ -26,7 +26,6 @@ from samvirke.staffing.lib.forecast import (
     history_from_arrivals,
     history_from_counts,
     is_after_holiday,
-    is_closed_day,
     open_fractions,
 )
 
@@ -161,7 +160,7 @@ def test_a_short_history_over_christmas_borrows_the_missing_weekdays(truth: np.n
 def test_the_holiday_calendar_matches_the_opening_hours_module() -> None:
     for offset in range(3 * 366):
         day = dt.date(2024, 1, 1) + dt.timedelta(days=offset)
-        assert is_closed_day(day) == (_holiday_name(day) is not None), day
+        assert is_closed_day(day) == (closed_day_name(day) is not None), day
 
 
 # ----------------------------------------------------------------------------------------------- history input

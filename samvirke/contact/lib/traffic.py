@@ -21,18 +21,18 @@ gives the same plan, and the same events given the same replies.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import heapq
 import math
 import random
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from samvirke.core.lib.hours import OpeningHours, is_open
+from samvirke.core.lib import arrival
+from samvirke.core.lib.clock import LOCAL
+from samvirke.core.lib.erlang import agents_required
+from samvirke.core.lib.hours import OpeningHours, is_closed_day, is_open
 
-LOCAL = ZoneInfo("Europe/Copenhagen")
 UTC = dt.UTC
 
 CALLS_PER_YEAR = 266_000  # Den Digitale Hotline
@@ -40,12 +40,10 @@ CHATBOT_PER_YEAR = 92_000
 DENMARK_POPULATION = 6_000_000
 WORKING_DAYS_PER_YEAR = 250
 
-# Monday is the busiest day; the weekday factors average 1.0 over Monday–Friday.
-WEEKDAY_FACTORS = (1.30, 1.05, 0.95, 0.95, 0.75, 0.0, 0.0)
+# Monday is the busiest day; the weekday factors average 1.0 over Monday–Friday; no calls at the weekend.
+WEEKDAY_FACTORS = arrival.weekday_factors(weekend=False)
 # Relative calls per hour of the day (local time): morning peak 9–11, a dip at lunch, quiet after 17.
-HOUR_WEIGHTS: dict[int, float] = {
-    8: 0.9, 9: 1.5, 10: 1.6, 11: 1.35, 12: 1.1, 13: 1.2, 14: 1.0, 15: 0.8, 16: 0.55, 17: 0.3, 18: 0.2, 19: 0.15,
-}  # fmt: skip
+HOUR_WEIGHTS = arrival.OPEN_HOUR_WEIGHTS
 # The chatbot answers day and night: most in the daytime, a long evening tail, a little at night.
 CHATBOT_HOUR_WEIGHTS = (
     0.15, 0.1, 0.05, 0.05, 0.05, 0.1, 0.3, 0.7, 1.2, 1.6, 1.7, 1.5, 1.3, 1.4, 1.3, 1.2, 1.1, 1.0, 1.0, 1.1,
@@ -100,42 +98,20 @@ def mean_rating() -> float:
 def erlang_c_agents(
     calls_per_hour: float, handle_seconds: float, target_seconds: float = 60, target_level: float = 0.8
 ) -> int:
-    """The fewest agents that answer `target_level` of the calls within `target_seconds` (Erlang C)."""
+    """The fewest agents that answer `target_level` of the calls within `target_seconds` (Erlang C over an hour,
+    no shrinkage, no occupancy cap: `samvirke.core.lib.erlang.agents_required`'s raw agents)."""
     if calls_per_hour <= 0:
         return 0
-    load = calls_per_hour * handle_seconds / 3600  # in Erlang
-    agents = max(1, math.floor(load) + 1)
-    while True:
-        blocking = 1.0  # Erlang B by recursion, then Erlang C from it
-        for k in range(1, agents + 1):
-            blocking = load * blocking / (k + load * blocking)
-        waiting = agents * blocking / (agents - load * (1 - blocking))
-        level = 1 - waiting * math.exp(-(agents - load) * target_seconds / handle_seconds)
-        if level >= target_level:
-            return agents
-        agents += 1
+    return agents_required(calls_per_hour, 60, handle_seconds, target_level, target_seconds).raw_agents
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # The arrival profile
 
 
-_ALWAYS = OpeningHours({day: [(dt.time(0, 0), dt.time(23, 59, 59))] for day in range(7)})
-
-
-@functools.lru_cache(maxsize=4096)
-def is_holiday(day: dt.date) -> bool:
-    """A Danish public holiday (or a day public offices close). Cached: the holiday calendar is slow to build."""
-    return not is_open(_ALWAYS, dt.datetime.combine(day, dt.time(12, 0), tzinfo=LOCAL))
-
-
 def open_at(hours: OpeningHours, moment: dt.datetime) -> bool:
-    """`is_open` with the holiday look-up cached (`moment` aware; compared in local time)."""
-    local = moment.astimezone(LOCAL)
-    if is_holiday(local.date()):
-        return False
-    now = local.time()
-    return any(start <= now < end for start, end in hours.week.get(local.weekday(), []))
+    """`is_open` for an aware `moment` in any zone (compared in local time)."""
+    return is_open(hours, moment.astimezone(LOCAL))
 
 
 def hotline_hours() -> OpeningHours:
@@ -154,7 +130,7 @@ class ArrivalProfile:
     hours: OpeningHours = field(default_factory=hotline_hours)
 
     def is_working_day(self, day: dt.date) -> bool:
-        return bool(self.hours.week.get(day.weekday())) and not is_holiday(day)
+        return bool(self.hours.week.get(day.weekday())) and not is_closed_day(day)
 
     def calls_per_day(self, day: dt.date) -> float:
         if not self.is_working_day(day):

@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from samvirke.core.lib.formatting import thousands
+
 
 class JsonInputError(ValueError):
     """JSON that is refused; the message is Danish and can be shown as it is."""
@@ -30,9 +32,9 @@ class JsonLimits:
 def _number_checker(limits: JsonLimits, make: Callable[[str], Any]) -> Callable[[str], Any]:
     def parse(text: str) -> Any:
         if len(text) > limits.max_number_chars:
-            digits = f"{len(text):,}".replace(",", ".")
             raise JsonInputError(
-                f"JSON-filen indeholder et tal med {digits} tegn; højst {limits.max_number_chars} er tilladt."
+                f"JSON-filen indeholder et tal med {thousands(len(text))} tegn; "
+                f"højst {limits.max_number_chars} er tilladt."
             )
         try:
             number = Decimal(text)

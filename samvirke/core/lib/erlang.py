@@ -52,6 +52,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from samvirke.core.lib.validation import finite_float, positive_float, whole_number
+
 __all__ = [
     "ErlangAMetrics",
     "StaffingResult",
@@ -74,69 +76,50 @@ _TINY = 1e-300
 # --- input checks (Danish messages: they reach users through the CLI and the web) -------------------------------
 
 
-def _finite(value: float, what: str) -> float:
-    cls = value.__class__
-    if (cls is float or cls is int) and value - value == 0:  # the fast path: a finite float or int
-        return float(value)
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{what} skal være et tal, ikke {value!r}.")
-    if not math.isfinite(value):
-        raise ValueError(f"{what} skal være et endeligt tal, ikke {value}.")
-    return float(value)
-
-
 def _check_volume(calls: float) -> float:
-    calls = _finite(calls, "Antal henvendelser")
+    calls = finite_float(calls, "Antal henvendelser")
     if calls < 0:
         raise ValueError(f"Antal henvendelser kan ikke være negativt ({calls:g}).")
     return calls
 
 
-def _check_positive(value: float, what: str) -> float:
-    value = _finite(value, what)
-    if value <= 0:
-        raise ValueError(f"{what} skal være større end 0 ({value:g}).")
-    return value
-
-
 def _check_target_seconds(value: float) -> float:
-    value = _finite(value, "Svartidsmålet")
+    value = finite_float(value, "Svartidsmålet")
     if value < 0:
         raise ValueError(f"Svartidsmålet kan ikke være negativt ({value:g} sekunder).")
     return value
 
 
 def _check_service_level(value: float) -> float:
-    value = _finite(value, "Serviceniveauet")
+    value = finite_float(value, "Serviceniveauet")
     if not 0 < value < 1:
         raise ValueError(f"Serviceniveauet skal ligge mellem 0 og 1 (fx 0.8), ikke {value:g}.")
     return value
 
 
 def _check_shrinkage(value: float) -> float:
-    value = _finite(value, "Shrinkage (fravær fra telefonen)")
+    value = finite_float(value, "Shrinkage (fravær fra telefonen)")
     if not 0 <= value < 1:
         raise ValueError(f"Shrinkage skal være mindst 0 og under 1 (fx 0.3), ikke {value:g}.")
     return value
 
 
 def _check_max_occupancy(value: float) -> float:
-    value = _finite(value, "Den maksimale belægning")
+    value = finite_float(value, "Den maksimale belægning")
     if not 0 < value <= 1:
         raise ValueError(f"Den maksimale belægning skal være over 0 og højst 1 (fx 0.85), ikke {value:g}.")
     return value
 
 
 def _check_agents(agents: int) -> int:
-    if isinstance(agents, bool) or not isinstance(agents, int):
-        raise ValueError(f"Antal medarbejdere skal være et helt tal, ikke {agents!r}.")
+    agents = whole_number(agents, "Antal medarbejdere")
     if agents < 0:
         raise ValueError(f"Antal medarbejdere kan ikke være negativt ({agents}).")
     return agents
 
 
 def _check_intensity(value: float) -> float:
-    value = _finite(value, "Belastningen (Erlang)")
+    value = finite_float(value, "Belastningen (Erlang)")
     if value < 0:
         raise ValueError(f"Belastningen kan ikke være negativ ({value:g} Erlang).")
     return value
@@ -145,8 +128,8 @@ def _check_intensity(value: float) -> float:
 def intensity(calls: float, interval_minutes: float, aht_seconds: float) -> float:
     """The offered load in Erlang: contacts per interval × AHT / interval length."""
     calls = _check_volume(calls)
-    interval_minutes = _check_positive(interval_minutes, "Intervallets længde")
-    aht_seconds = _check_positive(aht_seconds, "Den gennemsnitlige behandlingstid (AHT)")
+    interval_minutes = positive_float(interval_minutes, "Intervallets længde")
+    aht_seconds = positive_float(aht_seconds, "Den gennemsnitlige behandlingstid (AHT)")
     return calls * aht_seconds / (interval_minutes * 60.0)
 
 
@@ -189,7 +172,7 @@ def erlang_c(agents: int, load: float) -> float:
 def service_level(agents: int, load: float, aht_seconds: float, target_seconds: float) -> float:
     """P(wait ≤ target) under Erlang C: 1 − C(N)·exp(−(N − A)·t/AHT); 0 when N ≤ A."""
     agents, load = _check_agents(agents), _check_intensity(load)
-    aht_seconds = _check_positive(aht_seconds, "Den gennemsnitlige behandlingstid (AHT)")
+    aht_seconds = positive_float(aht_seconds, "Den gennemsnitlige behandlingstid (AHT)")
     target_seconds = _check_target_seconds(target_seconds)
     if load == 0:
         return 1.0
@@ -200,7 +183,7 @@ def service_level(agents: int, load: float, aht_seconds: float, target_seconds: 
 def asa(agents: int, load: float, aht_seconds: float) -> float:
     """Average speed of answer in seconds under Erlang C: C(N)·AHT/(N − A); infinite when N ≤ A."""
     agents, load = _check_agents(agents), _check_intensity(load)
-    aht_seconds = _check_positive(aht_seconds, "Den gennemsnitlige behandlingstid (AHT)")
+    aht_seconds = positive_float(aht_seconds, "Den gennemsnitlige behandlingstid (AHT)")
     if load == 0:
         return 0.0
     if agents <= load:
@@ -395,7 +378,7 @@ def _erlang_a(agents: int, load: float, b: float, aht: float, target: float, pat
 
 
 def _check_patience(patience_seconds: float) -> float:
-    return _check_positive(patience_seconds, "Den gennemsnitlige tålmodighed")
+    return positive_float(patience_seconds, "Den gennemsnitlige tålmodighed")
 
 
 def erlang_a(
@@ -403,7 +386,7 @@ def erlang_a(
 ) -> ErlangAMetrics:
     """Erlang A for N agents, a load of A Erlang and callers who hang up after `patience_seconds` on average."""
     agents, load = _check_agents(agents), _check_intensity(load)
-    aht_seconds = _check_positive(aht_seconds, "Den gennemsnitlige behandlingstid (AHT)")
+    aht_seconds = positive_float(aht_seconds, "Den gennemsnitlige behandlingstid (AHT)")
     target_seconds = _check_target_seconds(target_seconds)
     patience_seconds = _check_patience(patience_seconds)
     if load == 0:

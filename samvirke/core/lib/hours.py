@@ -1,15 +1,21 @@
-"""Is the hotline open now? Weekly opening hours with Danish public holidays closed."""
+"""Is the hotline open now? Weekly opening hours with Danish public holidays closed.
+
+The closed-day rule lives here, once: the Danish public holidays (the `holidays` package's calendar for
+Denmark, Danish names) plus Juleaften (24 December), Nytårsaftensdag (31 December) and Grundlovsdag (5 June),
+which are not public holidays but on which public offices close. It is built once per year and cached.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 import holidays
 
-WEEKDAYS_DA = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
-MONTHS_DA = ["januar", "februar", "marts", "april", "maj", "juni", "juli", "august", "september", "oktober",
-             "november", "december"]  # fmt: skip
+from samvirke.core.lib.formatting import WEEKDAYS_DA, date_da
 
 
 @dataclass(frozen=True)
@@ -31,18 +37,40 @@ class OpeningHours:
         return minutes / 60
 
 
-def _holiday_name(day: dt.date) -> str | None:
-    # Christmas Eve, New Year's Eve and Constitution Day are not public holidays, but public offices close.
-    extra = {(12, 24): "Juleaften", (12, 31): "Nytårsaftensdag", (6, 5): "Grundlovsdag"}
-    if (day.month, day.day) in extra:
-        return extra[(day.month, day.day)]
-    name = holidays.Denmark(years=day.year, language="da").get(day)
-    return str(name) if name else None
+# Not public holidays, but public offices close (month, day) → name. They win over a public holiday falling on
+# the same date (Whit Monday was 5 June in 2017): the UI then says "Grundlovsdag".
+EXTRA_CLOSED_DAYS: Mapping[tuple[int, int], str] = MappingProxyType(
+    {(12, 24): "Juleaften", (12, 31): "Nytårsaftensdag", (6, 5): "Grundlovsdag"}
+)
+
+
+@functools.cache
+def closed_day_names(year: int) -> Mapping[dt.date, str]:
+    """The days of `year` on which public offices close → their Danish name (read-only; built once per year)."""
+    names = {day: str(name) for day, name in holidays.Denmark(years=year, language="da").items()}
+    names.update({dt.date(year, month, day): name for (month, day), name in EXTRA_CLOSED_DAYS.items()})
+    return MappingProxyType(dict(sorted(names.items())))
+
+
+@functools.cache
+def closed_days(year: int) -> frozenset[dt.date]:
+    """The days of `year` on which public offices close: Danish public holidays plus 24 Dec, 31 Dec, 5 June."""
+    return frozenset(closed_day_names(year))
+
+
+def is_closed_day(day: dt.date) -> bool:
+    """A Danish public holiday, or 24 December, 31 December or 5 June."""
+    return day in closed_days(day.year)
+
+
+def closed_day_name(day: dt.date) -> str | None:
+    """The Danish name of the closed day `day` ("Juledag", "Grundlovsdag" …), or None on an ordinary day."""
+    return closed_day_names(day.year).get(day)
 
 
 def is_open(hours: OpeningHours, moment: dt.datetime) -> bool:
     """`moment` must be local time (Europe/Copenhagen)."""
-    if _holiday_name(moment.date()):
+    if closed_day_name(moment.date()):
         return False
     now = moment.time()
     return any(start <= now < end for start, end in hours.week.get(moment.weekday(), []))
@@ -52,18 +80,13 @@ def next_opening(hours: OpeningHours, moment: dt.datetime) -> dt.datetime | None
     """The next moment the hotline opens (today or within two weeks), or None."""
     for offset in range(15):
         day = moment.date() + dt.timedelta(days=offset)
-        if _holiday_name(day):
+        if closed_day_name(day):
             continue
         for start, _end in sorted(hours.week.get(day.weekday(), [])):
             candidate = dt.datetime.combine(day, start, tzinfo=moment.tzinfo)
             if candidate > moment:
                 return candidate
     return None
-
-
-def date_da(day: dt.date) -> str:
-    """ "mandag 28. december": the weekday in lower case, as Danish writes it inside a sentence."""
-    return f"{WEEKDAYS_DA[day.weekday()]} {day.day}. {MONTHS_DA[day.month - 1]}"
 
 
 def when_da(moment: dt.datetime, at: dt.datetime, with_date: bool = False) -> str:
@@ -85,7 +108,7 @@ def describe(hours: OpeningHours, moment: dt.datetime) -> str:
     if is_open(hours, moment):
         closing = next(end for start, end in hours.week[moment.weekday()] if start <= moment.time() < end)
         return f"Hotlinen har åbent nu, indtil kl. {closing:%H.%M}."
-    holiday = _holiday_name(moment.date())
+    holiday = closed_day_name(moment.date())
     reason = f" i dag ({holiday})" if holiday else " nu"
     following = next_opening(hours, moment)
     if following is None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from samvirke.core.lib.clock import END_OF_DAY
 from samvirke.core.lib.hours import OpeningHours
 
 
@@ -16,7 +17,7 @@ def _time(text: Any) -> dt.time:
     try:
         hours, minutes = str(text).split(":")
         if hours == "24" and minutes == "00":
-            return dt.time(23, 59, 59)
+            return END_OF_DAY  # "24.00": a time of day cannot hold it
         return dt.time(int(hours), int(minutes))
     except ValueError as exc:
         raise OpeningHoursError(f"Ugyldigt klokkeslæt: {text!r} (skriv fx 08:00)") from exc

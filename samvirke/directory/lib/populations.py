@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from samvirke.core.lib.formatting import thousands
 from samvirke.directory.lib.csvtext import read_rows
 
 POPULATION_COLUMNS = ("kommunekode", "population", "year", "source")
@@ -60,10 +61,6 @@ EXAMPLE_SOURCE = "Danmarks Statistik, FOLK1A, 1. kvartal 2025"
 _NOT_A_SOURCE = re.compile(r"(\.(csv|xlsx?|json|txt)$)|(^seed\s*\d+)", re.IGNORECASE)
 
 
-def _danish_thousands(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
-
-
 def parse_population_file(text: str, known_codes: set[int]) -> list[PopulationUpdate]:
     """Parse `kommunekode,population,year,source` rows; raise PopulationImportError listing every problem.
 
@@ -101,7 +98,7 @@ def parse_population_file(text: str, known_codes: set[int]) -> list[PopulationUp
             line_problems.append(f"indbyggertallet skal være større end 0, ikke {population}")
         elif population > MAX_POPULATION:
             line_problems.append(
-                f"indbyggertallet {_danish_thousands(population)} er større end {_danish_thousands(MAX_POPULATION)}"
+                f"indbyggertallet {thousands(population)} er større end {thousands(MAX_POPULATION)}"
                 " – ingen dansk kommune er så stor"
             )
         if year is None:

@@ -1,9 +1,14 @@
-"""Danish number formatting: 851868 → '851.868' (a dot between thousands, as Danes write it)."""
+"""Danish number formatting for templates: 851868 → '851.868' (a dot between thousands, as Danes write it).
+
+The filters parse what a template hands them and leave anything that is not a number as it is; the writing
+itself is samvirke.core.lib.formatting's."""
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from django import template
+
+from samvirke.core.lib import formatting
 
 register = template.Library()
 
@@ -14,7 +19,7 @@ def thousands(value: Any) -> str:
         number = int(value)
     except (TypeError, ValueError):
         return str(value)
-    return f"{number:,}".replace(",", ".")
+    return formatting.thousands(number)
 
 
 @register.filter
@@ -26,9 +31,7 @@ def kr(value: Any) -> str:
         amount = Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
     except (InvalidOperation, ValueError):
         return str(value)
-    sign = "-" if amount < 0 else ""
-    whole, _, ore = f"{abs(amount):f}".partition(".")
-    return f"{sign}{int(whole):,}".replace(",", ".") + f",{ore}"
+    return formatting.kr(amount)
 
 
 @register.filter
@@ -40,7 +43,7 @@ def decimal_da(value: Any) -> str:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return str(value)
-    return f"{number.normalize():f}".replace(".", ",")
+    return formatting.decimal_da(number)
 
 
 @register.filter
@@ -50,8 +53,7 @@ def signed(value: Any) -> str:
         number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return str(value)
-    text = f"{abs(number):f}".replace(".", ",")
-    return f"+{text}" if number > 0 else (f"−{text}" if number < 0 else "0")
+    return formatting.signed_da(number)
 
 
 @register.filter
@@ -60,10 +62,10 @@ def percent_da(value: Any) -> str:
     if value is None or value == "":
         return ""
     try:
-        share = Decimal(str(value)) * 100
+        share = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return str(value)
-    return f"{share.quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):f}".replace(".", ",") + " %"
+    return formatting.percent_da(share)
 
 
 @register.filter

@@ -328,7 +328,3 @@ def do_set_contact_volume(
     )
     record(actor, "economy.contact_volume_set", volume, {"year": year, "channel": channel, "contacts": contacts})
     return volume
-
-
-def days_in(year: int) -> int:
-    return (dt.date(year, 12, 31) - dt.date(year, 1, 1)).days + 1

@@ -18,6 +18,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from samvirke.core.lib.validation import finite_decimal
+
 MEMBER_COLUMNS = ("name", "kommunekode", "population")
 DEFAULT_HOURS_PER_1000 = Decimal(8)
 DEFAULT_WEEKS = 48
@@ -81,19 +83,11 @@ def parse_decimal(text: str, what: str) -> Decimal:
 
 
 def _to_decimal(value: Any, what: str) -> Decimal:
-    if isinstance(value, bool) or value is None:
-        raise EconomyInputError(f"{what} skal være et tal, ikke {value!r}.")
     if isinstance(value, float):
         raise EconomyInputError(f"{what} skal angives som et eksakt decimaltal (Decimal), ikke som float.")
-    if isinstance(value, Decimal):
-        if not value.is_finite():
-            raise EconomyInputError(f"{what} skal være et endeligt tal, ikke {value}.")
-        return value
-    if isinstance(value, int):
-        return Decimal(value)
     if isinstance(value, str):
         return parse_decimal(value, what)
-    raise EconomyInputError(f"{what} skal være et tal, ikke {value!r}.")
+    return finite_decimal(value, what, error=EconomyInputError)
 
 
 def _not_negative(value: Decimal, what: str) -> Decimal:

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-from samvirke.economy.lib.fees import EconomyParams, Member, compute_economy, money_text, round_half_up
+from samvirke.core.lib.formatting import kr, thousands
+from samvirke.economy.lib.fees import EconomyParams, Member, compute_economy, round_half_up
 
 REGION = "region"
 MUNICIPALITY = "municipality"
@@ -123,15 +124,9 @@ def membership_span(member: BillableMember, year: int) -> tuple[dt.date, dt.date
     return _overlap(member.member_since, end, dt.date(year, 1, 1), dt.date(year, 12, 31))
 
 
-def _thousands(number: int) -> str:
-    return f"{number:,}".replace(",", ".")
-
-
 def _kr(amount: Decimal) -> str:
     """Danish money text: Decimal('92208.75') → '92.208,75 kr.'."""
-    whole, _, ore = money_text(amount).partition(".")
-    sign = "-" if whole.startswith("-") else ""
-    return f"{sign}{_thousands(int(whole.lstrip('-')))},{ore} kr."
+    return f"{kr(amount)} kr."
 
 
 def _date(day: dt.date) -> str:
@@ -204,13 +199,13 @@ def plan_year(year: int, members: list[BillableMember], params: EconomyParams) -
         region_share = round_half_up(Fraction(fee) * pilot_days / days_in_year, 2)
         municipality_share = member_share - region_share
         population_text = (
-            f"{_thousands(member.population)} indbyggere ({member.population_year}, {member.population_source})"
+            f"{thousands(member.population)} indbyggere ({member.population_year}, {member.population_source})"
         )
         if params.budget is not None:
             # The fee is a share of the budget (largest remainder), not population × the implied price.
             basis_text = (
                 f"Driftsbidrag {year}: andel af budget {_kr(params.budget)}: {population_text} / "
-                f"{_thousands(economy.total.population)} indbyggere i alt (største rest) = {_kr(fee)} for et helt år."
+                f"{thousands(economy.total.population)} indbyggere i alt (største rest) = {_kr(fee)} for et helt år."
             )
         else:
             basis_text = (

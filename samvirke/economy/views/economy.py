@@ -19,11 +19,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
+from samvirke.contact.models import Channel
 from samvirke.contact.selectors import (
     handled_contacts_by_channel,
     handled_contacts_span,
 )
-from samvirke.core.lib.clock import LOCAL
+from samvirke.core.lib import clock
+from samvirke.core.lib.clock import local_year_bounds
 from samvirke.directory.models import Municipality
 from samvirke.directory.selectors import the_fellesskab_or_404
 from samvirke.economy import access
@@ -57,7 +59,7 @@ from samvirke.economy.lib.fees import (
     compute_economy,
 )
 from samvirke.economy.lib.invoicing import PRORATION_RULE
-from samvirke.economy.models import Channel, ContactVolume, EconomySettings, Invoice, InvoiceKind
+from samvirke.economy.models import VOLUME_CHANNELS, ContactVolume, EconomySettings, Invoice, InvoiceKind
 from samvirke.economy.selectors import billing_for, economy_for_year, model_years
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -340,14 +342,16 @@ def contact_cost(request: HttpRequest) -> HttpResponse:
             return redirect(f"/oekonomi/kontaktpris/?aar={year}")
     economy = economy_for_year(fellesskab, year)
     volumes = list(ContactVolume.objects.filter(fellesskab=fellesskab, year=year))
-    year_start, year_end = dt.datetime(year, 1, 1, tzinfo=LOCAL), dt.datetime(year + 1, 1, 1, tzinfo=LOCAL)
+    year_start, year_end = local_year_bounds(year)
     counted_raw = handled_contacts_by_channel(year_start, year_end)
     # The contact centre's counts cover only the days it has run; scaled to the year they compare with its costs.
     span = handled_contacts_span(year_start, year_end)
     counted_days = (span[1] - span[0]).days + 1 if span else 0
-    days_in_year = (dt.date(year + 1, 1, 1) - dt.date(year, 1, 1)).days
+    days_in_year = clock.days_in_year(year)
     counted = {channel: annualised(n, counted_days, days_in_year) for channel, n in counted_raw.items()}
-    chosen = contact_volumes({v.channel: v.contacts for v in volumes}, counted, Channel.values)
+    chosen = contact_volumes(
+        {v.channel: v.contacts for v in volumes}, counted, [value for value, _label in VOLUME_CHANNELS]
+    )
     result = None
     if economy is not None and chosen:
         result = cost_per_contact(
@@ -357,7 +361,7 @@ def contact_cost(request: HttpRequest) -> HttpResponse:
             HUMAN_CHANNELS,
         )
     sources = {channel: VOLUME_SOURCE_DA[source] for channel, (_contacts, source) in chosen.items()}
-    labels = dict(Channel.choices)
+    labels = dict(VOLUME_CHANNELS)
     return render(
         request,
         "economy/contact_cost.html",

@@ -28,16 +28,14 @@ import datetime as dt
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-from zoneinfo import ZoneInfo
 
-import holidays
 import numpy as np
 import numpy.typing as npt
 
-from samvirke.core.lib.hours import OpeningHours
+from samvirke.core.lib import arrival
+from samvirke.core.lib.clock import LOCAL, minutes_of_day
+from samvirke.core.lib.hours import OpeningHours, is_closed_day
 
-TZ = ZoneInfo("Europe/Copenhagen")
 SLOTS_PER_DAY = 48
 SLOT_MINUTES = 30
 MIN_HISTORY_WEEKS = 2
@@ -47,30 +45,13 @@ HoursLike = OpeningHours | Mapping[int, Sequence[tuple[dt.time, dt.time]]]
 
 # Relative contacts per local hour (a Danish municipal hotline; the same shape as samvirke.contact.lib.traffic):
 # morning peak 9–11, a dip at lunch, quiet after 17, a thin tail outside the usual opening hours.
-DEFAULT_HOUR_WEIGHTS: tuple[float, ...] = (
-    0.02, 0.01, 0.01, 0.01, 0.01, 0.02, 0.05, 0.3, 0.9, 1.5, 1.6, 1.35, 1.1, 1.2, 1.0, 0.8, 0.55, 0.3, 0.2,
-    0.15, 0.1, 0.07, 0.05, 0.03,
-)  # fmt: skip
+DEFAULT_HOUR_WEIGHTS: tuple[float, ...] = arrival.hour_weights()
 # Monday is the busiest day; Friday quieter; the weekend (if open at all) quiet.
-DEFAULT_WEEKDAY_WEIGHTS: tuple[float, ...] = (1.30, 1.05, 0.95, 0.95, 0.75, 0.3, 0.25)
-
-# Not public holidays, but public offices close (Juleaften, Nytårsaftensdag, Grundlovsdag).
-_EXTRA_CLOSED = ((12, 24), (12, 31), (6, 5))
+DEFAULT_WEEKDAY_WEIGHTS: tuple[float, ...] = arrival.weekday_factors(weekend=True)
 
 
 # ---------------------------------------------------------------------------------------------------- calendar
-
-
-@lru_cache(maxsize=128)
-def _closed_in_year(year: int) -> frozenset[dt.date]:
-    days = set(holidays.Denmark(years=year).keys())
-    days |= {dt.date(year, month, day) for month, day in _EXTRA_CLOSED}
-    return frozenset(days)
-
-
-def is_closed_day(day: dt.date) -> bool:
-    """A Danish public holiday, or 24 Dec, 31 Dec or 5 June (the rule of `samvirke.core.lib.hours`)."""
-    return day in _closed_in_year(day.year)
+# The closed days (`is_closed_day`) are `samvirke.core.lib.hours`'s.
 
 
 def is_after_holiday(day: dt.date, weekday_open: Sequence[bool]) -> bool:
@@ -85,12 +66,6 @@ def is_after_holiday(day: dt.date, weekday_open: Sequence[bool]) -> bool:
     return False
 
 
-def _minutes(moment: dt.time) -> float:
-    if moment == dt.time(23, 59, 59):  # "24:00" as stored by samvirke.core.lib.opening
-        return 24 * 60
-    return moment.hour * 60 + moment.minute + moment.second / 60
-
-
 def open_fractions(hours: HoursLike) -> FloatArray:
     """(7, 48): the open part (0–1) of each weekday's half-hour intervals."""
     week = hours.week if isinstance(hours, OpeningHours) else hours
@@ -101,7 +76,7 @@ def open_fractions(hours: HoursLike) -> FloatArray:
         if weekday not in range(7):
             raise ValueError(f"Ugyldig ugedag i åbningstiderne: {weekday!r} (0 = mandag … 6 = søndag).")
         for start, end in day_spans:
-            begin, finish = _minutes(start), _minutes(end)
+            begin, finish = minutes_of_day(start), minutes_of_day(end)
             if finish <= begin:
                 raise ValueError(f"Sluttiden skal ligge efter starttiden i åbningstiderne: {start:%H.%M}–{end:%H.%M}.")
             overlap = np.minimum(slot_starts + SLOT_MINUTES, finish) - np.maximum(slot_starts, begin)
@@ -237,7 +212,7 @@ def _bin(stamps: list[float], weights: FloatArray | None, start: dt.date | None,
 
 
 def _utc_offset_seconds(epoch_seconds: int) -> float:
-    offset = dt.datetime.fromtimestamp(epoch_seconds, TZ).utcoffset()
+    offset = dt.datetime.fromtimestamp(epoch_seconds, LOCAL).utcoffset()
     return offset.total_seconds() if offset is not None else 0.0
 
 
@@ -485,13 +460,13 @@ class Forecast:
         result = []
         for day_index, slot in zip(*np.nonzero(self.counts), strict=True):
             day = self.start + dt.timedelta(days=int(day_index))
-            moment = dt.datetime.combine(day, dt.time(int(slot) // 2, (int(slot) % 2) * SLOT_MINUTES), tzinfo=TZ)
+            moment = dt.datetime.combine(day, dt.time(int(slot) // 2, (int(slot) % 2) * SLOT_MINUTES), tzinfo=LOCAL)
             result.append((moment, float(self.counts[day_index, slot])))
         return result
 
     def at(self, moment: dt.datetime) -> float:
         """The forecast for the half-hour containing `moment` (aware), or 0 outside the period."""
-        local = dt.datetime.fromtimestamp(_timestamp(moment), TZ)
+        local = dt.datetime.fromtimestamp(_timestamp(moment), LOCAL)
         index = (local.date() - self.start).days
         if not 0 <= index < self.days:
             return 0.0

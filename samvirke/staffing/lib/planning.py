@@ -7,12 +7,11 @@ import bisect
 import datetime as dt
 import itertools
 from collections.abc import Sequence
-from zoneinfo import ZoneInfo
 
+from samvirke.core.lib.clock import LOCAL, end_moment
 from samvirke.staffing.lib.forecast import Forecast
 from samvirke.staffing.lib.rota import Interval, ScheduledShift
 
-LOCAL = ZoneInfo("Europe/Copenhagen")
 SLOT_MINUTES = 30
 
 
@@ -37,12 +36,7 @@ def volumes_for(intervals: Sequence[Interval], forecast: Forecast, week_start: d
 def shift_moments(shift: ScheduledShift, week_start: dt.date) -> tuple[dt.datetime, dt.datetime]:
     """A shift's start and end as aware local datetimes in the given week."""
     start = dt.datetime.combine(week_start + dt.timedelta(days=shift.weekday), shift.start, tzinfo=LOCAL)
-    end_day = week_start + dt.timedelta(days=shift.end_weekday)
-    if shift.end == dt.time(23, 59, 59):
-        end = dt.datetime.combine(end_day + dt.timedelta(days=1), dt.time(0, 0), tzinfo=LOCAL)
-    else:
-        end = dt.datetime.combine(end_day, shift.end, tzinfo=LOCAL)
-    return start, end
+    return start, end_moment(week_start + dt.timedelta(days=shift.end_weekday), shift.end)
 
 
 def interval_moment(interval: Interval, week_start: dt.date) -> dt.datetime:

@@ -69,6 +69,8 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from samvirke.core.lib.validation import finite_float, positive_float, whole_number
+
 __all__ = [
     "Estimate",
     "Replication",
@@ -214,28 +216,19 @@ class SimulationResult:
 # --- input checks (Danish messages: they reach users through the CLI and the web) -------------------------------
 
 
+_NUMBERS = (int, float, np.integer, np.floating)  # NumPy scalars count as numbers here (arrays come in as input)
+
+
 def _number(value: object, what: str) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float | np.integer | np.floating):
-        raise ValueError(f"{what} skal være et tal, ikke {value!r}.")
-    number = float(value)
-    if not math.isfinite(number):
-        raise ValueError(f"{what} skal være et endeligt tal, ikke {number}.")
-    return number
+    return finite_float(value, what, kinds=_NUMBERS)
 
 
 def _positive(value: object, what: str) -> float:
-    number = _number(value, what)
-    if number <= 0:
-        raise ValueError(f"{what} skal være større end 0 ({number:g}).")
-    return number
+    return positive_float(value, what, kinds=_NUMBERS)
 
 
 def _count(value: object, what: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, int | np.integer):
-        raise ValueError(f"{what} skal være et helt tal, ikke {value!r}.")
-    if value < minimum:
-        raise ValueError(f"{what} skal være mindst {minimum} (fik {value}).")
-    return int(value)
+    return whole_number(value, what, minimum=minimum, kinds=(int, np.integer))
 
 
 def _float_array(values: npt.ArrayLike, what: str) -> FloatArray:

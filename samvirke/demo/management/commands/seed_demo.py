@@ -16,8 +16,8 @@ from django.utils import timezone
 from samvirke.assistant import service as assistant_service
 from samvirke.audit.actions import record
 from samvirke.contact.demo import load_demo_contact_centre
-from samvirke.contact.lib import traffic
 from samvirke.contact.models import Contact
+from samvirke.core.lib.hours import is_closed_day
 from samvirke.directory.lib import demo
 from samvirke.directory.models import (
     Fellesskab,
@@ -87,7 +87,7 @@ class Command(BaseCommand):
         days: list[dt.date] = []
         day = yesterday
         while len(days) < DEMO_TRAFFIC_DAYS:
-            if day.weekday() < 5 and not traffic.is_holiday(day):
+            if day.weekday() < 5 and not is_closed_day(day):
                 days.append(day)
             day -= dt.timedelta(days=1)
         started = time.perf_counter()

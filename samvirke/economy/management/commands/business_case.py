@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from samvirke.core.cli import aligned_table, read_text_file
 from samvirke.core.lib.bounded_json import JsonInputError, load_bounded_json
+from samvirke.core.lib.formatting import exact_da, thousands
 from samvirke.economy.lib.business_case import (
     DERIVED_ROWS,
     KIND_DA,
@@ -55,13 +56,7 @@ def da_amount(value: Number | None) -> str:
     """An amount in 1,000 kr. Danish style: -1575 → '-1.575', Decimal('12.5') → '12,5', None → '–'."""
     if value is None:
         return "–"
-    if isinstance(value, int):
-        text = f"{value:,}"
-    else:
-        exponent = value.as_tuple().exponent
-        places = -exponent if isinstance(exponent, int) and exponent < 0 else 0
-        text = f"{value:,.{places}f}"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
+    return thousands(value) if isinstance(value, int) else exact_da(value)
 
 
 def case_table(result: CaseResult) -> str:

@@ -17,6 +17,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from samvirke.core.cli import aligned_table, read_text_file
+from samvirke.core.lib.formatting import exact_da, number_da, thousands
 from samvirke.economy.exports import economy_workbook
 from samvirke.economy.lib.fees import (
     DEFAULT_BAND,
@@ -39,29 +40,17 @@ from samvirke.economy.lib.fees import (
 FORMATS = ("json", "table", "xlsx")
 
 
-# --- Danish number formatting ---------------------------------------------------------------------
-
-
-def _danish(text: str) -> str:
-    # "1,064,835.00" → "1.064.835,00"
-    return text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-
-
-def da_integer(value: int) -> str:
-    """An integer with Danish thousands separators: 851868 → '851.868'."""
-    return _danish(f"{value:,}")
+# --- Danish number formatting (samvirke.core.lib.formatting) ------------------------------------------
 
 
 def da_money(value: Decimal) -> str:
     """Kroner with two decimals, Danish style: Decimal('1064835') → '1.064.835,00'."""
-    return _danish(f"{value:,.2f}")
+    return number_da(value, 2, grouped=True)
 
 
 def da_decimal(value: Decimal, min_places: int = 0) -> str:
     """A decimal as given, at least `min_places` decimals, no trailing zeros beyond: 1.7375 → '1,7375'."""
-    exponent = value.normalize().as_tuple().exponent
-    places = max(min_places, -exponent if isinstance(exponent, int) else 0)
-    return _danish(f"{value:,.{places}f}")
+    return exact_da(value.normalize(), min_places)
 
 
 # --- tables ---------------------------------------------------------------------------------------
@@ -97,10 +86,10 @@ def economy_table(result: EconomyResult) -> str:
         [
             row.name,
             str(row.kommunekode),
-            da_integer(row.population),
+            thousands(row.population),
             da_money(row.fee),
-            da_integer(row.hours_per_year),
-            da_integer(row.hours_per_week),
+            thousands(row.hours_per_year),
+            thousands(row.hours_per_week),
             f"{row.band_min}–{row.band_max}",
             da_money(row.hours_value),
         ]
@@ -111,10 +100,10 @@ def economy_table(result: EconomyResult) -> str:
         [
             "I alt",
             "",
-            da_integer(total.population),
+            thousands(total.population),
             da_money(total.fee),
-            da_integer(total.hours_per_year),
-            da_integer(total.hours_per_week),
+            thousands(total.hours_per_year),
+            thousands(total.hours_per_week),
             "",
             da_money(total.hours_value),
         ]
@@ -125,10 +114,10 @@ def economy_table(result: EconomyResult) -> str:
     if total.fee != total.fee_sum_of_rows:
         notes.append(f"bidragene summer til {da_money(total.fee_sum_of_rows)} kr.")
     if total.hours_per_year != total.hours_per_year_sum_of_rows:
-        notes.append(f"timerne pr. år summer til {da_integer(total.hours_per_year_sum_of_rows)}")
+        notes.append(f"timerne pr. år summer til {thousands(total.hours_per_year_sum_of_rows)}")
     rounded_weekly_sum = sum(row.hours_per_week for row in result.rows)
     if total.hours_per_week != rounded_weekly_sum:
-        notes.append(f"timerne pr. uge summer til {da_integer(rounded_weekly_sum)}")
+        notes.append(f"timerne pr. uge summer til {thousands(rounded_weekly_sum)}")
     lines.append("")
     lines.append("I alt-rækken er beregnet ud fra det samlede indbyggertal, ikke som summen af de afrundede rækker.")
     if notes:
@@ -156,7 +145,7 @@ def comparison_table(a: EconomyResult, b: EconomyResult, comparison: ScenarioCom
     lines += _aligned(header, rows, left=2)
     lines += [
         "",
-        f"Vagttimer pr. år i alt: A {da_integer(a.total.hours_per_year)}, B {da_integer(b.total.hours_per_year)}.",
+        f"Vagttimer pr. år i alt: A {thousands(a.total.hours_per_year)}, B {thousands(b.total.hours_per_year)}.",
     ]
     return "\n".join(lines)
 

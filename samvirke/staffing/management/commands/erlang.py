@@ -18,6 +18,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from samvirke.core.lib.erlang import StaffingResult, agents_required, agents_required_erlang_a
+from samvirke.core.lib.formatting import number_da, percent_da
 
 FORMATS = ("json", "table")
 DEFAULT_SHRINKAGE = "0.3"
@@ -47,29 +48,21 @@ def to_json_dict(result: StaffingResult, model: str) -> dict[str, Any]:
     }
 
 
-def _percent(value: float) -> str:
-    return f"{value * 100:.1f} %".replace(".", ",")
-
-
-def _decimal(value: float, places: int = 2) -> str:
-    return f"{value:.{places}f}".replace(".", ",")
-
-
 def staffing_table(result: StaffingResult, model: str, options: dict[str, float | None]) -> str:
     """The result as Danish text lines, label and value aligned."""
     name = "Erlang A (opgivelser med)" if model == "erlang_a" else "Erlang C"
     rows = [
         ("Model", name),
-        ("Belastning", f"{_decimal(result.intensity)} Erlang"),
+        ("Belastning", f"{number_da(result.intensity, 2)} Erlang"),
         ("Medarbejdere på telefonen", str(result.raw_agents)),
-        (f"Medarbejdere i vagtplanen (shrinkage {_percent(options['shrinkage'] or 0.0)})", str(result.agents)),
-        (f"Serviceniveau (besvaret inden for {options['target_seconds']:g} s)", _percent(result.service_level)),
-        ("Belægning", _percent(result.occupancy)),
-        ("Sandsynlighed for at vente", _percent(result.waiting_probability)),
-        ("Gennemsnitlig ventetid", f"{_decimal(result.asa_seconds, 1)} s"),
+        (f"Medarbejdere i vagtplanen (shrinkage {percent_da(options['shrinkage'] or 0.0)})", str(result.agents)),
+        (f"Serviceniveau (besvaret inden for {options['target_seconds']:g} s)", percent_da(result.service_level)),
+        ("Belægning", percent_da(result.occupancy)),
+        ("Sandsynlighed for at vente", percent_da(result.waiting_probability)),
+        ("Gennemsnitlig ventetid", f"{number_da(result.asa_seconds, 1)} s"),
     ]
     if result.abandonment is not None:
-        rows.append(("Andel der lægger på", _percent(result.abandonment)))
+        rows.append(("Andel der lægger på", percent_da(result.abandonment)))
     width = max(len(label) for label, _ in rows)
     return "\n".join(f"{label.ljust(width)}  {value}" for label, value in rows)
 

@@ -22,6 +22,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
+from samvirke.core.lib.formatting import number_da, percent_da
 from samvirke.directory.selectors import the_fellesskab
 from samvirke.staffing.builder import (
     StaffingError,
@@ -81,12 +82,8 @@ def to_json_dict(week: WeekForecast) -> dict[str, Any]:
     }
 
 
-def _number(value: float) -> str:
-    return f"{value:.1f}".replace(".", ",")
-
-
 def _percent(value: float | None) -> str:
-    return "–" if value is None else f"{value * 100:.1f} %".replace(".", ",")
+    return "–" if value is None else percent_da(value)
 
 
 def forecast_table(data: dict[str, Any]) -> str:
@@ -96,9 +93,9 @@ def forecast_table(data: dict[str, Any]) -> str:
     lines.append(f"{'Dag':<22}{'Henvendelser':>14}  Travleste halve time")
     for day in data["days"]:
         label = f"{day['weekday']} {dt.date.fromisoformat(day['date']):%d.%m.}"
-        peak = f"{day['peak_time'].replace(':', '.')} ({_number(day['peak'])})" if day["peak_time"] else "–"
-        lines.append(f"{label:<22}{_number(day['total']):>14}  {peak}")
-    lines.append(f"{'I alt':<22}{_number(data['total']):>14}")
+        peak = f"{day['peak_time'].replace(':', '.')} ({number_da(day['peak'], 1)})" if day["peak_time"] else "–"
+        lines.append(f"{label:<22}{number_da(day['total'], 1):>14}  {peak}")
+    lines.append(f"{'I alt':<22}{number_da(data['total'], 1):>14}")
     lines.append("")
     error = data["holdout"]
     if error is None:
