@@ -49,7 +49,6 @@ from samvirke.contact.api import event_window
 from samvirke.contact.lib.events import EventError, parse_event
 from samvirke.contact.lib.signature import HEADER, sign
 from samvirke.contact.lib.traffic import (
-    LOCAL,
     ChatbotSpec,
     Member,
     PollAssignments,
@@ -63,6 +62,7 @@ from samvirke.contact.lib.traffic import (
     trim_plan,
 )
 from samvirke.contact.models import TOPIC_FORWARD_TARGETS, AgentState, Contact, Queue, Skill
+from samvirke.core.lib.clock import LOCAL
 from samvirke.core.lib.opening import parse_opening_hours
 from samvirke.directory.models import HotlineNumber, Line, Municipality, Person, Role
 from samvirke.knowledge import content

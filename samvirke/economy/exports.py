@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from samvirke.core.lib.formatting import number_da
+from samvirke.core.lib.formatting import number_da, thousands
 from samvirke.core.lib.spreadsheets import workbook_bytes
 from samvirke.economy.lib.fees import EconomyResult, EconomyRow
 
@@ -57,7 +57,9 @@ def _column_sums(rows: Sequence[EconomyRow]) -> list[object]:
 def _number_da(value: object) -> str:
     if isinstance(value, Decimal):
         return f"{number_da(value, 2, grouped=True)} kr."
-    return f"{value:,}".replace(",", ".")
+    if isinstance(value, int):
+        return thousands(value)
+    return str(value)
 
 
 def totals_notes(

@@ -13,10 +13,11 @@ from collections.abc import Iterable
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from samvirke.core.lib.clock import LOCAL
 from samvirke.core.lib.spreadsheets import workbook_bytes
 from samvirke.directory.models import Person
 from samvirke.staffing.lib import ics
-from samvirke.staffing.lib.planning import LOCAL, interval_moment
+from samvirke.staffing.lib.planning import interval_moment
 from samvirke.staffing.models import Rota, Shift
 from samvirke.staffing.selectors import rota_intervals
 

@@ -22,13 +22,14 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from samvirke.core.lib.clock import LOCAL
 from samvirke.directory.models import Municipality, Person, Role
 from samvirke.directory.selectors import the_fellesskab
 from samvirke.staffing import access, actions, selectors
 from samvirke.staffing.exports import WEEKDAYS, XLSX, agent_name, rota_workbook, shifts_calendar
 from samvirke.staffing.lib import builds, ics
 from samvirke.staffing.lib.calendar import CalendarEntry, WeekCalendar, clock, entry_for, week_calendar
-from samvirke.staffing.lib.planning import LOCAL, monday_of, scheduled_per_interval
+from samvirke.staffing.lib.planning import monday_of, scheduled_per_interval
 from samvirke.staffing.lib.planning import uncovered_half_hours as count_uncovered
 from samvirke.staffing.lib.rota import Interval
 from samvirke.staffing.models import Rota, RotaBuild, Shift, SwapRequest, SwapRequestState

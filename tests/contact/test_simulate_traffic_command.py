@@ -13,9 +13,9 @@ from django.db.models import Count
 from samvirke.assistant.models import ChatbotConversation
 from samvirke.audit.models import AuditEntry
 from samvirke.contact.actions import do_set_agent_status
-from samvirke.contact.lib.traffic import LOCAL
 from samvirke.contact.management.commands.simulate_traffic import Command
 from samvirke.contact.models import AgentState, AgentStatus, Contact, ContactState, TelephonyEvent
+from samvirke.core.lib.clock import LOCAL
 from samvirke.directory.models import Fellesskab, Municipality, Person, Role
 from tests.conftest import GREVE, HOLBAEK, KOEGE
 

@@ -8,7 +8,6 @@ import statistics
 from typing import Any
 
 from samvirke.contact.lib.traffic import (
-    LOCAL,
     PERSON_ANSWER_SECONDS,
     ArrivalProfile,
     Member,
@@ -25,6 +24,7 @@ from samvirke.contact.lib.traffic import (
     trim_plan,
     working_days,
 )
+from samvirke.core.lib.clock import LOCAL
 from samvirke.core.lib.hours import is_open
 
 MONDAY = dt.date(2026, 11, 23)

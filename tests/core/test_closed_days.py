@@ -13,7 +13,6 @@ from unittest import mock
 import holidays
 import pytest
 
-from samvirke.core.lib import hours
 from samvirke.core.lib.hours import closed_day_name, closed_day_names, closed_days, is_closed_day
 
 GOLDEN_2017 = {  # Whit Monday fell on 5 June: the office closing day's name wins
@@ -65,7 +64,7 @@ def test_a_day_is_closed_exactly_when_it_has_a_name(day: dt.date, name: str | No
 def test_the_calendar_is_built_once_per_year() -> None:
     closed_day_names.cache_clear()
     closed_days.cache_clear()
-    with mock.patch.object(hours.holidays, "Denmark", wraps=holidays.Denmark) as calendar:
+    with mock.patch.object(holidays, "Denmark", wraps=holidays.Denmark) as calendar:
         for offset in range(2 * 365):  # 2030 and 2031, every day twice
             is_closed_day(dt.date(2030, 1, 1) + dt.timedelta(days=offset))
             closed_day_name(dt.date(2030, 1, 1) + dt.timedelta(days=offset))

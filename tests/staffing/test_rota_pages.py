@@ -207,7 +207,8 @@ def test_shifts_go_to_the_members_own_agents_without_overlaps(secretariat: Perso
 
 
 def test_assign_to_agents_balances_and_reports_what_nobody_can_take() -> None:
-    from samvirke.staffing.lib.planning import LOCAL, assign_to_agents
+    from samvirke.core.lib.clock import LOCAL
+    from samvirke.staffing.lib.planning import assign_to_agents
 
     def at(hour: int) -> dt.datetime:
         return dt.datetime(2026, 11, 30, hour, tzinfo=LOCAL)

@@ -19,7 +19,8 @@ from samvirke.contact.actions.routing import (
 )
 from samvirke.contact.lib.transfer import next_leg_id
 from samvirke.contact.models import AgentState, Channel, ChatMessage, Contact, ContactState, ForwardedTo, Queue
-from samvirke.contact.selectors import LOCAL, cached_queues, queue_is_open
+from samvirke.contact.selectors import cached_queues, queue_is_open
+from samvirke.core.lib.clock import LOCAL
 from samvirke.core.lib.masking import mask_personal_data
 from samvirke.directory.models import Person
 

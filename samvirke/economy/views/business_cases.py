@@ -24,6 +24,7 @@ from django.urls import reverse
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from samvirke.core.lib.formatting import thousands
 from samvirke.economy import access, selectors
 from samvirke.economy.actions import business_cases as actions
 from samvirke.economy.forms import (
@@ -80,7 +81,7 @@ def fmt(value: Number | None) -> str:
     sign = "-" if number < 0 else ""
     number = abs(number)
     whole = int(number)
-    text = f"{whole:,}".replace(",", ".")
+    text = thousands(whole)
     fraction = number - whole
     if fraction:
         text += "," + format(fraction.normalize(), "f").split(".")[1]

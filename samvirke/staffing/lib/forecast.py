@@ -142,7 +142,8 @@ class Profile:
 
     def weekday_shares(self) -> FloatArray:
         """(7,): each weekday's share of the week."""
-        return self.shares.sum(axis=1)
+        shares: FloatArray = self.shares.sum(axis=1)
+        return shares
 
     def within(self, hours: HoursLike) -> Profile:
         """The profile restricted to the opening hours and renormalised."""

@@ -21,8 +21,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from samvirke.contact.lib.traffic import LOCAL
 from samvirke.contact.simulator import Simulation, SimulationError, SimulationOptions, SimulationResult
+from samvirke.core.lib.clock import LOCAL
+from samvirke.core.lib.formatting import number_da
 from samvirke.directory.templatetags.humanize_da import percent_da
 
 MAX_DAYS = 260
@@ -128,7 +129,7 @@ class Command(BaseCommand):
             simulation = Simulation(wanted, say=self.stdout.write, warn=self.stderr.write)
             plan = simulation.plan
             period = f"{plan.days[0]:%d.%m.%Y}–{plan.days[-1]:%d.%m.%Y}" if plan.days else "–"
-            volume = f"{simulation.calls_per_year:,.0f}".replace(",", ".")
+            volume = number_da(simulation.calls_per_year, 0, grouped=True)
             self.stdout.write(
                 f"Simulerer {len(plan.days)} arbejdsdag(e) ({period}): {len(plan.calls)} opkald, "
                 f"{len(plan.chatbots)} chatbotsamtaler, op til {len(simulation.agents)} agenter, "

@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from samvirke.core.lib.formatting import thousands
+
 Number = int | Decimal
 
 BLOCKS = ("varig", "implementering")
@@ -153,7 +155,7 @@ def check_amount_size(value: int | float | Decimal, where: str) -> None:
     """Refuse an amount beyond ±MAX_AMOUNT (1,000 kr.), before anything computes with it."""
     if abs(Decimal(value)) > MAX_AMOUNT:
         raise BusinessCaseInputError(
-            f"{where}: beløbet er for stort; højst {MAX_AMOUNT:,} (1.000 kr.) i hver retning.".replace(",", ".")
+            f"{where}: beløbet er for stort; højst {thousands(MAX_AMOUNT)} (1.000 kr.) i hver retning."
         )
 
 

@@ -28,6 +28,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from samvirke.core.lib.formatting import thousands
 from samvirke.core.lib.spreadsheets import SpreadsheetUploadError, XlsxLimits, check_xlsx_archive, workbook_bytes
 from samvirke.economy.lib.business_case.case import (
     AREAS,
@@ -602,7 +603,7 @@ def _load_rows(data: bytes) -> dict[str, list[tuple[Any, ...]]]:
             for row in sheet.iter_rows(max_col=MAX_SHEET_COLUMNS, values_only=True):
                 if len(rows) == MAX_SHEET_ROWS:
                     raise BusinessCaseInputError(
-                        f"Arket '{sheet.title}' har mere end {MAX_SHEET_ROWS:,} rækker".replace(",", ".")
+                        f"Arket '{sheet.title}' har mere end {thousands(MAX_SHEET_ROWS)} rækker"
                         + " – en business case har typisk under 100. Slet de tomme rækker under tabellen."
                     )
                 rows.append(tuple(row))

@@ -7,19 +7,19 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from samvirke.core.lib.clock import END_OF_DAY
 from samvirke.core.lib.erlang import agents_required
 from samvirke.core.lib.hours import OpeningHours
 from samvirke.staffing.lib.rota.common import RotaInputError
 
 DAY_MINUTES = 24 * 60
 WEEKDAYS_SHORT = ("man", "tir", "ons", "tor", "fre", "lør", "søn")
-MIDNIGHT_END = dt.time(23, 59, 59)  # "24.00" as an end time (the convention of samvirke.core.lib.opening)
 HoursLike = OpeningHours | Mapping[int, Sequence[tuple[dt.time, dt.time]]]
 
 
 def minute_of_day(moment: dt.time, *, end: bool = False) -> int:
     """Minutes since midnight; as an `end`, 23.59.59 and 00.00 are midnight at the end of the day (1440)."""
-    if end and moment in (MIDNIGHT_END, dt.time(0, 0)):
+    if end and moment in (END_OF_DAY, dt.time(0, 0)):
         return DAY_MINUTES
     return moment.hour * 60 + moment.minute
 
@@ -31,7 +31,7 @@ def clock(minute: int) -> str:
 
 def time_of(minute: int) -> dt.time:
     """A minute of the day as a time (midnight at the end of the day as 23.59.59)."""
-    return MIDNIGHT_END if minute >= DAY_MINUTES else dt.time(minute // 60, minute % 60)
+    return END_OF_DAY if minute >= DAY_MINUTES else dt.time(minute // 60, minute % 60)
 
 
 @dataclass(frozen=True, order=True)
