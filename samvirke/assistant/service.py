@@ -451,7 +451,7 @@ class Reply:
         return self.kind in (Intent.GREETING, Intent.GIBBERISH)
 
     def as_json(self) -> dict[str, Any]:
-        """The DESIGN.md shape of `samvirke ask --format json` (keys stable; add, don't rename)."""
+        """The shape of `samvirke ask --format json` (docs/cli.md; keys stable: add, don't rename)."""
         return {
             "topic_id": self.topic_id if self.kind == "answer" else None,
             "confidence": self.confidence,

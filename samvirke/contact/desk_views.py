@@ -56,7 +56,7 @@ from samvirke.contact.models import (
 )
 from samvirke.core.lib.clock import LOCAL
 from samvirke.core.lib.masking import mask_personal_data
-from samvirke.directory.models import Person
+from samvirke.directory.models import Actor, Person
 from samvirke.knowledge.models import ServiceInfo, Topic
 
 PARTS = ("status", "queue", "pending", "work", "contact", "chat")
@@ -96,7 +96,7 @@ def _desk_user(request: HttpRequest) -> Person:
     return cast(Person, request.user)
 
 
-def _tabs(user: Any) -> dict[str, bool]:
+def _tabs(user: Actor) -> dict[str, bool]:
     return {"can_desk": access.can_work_desk(user), "can_reports": access.can_view_reports(user)}
 
 

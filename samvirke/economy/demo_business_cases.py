@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from samvirke.directory.models import Municipality
+from samvirke.directory.models import Actor, Municipality
 from samvirke.economy.actions.business_cases import do_create_business_case_from_dict
 from samvirke.economy.models import BusinessCase, BusinessCaseStatus
 
@@ -303,7 +303,7 @@ DEMO_CASES: list[dict[str, Any]] = [
 ]
 
 
-def load_demo_business_cases(actor: Any, municipality: Municipality) -> int:
+def load_demo_business_cases(actor: Actor | None, municipality: Municipality) -> int:
     """Create seed 004's five cases for `municipality`; a title that already exists there is skipped.
 
     Returns how many cases were created (0 when run again). `actor` is a Person or None (the system).

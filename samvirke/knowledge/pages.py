@@ -12,10 +12,11 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 
+from samvirke.directory.models import Actor
 from samvirke.knowledge import access
 
 
-def tabs(user: Any, current: str) -> list[dict[str, str]]:
+def tabs(user: Actor, current: str) -> list[dict[str, str]]:
     items = [("guides", "Guides", reverse("knowledge:index")), ("search", "Søg i guides", reverse("knowledge:search"))]
     if access.can_see_reports(user):
         items += [

@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from samvirke.core.lib.clock import LOCAL
-from samvirke.directory.models import Municipality, Person, Role
+from samvirke.directory.models import Actor, Municipality, Person, Role
 from samvirke.directory.selectors import the_fellesskab
 from samvirke.staffing import access, actions, selectors
 from samvirke.staffing.exports import WEEKDAYS, XLSX, agent_name, rota_workbook, shifts_calendar
@@ -312,7 +312,7 @@ def _shift_label(shift: Shift, in_sentence: bool = False) -> str:
     return f"{day.lower() if in_sentence else day} {start:%H.%M}–{end:%H.%M} ({agent_name(shift.agent)})"
 
 
-def _is_agent(user: Any) -> bool:
+def _is_agent(user: Actor) -> bool:
     return bool(access.can_view_rota(user) and user.role == Role.AGENT)
 
 
@@ -558,7 +558,7 @@ def decline_swap(request: HttpRequest, week: str, code: int, pk: int) -> HttpRes
     return redirect("staffing:member", week=week, code=code)
 
 
-def _swap_request_rows(user: Any, rota: Rota, municipality: Municipality) -> list[dict[str, Any]]:
+def _swap_request_rows(user: Actor, rota: Rota, municipality: Municipality) -> list[dict[str, Any]]:
     """The waiting requests to or from the member, each as a sentence, and whether the user may answer it."""
     waiting = (
         SwapRequest.objects.filter(rota=rota, state=SwapRequestState.PENDING)

@@ -17,7 +17,8 @@ from typing import Any
 from django.db import transaction
 
 from samvirke.audit.actions import record
-from samvirke.directory.models import Municipality
+from samvirke.directory.access import acting_person
+from samvirke.directory.models import Actor, Municipality
 from samvirke.economy.lib.business_case import (
     ROW_TOTALS,
     BusinessCaseInputError,
@@ -197,16 +198,12 @@ def _lines_and_printed(data: Mapping[str, Any]) -> tuple[list[int], list[dict[st
     return list(parsed.years), lines, printed
 
 
-def _person_or_none(actor: Any) -> Any:
-    return actor if getattr(actor, "is_authenticated", False) else None
-
-
 # --- writes -------------------------------------------------------------------------------------------
 
 
 @transaction.atomic
 def do_create_business_case_from_dict(
-    actor: Any,
+    actor: Actor | None,
     municipality: Municipality,
     data: Mapping[str, Any],
     *,
@@ -258,7 +255,7 @@ def do_create_business_case_from_dict(
         years=years,
         printed=printed,
         status=status,
-        created_by=_person_or_none(actor),
+        created_by=acting_person(actor),
         **texts,
     )
     BusinessCaseLine.objects.bulk_create(
@@ -286,7 +283,7 @@ def do_create_business_case_from_dict(
 
 
 @transaction.atomic
-def do_update_business_case_sections(actor: Any, case: BusinessCase, **fields: str) -> BusinessCase:
+def do_update_business_case_sections(actor: Actor | None, case: BusinessCase, **fields: str) -> BusinessCase:
     """Change the title and/or the qualitative sections (model text fields); records the changed fields."""
     checked = _check_texts(fields)
     case = BusinessCase.objects.select_for_update().select_related("municipality").get(pk=case.pk)
@@ -303,7 +300,7 @@ def do_update_business_case_sections(actor: Any, case: BusinessCase, **fields: s
 
 
 @transaction.atomic
-def do_replace_business_case_lines(actor: Any, case: BusinessCase, data: Mapping[str, Any]) -> BusinessCase:
+def do_replace_business_case_lines(actor: Actor | None, case: BusinessCase, data: Mapping[str, Any]) -> BusinessCase:
     """Replace Tabel 1 (years, lines, printed totals) from FILE.json data; the title stays the case's own.
 
     Refused (BusinessCaseInputError) if a saved scenario would no longer fit the new lines or years.
@@ -336,7 +333,7 @@ def do_replace_business_case_lines(actor: Any, case: BusinessCase, data: Mapping
 
 
 @transaction.atomic
-def do_add_business_case_risk(actor: Any, case: BusinessCase, risk: str, mitigation: str) -> BusinessCaseRisk:
+def do_add_business_case_risk(actor: Actor | None, case: BusinessCase, risk: str, mitigation: str) -> BusinessCaseRisk:
     (item,) = _check_items([{"risk": risk, "mitigation": mitigation}], "Risiko", BusinessCaseRisk, RISK_COLUMNS)
     created = BusinessCaseRisk.objects.create(case=case, **item)
     record(actor, "economy.business_case_risk_added", case, {"risk": item["risk"][:200]})
@@ -344,7 +341,7 @@ def do_add_business_case_risk(actor: Any, case: BusinessCase, risk: str, mitigat
 
 
 @transaction.atomic
-def do_delete_business_case_risk(actor: Any, risk: BusinessCaseRisk) -> None:
+def do_delete_business_case_risk(actor: Actor | None, risk: BusinessCaseRisk) -> None:
     case = risk.case
     text = risk.risk
     risk.delete()
@@ -353,7 +350,7 @@ def do_delete_business_case_risk(actor: Any, risk: BusinessCaseRisk) -> None:
 
 @transaction.atomic
 def do_add_business_case_kpi(
-    actor: Any, case: BusinessCase, criterion: str, measurement: str, owner: str, timing: str
+    actor: Actor | None, case: BusinessCase, criterion: str, measurement: str, owner: str, timing: str
 ) -> BusinessCaseKpi:
     (item,) = _check_items(
         [{"criterion": criterion, "measurement": measurement, "owner": owner, "timing": timing}],
@@ -367,7 +364,7 @@ def do_add_business_case_kpi(
 
 
 @transaction.atomic
-def do_delete_business_case_kpi(actor: Any, kpi: BusinessCaseKpi) -> None:
+def do_delete_business_case_kpi(actor: Actor | None, kpi: BusinessCaseKpi) -> None:
     case = kpi.case
     text = kpi.criterion
     kpi.delete()
@@ -375,7 +372,9 @@ def do_delete_business_case_kpi(actor: Any, kpi: BusinessCaseKpi) -> None:
 
 
 @transaction.atomic
-def do_add_business_case_milestone(actor: Any, case: BusinessCase, when: str, what: str) -> BusinessCaseMilestone:
+def do_add_business_case_milestone(
+    actor: Actor | None, case: BusinessCase, when: str, what: str
+) -> BusinessCaseMilestone:
     (item,) = _check_items([{"when": when, "what": what}], "Milepæl", BusinessCaseMilestone, MILESTONE_COLUMNS)
     created = BusinessCaseMilestone.objects.create(case=case, **item)
     record(actor, "economy.business_case_milestone_added", case, {"when": item["when"], "what": item["what"][:200]})
@@ -383,7 +382,7 @@ def do_add_business_case_milestone(actor: Any, case: BusinessCase, when: str, wh
 
 
 @transaction.atomic
-def do_delete_business_case_milestone(actor: Any, milestone: BusinessCaseMilestone) -> None:
+def do_delete_business_case_milestone(actor: Actor | None, milestone: BusinessCaseMilestone) -> None:
     case = milestone.case
     details = {"when": milestone.when, "what": milestone.what[:200]}
     milestone.delete()
@@ -392,7 +391,7 @@ def do_delete_business_case_milestone(actor: Any, milestone: BusinessCaseMilesto
 
 @transaction.atomic
 def do_save_business_case_scenario(
-    actor: Any, case: BusinessCase, name: str, adjustments: Mapping[str, Any], description: str = ""
+    actor: Actor | None, case: BusinessCase, name: str, adjustments: Mapping[str, Any], description: str = ""
 ) -> BusinessCaseScenario:
     """Create the scenario, or replace the adjustments and description of the one with this name.
 
@@ -417,7 +416,7 @@ def do_save_business_case_scenario(
 
 @transaction.atomic
 def do_set_business_case_scenario_line(
-    actor: Any, case: BusinessCase, name: str, line: str, amounts: Sequence[int | float], description: str = ""
+    actor: Actor | None, case: BusinessCase, name: str, line: str, amounts: Sequence[int | float], description: str = ""
 ) -> BusinessCaseScenario:
     """Set one line's adjustment (1,000 kr. added per year) in the scenario with this name, created if new.
 
@@ -433,7 +432,7 @@ def do_set_business_case_scenario_line(
 
 
 @transaction.atomic
-def do_delete_business_case_scenario(actor: Any, scenario: BusinessCaseScenario) -> None:
+def do_delete_business_case_scenario(actor: Actor | None, scenario: BusinessCaseScenario) -> None:
     case = scenario.case
     name = scenario.name
     scenario.delete()
@@ -441,7 +440,7 @@ def do_delete_business_case_scenario(actor: Any, scenario: BusinessCaseScenario)
 
 
 @transaction.atomic
-def do_set_business_case_status(actor: Any, case: BusinessCase, status: str) -> BusinessCase:
+def do_set_business_case_status(actor: Actor | None, case: BusinessCase, status: str) -> BusinessCase:
     if status not in BusinessCaseStatus.values:
         raise BusinessCaseInputError(f"Ukendt status: {status!r}.")
     case = BusinessCase.objects.select_for_update().get(pk=case.pk)
@@ -455,7 +454,7 @@ def do_set_business_case_status(actor: Any, case: BusinessCase, status: str) -> 
 
 
 @transaction.atomic
-def do_delete_business_case(actor: Any, case: BusinessCase) -> None:
+def do_delete_business_case(actor: Actor | None, case: BusinessCase) -> None:
     """Delete a case with its lines, risks, KPIs, timeline and scenarios; the audit entry keeps its title."""
     details = {"municipality": case.municipality.code, "title": case.title, "lines": case.lines.count()}
     record(actor, "economy.business_case_deleted", case, details)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
-from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,7 +25,7 @@ from samvirke.contact.selectors import (
 )
 from samvirke.core.lib import clock
 from samvirke.core.lib.clock import local_year_bounds
-from samvirke.directory.models import Municipality
+from samvirke.directory.models import Actor, Municipality
 from samvirke.directory.selectors import the_fellesskab_or_404
 from samvirke.economy import access
 from samvirke.economy.actions.invoicing import (
@@ -67,7 +66,7 @@ FELLESSKAB_TOTAL = "Fællesskabet i alt"  # the totals row's label on the page a
 HUMAN_CHANNELS = {Channel.PHONE.value, Channel.CHAT.value}
 
 
-def _visible_rows(user: Any, result: EconomyResult) -> list[EconomyRow]:
+def _visible_rows(user: Actor, result: EconomyResult) -> list[EconomyRow]:
     """The computed rows the user may see: every member's for the secretariat, else the own municipality's.
 
     The page and its Excel export both show these, so a budget's largest-remainder fees are never recomputed.
