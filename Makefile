@@ -7,11 +7,12 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: help install demo serve test test-postgres check lint typecheck migrations-check browser-deps clean
+.PHONY: help install demo serve test test-slow test-postgres check lint typecheck migrations-check browser-deps clean
 
 help:
 	@echo "make demo           set up, migrate, load the demo data and serve http://$(HOST):$(PORT)"
-	@echo "make test           set up and run the whole test suite (DATABASE_URL selects the database)"
+	@echo "make test           set up and run the test suite but its slow tests (DATABASE_URL selects the database)"
+	@echo "make test-slow      the slow tests (a live day, seed-demo runs, long browser scenes); CI runs both"
 	@echo "make test-postgres  start a local PostgreSQL and run the whole test suite against it"
 	@echo "make check          ruff, mypy, the migration check and the tests (what CI runs)"
 
@@ -37,15 +38,19 @@ demo: install
 browser-deps:
 	@tools/install-system-deps
 
+# The slow tests (marked `slow`: 7 s or more each here) run in `make test-slow`; CI runs both targets.
 test: install browser-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m "not slow"
+
+test-slow: install browser-deps
+	$(BIN)/python -m pytest -m slow
 
 test-postgres: install browser-deps
 	eval "$$(tools/postgres)" && $(BIN)/python -m pytest
 
 lint: install
-	$(BIN)/ruff check samvirke tests bench
-	$(BIN)/ruff format --check samvirke tests bench
+	$(BIN)/ruff check samvirke tests bench tools
+	$(BIN)/ruff format --check samvirke tests bench tools
 	$(BIN)/lint-imports --no-cache
 
 typecheck: install
@@ -54,7 +59,7 @@ typecheck: install
 migrations-check: install
 	$(BIN)/samvirke makemigrations --check --dry-run
 
-check: lint typecheck migrations-check test
+check: lint typecheck migrations-check test test-slow
 
 clean:
 	rm -rf $(VENV) var test-artifacts .pytest_cache .mypy_cache .ruff_cache

@@ -81,6 +81,7 @@ def _agent_answers_a_chat(page: Any, base_url: str) -> Contact:
     return contact
 
 
+@pytest.mark.slow
 def test_an_agent_and_a_citizen_chat_across_many_polls(
     live_server: Any, open_desk: None, page: Any, citizen_page: Any
 ) -> None:

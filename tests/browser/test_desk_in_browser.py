@@ -135,6 +135,7 @@ def _ready(page: Any, base_url: str, username: str) -> None:
     page.locator("#agent-status", has_text="Klar").wait_for()
 
 
+@pytest.mark.slow
 def test_the_desk_during_a_call_and_its_wrap_up(live_server: Any, guides: None, desk_page: Any) -> None:
     page, url = desk_page, live_server.url
     agent = Person.objects.get(username="agent-greve-1")

@@ -41,7 +41,7 @@ from tests.browser.hotline_scene import (
 )
 from tests.browser.livesite import LiveSite, fresh_postgres_url, live_site
 
-pytestmark = [pytest.mark.browser, pytest.mark.live_day]
+pytestmark = [pytest.mark.browser, pytest.mark.live_day, pytest.mark.slow]
 
 SPEED = 10  # simulated seconds per real second: a call of 4–5 minutes lasts ~30 s
 CALLS_PER_YEAR = 150_000  # the demo's 17 members are ~37,000; more calls so the agents get some at once

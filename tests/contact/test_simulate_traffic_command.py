@@ -156,6 +156,7 @@ def test_a_live_run_from_an_earlier_start_plays_that_traffic_now(simulated_agent
     assert all(started - dt.timedelta(seconds=1) <= c.offered_at <= finished for c in contacts)
 
 
+@pytest.mark.slow
 @pytest.mark.django_db
 def test_a_live_run_from_now_stamps_its_events_by_the_wall_clock(simulated_agents: list[Person]) -> None:
     from django.utils import timezone

@@ -19,6 +19,7 @@ def seed(*extra: str) -> str:
     return out.getvalue()
 
 
+@pytest.mark.slow
 def test_the_demo_has_two_working_days_of_traffic_once(db: None) -> None:
     from samvirke.contact.models import Contact
 
@@ -45,6 +46,7 @@ def test_it_loads_the_region_sjaelland_pilot_and_prints_the_logins(db: None) -> 
     assert HotlineNumber.objects.filter(is_demo=True).count() == 34
 
 
+@pytest.mark.slow
 def test_without_the_rota_it_builds_none(db: None) -> None:
     from samvirke.staffing.models import Rota
 
@@ -65,6 +67,7 @@ def _row_counts() -> dict[str, int]:
     return {model._meta.label: model._base_manager.count() for model in apps.get_models()}
 
 
+@pytest.mark.slow
 def test_a_second_run_adds_no_row_to_any_table(db: None) -> None:
     # Every table, the audit log and the rota included: a run that changes nothing writes nothing.
     seed("--no-traffic")
@@ -153,6 +156,7 @@ def test_a_simulated_agents_old_session_is_not_honoured(db: None) -> None:
     assert client.get("/medlemmer/").status_code == 302
 
 
+@pytest.mark.slow
 def test_the_rota_and_the_people_lists_know_a_simulated_agent_for_what_it_is(db: None) -> None:
     from samvirke.staffing.models import Shift
 

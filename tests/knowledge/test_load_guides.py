@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from io import StringIO
 
+import pytest
 from django.core.management import call_command
 
 from samvirke.audit.models import AuditEntry
@@ -20,6 +21,7 @@ def test_loading_creates_topics_guides_examples_variants_and_service_info(felles
     assert AuditEntry.objects.filter(action="knowledge.loaded").exists()
 
 
+@pytest.mark.slow
 def test_loading_again_changes_nothing_and_keeps_an_editors_changes(fellesskab: object) -> None:
     do_load_knowledge(None)
     Guide.objects.filter(topic_id="passport").update(body="## Kort svar\nRedigeret.\n")

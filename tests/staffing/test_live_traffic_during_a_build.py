@@ -18,6 +18,7 @@ import sys
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+import pytest
 from django.conf import settings
 
 PROJECT = Path(__file__).resolve().parents[2]
@@ -32,6 +33,7 @@ def scenario_database(tmp_path: Path) -> str:
     return urlunsplit(url._replace(path=url.path.rstrip("/") + "_live"))
 
 
+@pytest.mark.slow
 def test_every_telephony_event_is_applied_while_a_rota_builds(tmp_path: Path) -> None:
     env = {
         **os.environ,
