@@ -13,6 +13,7 @@ from samvirke.contact import access as contact_access
 from samvirke.directory import access
 from samvirke.economy import access as economy_access
 from samvirke.knowledge import access as knowledge_access
+from samvirke.preparedness import access as preparedness_access
 from samvirke.staffing import access as staffing_access
 
 
@@ -42,6 +43,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append({"label": "Økonomi", "url": reverse("economy:overview")})
         if economy_access.can_view_business_cases(user):
             items.append({"label": "Business cases", "url": "/oekonomi/business-cases/"})
+        if preparedness_access.can_view_preparedness(user):
+            items.append({"label": "Beredskab", "url": reverse("preparedness:index")})
         if user.is_staff:
             items.append({"label": "Administration", "url": reverse("admin:index")})
     # The most specific link that the path starts with is the current one (/oekonomi/ vs /oekonomi/business-cases/).

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "samvirke.economy",
     "samvirke.knowledge",
     "samvirke.assistant",
+    "samvirke.preparedness",
     "samvirke.contact",
     "samvirke.staffing",
     "samvirke.reports",
@@ -305,3 +306,7 @@ TELEPHONY_EVENT_MAX_AHEAD = timedelta(hours=int(os.environ.get("TELEPHONY_EVENT_
 # Variables marked @sensitive_variables (the telephony secret in the signature check) are starred on error pages also
 # while DEBUG is on: Django's own filter hides them only with DEBUG off (see samvirke/debug.py).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "samvirke.core.debug.AlwaysSafeExceptionReporterFilter"
+
+# Crisis drills (preparedness): calls to this test number get the open drill's phone reply and never reach the live
+# queues. Empty: no drill line.
+PREPAREDNESS_DRILL_NUMBER = os.environ.get("PREPAREDNESS_DRILL_NUMBER", "70109999")

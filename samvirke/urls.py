@@ -40,6 +40,7 @@ urlpatterns = [
     path("kontaktcenter/", include("samvirke.contact.urls")),
     path("bemanding/", include("samvirke.staffing.urls")),
     path("vidensbase/", include("samvirke.knowledge_base_urls")),
+    path("beredskab/", include("samvirke.preparedness.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

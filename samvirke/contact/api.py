@@ -145,6 +145,9 @@ EVENT_DOC = """Hændelser fra telefoniplatformen. Kroppen signeres med HMAC-SHA2
   eller at der er lukket (`message`, `assistant_url`). Et ukendt nummer lander i standardkøen og markeres.
   `ivr_topic` (højst 100 tegn) er borgerens valg i telefonmenuen: et emne-id fra vidensbasen (fx `mitid-get`)
   eller menuens ord (fx "MitID"); skrivebordet foreslår guides ud fra det.
+  Mens en krise er slået til (beredskab), står `ivr_message` i svaret: teksten, som telefonmenuen læser op, før
+  opkaldet stilles videre (også når der er lukket), og `crisis` (`id`, `rerouted`: none|pool|members). Et opkald til
+  øvelseslinjen giver den igangværende øvelses `ivr_message` med `drill: true` og rører ikke de rigtige køer.
 - `call_answered`, `call_ended`, `call_transferred` (transfer_target), `call_abandoned`,
   `callback_requested`, `satisfaction` (rating 1–9, fra telefonmenuen efter samtalen).
 - `agent_status` (agent = brugernavn, status ready|pause|offline): softphonens status; svaret siger,
@@ -157,6 +160,24 @@ kontroltegn, og `occurred_at` ligger inden for et vindue om nu (standard 30 dage
 Svar: 401 uden signatur, 403 med forkert signatur, 413 for en for stor krop, 400 ved ugyldig JSON eller felter
 (med en besked), 404 for et ukendt opkald eller en ukendt medarbejder (logges; kan leveres igen), 409 når
 hændelsen ikke kan gennemføres (fx en medarbejder, der ikke kan tage opkald), 200 ellers."""
+
+
+# What crisis mode (preparedness) adds to the reply to `call_offered`; the rest of the reply depends on the event.
+_CRISIS_REPLY = {
+    "ivr_message": {
+        "type": "string",
+        "description": "Krisetilstand: beskeden, som telefonmenuen læser op (kun mens en krise er slået til)",
+    },
+    "crisis": {
+        "type": "object",
+        "properties": {
+            "id": {"type": "integer"},
+            "rerouted": {"type": "string", "enum": ["none", "pool", "members"]},
+        },
+        "description": "Krisetilstand: hvilken krise, og om den ramte kommunes opkald er omstillet",
+    },
+    "drill": {"type": "boolean", "description": "Opkald til øvelseslinjen: svaret er øvelsens, ingen kontakt oprettes"},
+}
 
 
 @telephony_router.post(
@@ -180,6 +201,7 @@ hændelsen ikke kan gennemføres (fx en medarbejder, der ikke kan tage opkald), 
             "content": {"application/json": {"schema": _inlined(TypeAdapter(TelephonyEventIn).json_schema())}},
         },
         "parameters": [_signature_header("krop")],
+        "responses": {"200": {"content": {"application/json": {"schema": {"properties": _CRISIS_REPLY}}}}},
     },
 )
 def receive_event(request: HttpRequest) -> HttpResponse:

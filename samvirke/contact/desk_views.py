@@ -58,8 +58,9 @@ from samvirke.core.lib.clock import LOCAL
 from samvirke.core.lib.masking import mask_personal_data
 from samvirke.directory.models import Actor, Person
 from samvirke.knowledge.models import ServiceInfo, Topic
+from samvirke.preparedness.selectors import Banner, desk_banners
 
-PARTS = ("status", "queue", "pending", "work", "contact", "chat")
+PARTS = ("crisis", "status", "queue", "pending", "work", "contact", "chat")
 WORK_PARTS = ("contact", "chat")  # inside "work": redrawn on their own only while "work" stays
 # The contact's part is two elements: its state and timer in the caller's card, the transfer controls beside the
 # registration (the two change together).
@@ -182,6 +183,7 @@ class Snapshot:
     pending: list[selectors.PendingRegistration]
     chat: tuple[int, int] | None
     keys: dict[str, str] = field(default_factory=dict)
+    banners: list[Banner] = field(default_factory=list)  # an open crisis or drill (preparedness)
 
     @property
     def in_conversation(self) -> bool:
@@ -220,6 +222,7 @@ def _snapshot(person: Person, now: dt.datetime) -> Snapshot:
         waiting=[],
         pending=selectors.pending_registrations(person, state.current_contact_id, now),
         chat=None,
+        banners=desk_banners(),
     )
     if snapshot.can_pick and any(row.waiting for row in queues):
         snapshot.waiting = selectors.waiting_contacts(served)
@@ -232,6 +235,7 @@ def _snapshot(person: Person, now: dt.datetime) -> Snapshot:
 def _keys(s: Snapshot) -> dict[str, str]:
     contact, state = s.contact, s.state
     return {
+        "crisis": region_key([banner.key for banner in s.banners]),
         "status": region_key(
             [state.status, state.pause_reason, state.status_since, s.phase, contact and contact.pk, s.answered_today]
             + ([contact.state] if contact else [])

@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -36,6 +37,7 @@ from samvirke.contact.models import (
 )
 from samvirke.contact.selectors import default_queue, estimate_wait, hotline_number, queue_for_line, queue_is_open
 from samvirke.directory.models import Municipality
+from samvirke.preparedness.selectors import CallCrisis, crisis_for_call
 
 logger = logging.getLogger(__name__)
 
@@ -210,7 +212,33 @@ def _already_offered(call_id: str) -> EventResult:
     )
 
 
+def _drill_call(event: Event) -> EventResult:
+    """A call to the drill line (settings.PREPAREDNESS_DRILL_NUMBER): the open drill's reply, as a live crisis would
+    give it, but no contact is made and no live queue is touched."""
+    drill = crisis_for_call(None, event.occurred_at, drill=True)
+    return EventResult(
+        200,
+        {
+            "drill": True,
+            "queue": None,
+            "state": "drill",
+            "ivr_message": drill.ivr_message if drill else None,
+            "message": None if drill else "Der er ingen øvelse i gang.",
+            "_outcome": EventOutcome.IGNORED,
+        },
+    )
+
+
+def _crisis_reply(crisis: CallCrisis | None) -> dict[str, Any]:
+    """What an open crisis adds to the reply: the message the telephone menu reads first, and the rerouting."""
+    if crisis is None:
+        return {}
+    return {"ivr_message": crisis.ivr_message, "crisis": {"id": crisis.crisis_id, "rerouted": crisis.reroute}}
+
+
 def _offer_call(event: Event) -> EventResult:
+    if settings.PREPAREDNESS_DRILL_NUMBER and event.called_number == settings.PREPAREDNESS_DRILL_NUMBER:
+        return _drill_call(event)
     number = hotline_number(event.called_number)
     municipality: tuple[int, int, str] | None = None  # id, code, name
     if number is not None:
@@ -238,12 +266,14 @@ def _offer_call(event: Event) -> EventResult:
         ivr_topic=event.ivr_topic,
         offered_at=event.occurred_at,
     )
+    crisis = crisis_for_call(municipality[0] if municipality else None, event.occurred_at)
     body: dict[str, Any] = {
         "queue": queue.slug,
         "municipality": {"code": municipality[1], "name": municipality[2]} if municipality else None,
         "unknown_number": number is None,
+        **_crisis_reply(crisis),
     }
-    if not queue_is_open(queue, event.occurred_at):
+    if not queue_is_open(queue, event.occurred_at) and not (crisis and crisis.keeps_open):
         contact.state = ContactState.CLOSED
         if not rows.insert_instance(contact, unless_exists="external_id"):
             return _already_offered(event.call_id)
@@ -260,7 +290,10 @@ def _offer_call(event: Event) -> EventResult:
         )
     _route_overflowed(event.occurred_at)
     # The agent is taken before the contact is written, so the contact is written once, already assigned.
-    agent = _take_ready_agent(queue)
+    if crisis is not None:
+        agent = _take_ready_agent(queue, only_from=crisis.only_from, never_from=crisis.never_from)
+    else:
+        agent = _take_ready_agent(queue)
     if agent is not None:
         _assign_fields(contact, agent, event.occurred_at)
     if not rows.insert_instance(contact, unless_exists="external_id"):

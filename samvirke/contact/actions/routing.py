@@ -108,10 +108,16 @@ def _lock_agent(
 
 
 def _take_ready_agent(
-    queue: Queue | None = None, channel: str = Channel.PHONE, passed_over: tuple[int, ...] = ()
+    queue: Queue | None = None,
+    channel: str = Channel.PHONE,
+    passed_over: tuple[int, ...] = (),
+    *,
+    only_from: tuple[int, ...] = (),
+    never_from: tuple[int, ...] = (),
 ) -> LockedAgent | None:
     """The longest-idle ready agent (with the queue's skill, if a queue is given; for a chat, one who takes chats),
-    locked; agents another worker holds are skipped, and so are the `passed_over` ones."""
+    locked; agents another worker holds are skipped, and so are the `passed_over` ones. `only_from`/`never_from`:
+    municipality ids whose agents alone may (or may not) take it (a crisis's rerouting, preparedness)."""
     conditions = ""
     params: list[Any] = [AgentStatus.READY]
     if queue is not None and queue.skill_id:
@@ -126,6 +132,13 @@ def _take_ready_agent(
     if passed_over:
         conditions += f" AND a.person_id NOT IN ({', '.join(['%s'] * len(passed_over))})"
         params.extend(passed_over)
+    if only_from:
+        conditions += f" AND p.municipality_id IN ({', '.join(['%s'] * len(only_from))})"
+        params.extend(only_from)
+    if never_from:
+        listed = ", ".join(["%s"] * len(never_from))
+        conditions += f" AND (p.municipality_id IS NULL OR p.municipality_id NOT IN ({listed}))"
+        params.extend(never_from)
     # A person deactivated while ready gets nothing more (the simulator's agents are inactive by construction).
     conditions += " AND (p.is_active = %s OR p.is_simulated = %s)"
     params.extend([True, True])

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from samvirke.preparedness import views
+
+app_name = "preparedness"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+    path("slaa-til/", views.start, name="start"),
+    path("<int:crisis_id>/slaa-fra/", views.end, name="end"),
+]
