@@ -25,6 +25,7 @@ from samvirke.economy.actions.invoicing import do_run_invoicing, do_save_economy
 from samvirke.economy.demo_business_cases import load_demo_business_cases
 from samvirke.economy.models import BusinessCase, Invoice
 from samvirke.knowledge.models import CrisisNotice, ExampleQuestion, GuideRevision
+from samvirke.preparedness.models import Crisis
 from samvirke.staffing.access import agent_feed_token
 from samvirke.staffing.models import Rota, SwapRequest
 from tests.conftest import AARHUS, HOLBAEK, client_for
@@ -100,6 +101,9 @@ PAGES: dict[str, Page] = {
     "kontaktcenter/rapporter/": Page("/kontaktcenter/rapporter/"),
     "kontaktcenter/rapporter/kontakter.<str:fmt>": Page("/kontaktcenter/rapporter/kontakter.csv"),
     # staffing
+    "beredskab/": Page("/beredskab/"),
+    "beredskab/slaa-til/": Page("/beredskab/slaa-til/", ("POST",)),
+    "beredskab/<int:crisis_id>/slaa-fra/": Page("/beredskab/{crisis}/slaa-fra/", ("POST",)),
     "bemanding/": Page("/bemanding/", ("GET", "POST")),
     "bemanding/kalender/<int:code>.ics": Page("/bemanding/kalender/316.ics"),
     "bemanding/mine-vagter.ics": Page("/bemanding/mine-vagter.ics"),
@@ -221,6 +225,9 @@ def world(
     notice = CrisisNotice.objects.create(title="Storm", body="Hold dig inde.", starts_at=timezone.now())
     notice.municipalities.add(holbaek)
     chat = do_start_chat(holbaek, "", timezone.now())
+    crisis = Crisis.objects.create(
+        title="Strømsvigt", notice_text="Bliv inde.", scope="member", stricken=holbaek, started_at=timezone.now()
+    )
     # A swap request from Holbæk to Greve, waiting for Greve's answer.
     rota = Rota.objects.get()
     holbaek_shift = rota.shifts.filter(municipality=holbaek).order_by("pk").first()
@@ -249,6 +256,7 @@ def world(
             "week": WEEK,
             "notice": notice.pk,
             "chat": chat.pk,
+            "crisis": crisis.pk,
             "example": first_pk(ExampleQuestion.objects.filter(topic_id="passport")),
             "revision": first_pk(GuideRevision.objects.filter(guide__topic_id="passport")),
             "agent_token": agent_feed_token(holbaek_agent),

@@ -52,6 +52,7 @@ def test_a_coordinator_also_sees_the_economy_and_the_business_cases(greve_coordi
         ("Vidensbase", "/vidensbase/"),
         ("Økonomi", "/oekonomi/"),
         ("Business cases", "/oekonomi/business-cases/"),
+        ("Beredskab", "/beredskab/"),
     ]
 
 
@@ -65,6 +66,7 @@ def test_the_secretariat_sees_the_wallboard_and_the_administration_but_no_munici
         ("Vidensbase", "/vidensbase/"),
         ("Økonomi", "/oekonomi/"),
         ("Business cases", "/oekonomi/business-cases/"),
+        ("Beredskab", "/beredskab/"),
         ("Administration", "/admin/"),
     ]
 
