@@ -201,7 +201,7 @@ _CRISIS_REPLY = {
             "content": {"application/json": {"schema": _inlined(TypeAdapter(TelephonyEventIn).json_schema())}},
         },
         "parameters": [_signature_header("krop")],
-        "responses": {"200": {"content": {"application/json": {"schema": {"properties": _CRISIS_REPLY}}}}},
+        "responses": {200: {"content": {"application/json": {"schema": {"properties": _CRISIS_REPLY}}}}},
     },
 )
 def receive_event(request: HttpRequest) -> HttpResponse:

@@ -1,4 +1,4 @@
-"""Crisis mode (seed 002 p. 3: when a member's power fails, the other members take over its phones, and the chatbot
+"""Crisis mode (seed 002 l.86–104: when a member's power fails, the other members take over its phones, and the chatbot
 gives crisis information around the clock): one open crisis at a time, and one open drill."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Crisis mode (seed 002 p. 3): one audited switch publishes the notice to the chat, the phone reply and the desks,
+"""Crisis mode (seed 002 l.86–104): one audited switch publishes the notice to the chat, the phone reply and the desks,
 reroutes a stricken member's numbers, extends the hours; switching off restores everything and writes the log."""
 
 from __future__ import annotations
@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from samvirke.audit.models import AuditEntry
@@ -255,3 +256,10 @@ def test_every_open_desk_shows_the_banner_at_its_next_poll(secretariat: Person, 
     new_seen = body.split('name="seen_crisis" value="')[1].split('"')[0]
     cleared = client.get("/kontaktcenter/skrivebord/", {"seen_crisis": new_seen}).content.decode()
     assert 'id="desk-crisis"' in cleared and 'data-testid="crisis-banner"' not in cleared
+
+
+def test_the_openapi_schema_declares_the_ivr_message(db: None) -> None:
+    schema = Client().get("/api/openapi.json").json()
+    reply = schema["paths"]["/api/telephony/events"]["post"]["responses"]["200"]["content"]["application/json"]
+    assert reply["schema"]["properties"]["ivr_message"]["type"] == "string"
+    assert "ivr_message" in schema["paths"]["/api/telephony/events"]["post"]["description"]

@@ -1,4 +1,4 @@
-"""Crisis mode's pure rules: the hours a crisis keeps the lines open and the texts it gives (seed 002 p. 3)."""
+"""Crisis mode's pure rules: the hours a crisis keeps the lines open and the texts it gives (seed 002 l.86–104)."""
 
 from __future__ import annotations
 
