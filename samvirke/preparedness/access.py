@@ -10,7 +10,7 @@ from django.http import Http404
 
 from samvirke.directory.access import belongs_to_fellesskab, is_secretariat
 from samvirke.directory.models import Actor, Municipality, Person, Role
-from samvirke.preparedness.models import Crisis, CrisisScope
+from samvirke.preparedness.models import Crisis, CrisisScope, SurgeRequest
 
 
 def can_view_preparedness(user: Actor) -> TypeGuard[Person]:
@@ -50,3 +50,25 @@ def access_crisis(user: Actor, crisis_id: int) -> Crisis:
     if person.role != Role.SECRETARIAT and not own:
         raise PermissionDenied("Krisen gælder en anden kommune.")
     return crisis
+
+
+def can_request_surge(user: Actor, crisis: Crisis) -> bool:
+    """The secretariat asks the members for extra agents."""
+    return is_secretariat(user) and crisis.is_open
+
+
+def access_surge_request(user: Actor, request_id: int) -> SurgeRequest:
+    """A request for extra agents, for the coordinator of the member it asks (the secretariat answers nothing)."""
+    person = require_preparedness(user)
+    surge = SurgeRequest.objects.select_related("crisis", "municipality").filter(pk=request_id).first()
+    if surge is None:
+        raise Http404("Anmodningen findes ikke.")
+    if not can_answer_surge(person, surge):
+        raise PermissionDenied("Kun kommunens koordinator kan svare på anmodningen.")
+    return surge
+
+
+def can_answer_surge(user: Actor, surge: SurgeRequest) -> bool:
+    return (
+        can_view_preparedness(user) and user.role == Role.COORDINATOR and surge.municipality_id == user.municipality_id
+    )

@@ -12,7 +12,7 @@ from samvirke.directory.models import Membership, MembershipStatus, Municipality
 from samvirke.knowledge.actions import do_publish_crisis_notice, do_save_crisis_notice
 from samvirke.preparedness import access
 from samvirke.preparedness.lib.crisis import HOURS_CHOICES, HOURS_NONE, reroute_sentence
-from samvirke.preparedness.models import Crisis, CrisisLogEntry, CrisisScope, Reroute
+from samvirke.preparedness.models import Crisis, CrisisLogEntry, CrisisScope, Reroute, SurgeAnswer, SurgeRequest
 
 MAX_TITLE_CHARS = 200
 MAX_TEXT_CHARS = 2000
@@ -146,3 +146,49 @@ def do_end_crisis(actor: Person, crisis: Crisis, *, at: dt.datetime) -> Crisis:
         _log(crisis, actor, at, f"{'Øvelsen' if crisis.is_drill else 'Krisetilstand'} slået fra.")
         record(actor, "preparedness.drill_ended" if crisis.is_drill else "preparedness.crisis_ended", crisis)
         return crisis
+
+
+MAX_SURGE_AGENTS = 50
+
+
+def do_request_surge(actor: Person, crisis: Crisis, municipalities: list[Municipality], *, at: dt.datetime) -> int:
+    """Ask members for extra agents while the crisis is on (the stricken member is not asked; a member asked before
+    is not asked again). Returns how many were asked; refused (nothing changed) when none is new."""
+    if not access.can_request_surge(actor, crisis):
+        raise PreparednessError("Kun sekretariatet kan bede om forstærkning, og kun mens krisen er slået til.")
+    members = {m.pk for m in _members()}
+    with transaction.atomic():
+        crisis = Crisis.objects.select_for_update().get(pk=crisis.pk)
+        if crisis.ended_at is not None:
+            raise PreparednessError("Krisen er slået fra.")
+        asked = set(crisis.surge_requests.values_list("municipality_id", flat=True))
+        new = [m for m in municipalities if m.pk in members and m.pk != crisis.stricken_id and m.pk not in asked]
+        if not new:
+            raise PreparednessError("Vælg mindst én medlemskommune, der ikke er spurgt endnu (og ikke er den ramte).")
+        SurgeRequest.objects.bulk_create(
+            SurgeRequest(crisis=crisis, municipality=m, requested_at=at, requested_by=acting_person(actor)) for m in new
+        )
+        names = ", ".join(m.name for m in sorted(new, key=lambda m: m.name))
+        _log(crisis, actor, at, f"Forstærkning efterspurgt hos {names}.")
+        record(actor, "preparedness.surge_requested", crisis, {"municipalities": sorted(m.code for m in new)})
+        return len(new)
+
+
+def do_answer_surge(actor: Person, surge: SurgeRequest, *, yes: bool, agents: int | None, at: dt.datetime) -> None:
+    """The asked member's coordinator answers: yes with a number of extra agents, or no. May be changed while the
+    crisis is on."""
+    if not access.can_answer_surge(actor, surge):
+        raise PreparednessError("Kun kommunens koordinator kan svare på anmodningen.")
+    if yes and (agents is None or not 1 <= agents <= MAX_SURGE_AGENTS):
+        raise PreparednessError(f"Skriv, hvor mange ekstra medarbejdere I kan stille (1–{MAX_SURGE_AGENTS}).")
+    with transaction.atomic():
+        surge = SurgeRequest.objects.select_for_update().select_related("crisis", "municipality").get(pk=surge.pk)
+        if surge.crisis.ended_at is not None:
+            raise PreparednessError("Krisen er slået fra; anmodningen kan ikke længere besvares.")
+        surge.answer = SurgeAnswer.YES if yes else SurgeAnswer.NO
+        surge.agents = agents if yes else None
+        surge.answered_at, surge.answered_by = at, acting_person(actor)
+        surge.save(update_fields=["answer", "agents", "answered_at", "answered_by"])
+        said = f"ja, {agents} medarbejder(e)" if yes else "nej"
+        _log(surge.crisis, actor, at, f"{surge.municipality.name} svarede på forstærkning: {said}.")
+        record(actor, "preparedness.surge_answered", surge, {"answer": surge.answer, "agents": surge.agents})

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 
 from samvirke.directory.models import Municipality
-from samvirke.preparedness.actions import MAX_TEXT_CHARS, MAX_TITLE_CHARS
+from samvirke.preparedness.actions import MAX_SURGE_AGENTS, MAX_TEXT_CHARS, MAX_TITLE_CHARS
 from samvirke.preparedness.lib.crisis import HOURS_CHOICES, HOURS_NONE
 from samvirke.preparedness.models import CrisisScope, Reroute
 
@@ -61,4 +61,49 @@ class CrisisForm(forms.Form):
         data = super().clean() or {}
         if data.get("scope") == CrisisScope.MEMBER and not data.get("stricken"):
             self.add_error("stricken", "Vælg den ramte kommune.")
+        return data
+
+
+class SurgeRequestForm(forms.Form):
+    municipalities = forms.ModelMultipleChoiceField(
+        label="Bed om ekstra medarbejdere fra",
+        queryset=Municipality.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Vælg mindst én kommune.",
+            "invalid_choice": "Vælg kommuner fra listen.",
+            "invalid_pk_value": "Vælg kommuner fra listen.",
+        },
+    )
+
+    def __init__(self, *args: Any, members: list[Municipality], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["municipalities"]
+        assert isinstance(field, forms.ModelMultipleChoiceField)
+        field.queryset = Municipality.objects.filter(pk__in=[m.pk for m in members]).order_by("name")
+
+
+class SurgeAnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label="Svar",
+        choices=[("yes", "Ja"), ("no", "Nej")],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Svar ja eller nej.", "invalid_choice": "Svar ja eller nej."},
+    )
+    agents = forms.IntegerField(
+        label="Antal ekstra medarbejdere",
+        required=False,
+        min_value=1,
+        max_value=MAX_SURGE_AGENTS,
+        error_messages={
+            "invalid": "Skriv antallet som et helt tal.",
+            "min_value": "Mindst 1 medarbejder.",
+            "max_value": f"Højst {MAX_SURGE_AGENTS} medarbejdere.",
+        },
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("answer") == "yes" and not data.get("agents"):
+            self.add_error("agents", "Skriv, hvor mange ekstra medarbejdere I kan stille.")
         return data

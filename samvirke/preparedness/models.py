@@ -97,3 +97,39 @@ class CrisisLogEntry(models.Model):
 
     def __str__(self) -> str:
         return self.text
+
+
+class SurgeAnswer(models.TextChoices):
+    PENDING = "pending", "Ikke besvaret"
+    YES = "yes", "Ja"
+    NO = "no", "Nej"
+
+
+class SurgeRequest(models.Model):
+    """A crisis's request to one member for extra agents, and the member's coordinator's answer."""
+
+    crisis = models.ForeignKey(Crisis, on_delete=models.CASCADE, related_name="surge_requests")
+    municipality = models.ForeignKey(Municipality, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField("spurgt")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    answer = models.CharField("svar", max_length=10, choices=SurgeAnswer.choices, default=SurgeAnswer.PENDING)
+    agents = models.PositiveSmallIntegerField("ekstra medarbejdere", null=True, blank=True)
+    answered_at = models.DateTimeField("besvaret", null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["municipality__name"]
+        verbose_name = "anmodning om forstærkning"
+        verbose_name_plural = "anmodninger om forstærkning"
+        constraints = [
+            models.UniqueConstraint(fields=["crisis", "municipality"], name="one_surge_request_per_member"),
+            models.CheckConstraint(
+                condition=models.Q(answer="yes", agents__gte=1) | ~models.Q(answer="yes"),
+                name="a_yes_names_the_agents",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.crisis}: {self.municipality}"

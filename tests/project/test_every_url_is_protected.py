@@ -25,7 +25,7 @@ from samvirke.economy.actions.invoicing import do_run_invoicing, do_save_economy
 from samvirke.economy.demo_business_cases import load_demo_business_cases
 from samvirke.economy.models import BusinessCase, Invoice
 from samvirke.knowledge.models import CrisisNotice, ExampleQuestion, GuideRevision
-from samvirke.preparedness.models import Crisis
+from samvirke.preparedness.models import Crisis, SurgeRequest
 from samvirke.staffing.access import agent_feed_token
 from samvirke.staffing.models import Rota, SwapRequest
 from tests.conftest import AARHUS, HOLBAEK, client_for
@@ -104,6 +104,8 @@ PAGES: dict[str, Page] = {
     "beredskab/": Page("/beredskab/"),
     "beredskab/slaa-til/": Page("/beredskab/slaa-til/", ("POST",)),
     "beredskab/<int:crisis_id>/slaa-fra/": Page("/beredskab/{crisis}/slaa-fra/", ("POST",)),
+    "beredskab/<int:crisis_id>/forstaerkning/": Page("/beredskab/{crisis}/forstaerkning/", ("POST",)),
+    "beredskab/forstaerkning/<int:request_id>/svar/": Page("/beredskab/forstaerkning/{surge}/svar/", ("POST",)),
     "bemanding/": Page("/bemanding/", ("GET", "POST")),
     "bemanding/kalender/<int:code>.ics": Page("/bemanding/kalender/316.ics"),
     "bemanding/mine-vagter.ics": Page("/bemanding/mine-vagter.ics"),
@@ -228,6 +230,7 @@ def world(
     crisis = Crisis.objects.create(
         title="Strømsvigt", notice_text="Bliv inde.", scope="member", stricken=holbaek, started_at=timezone.now()
     )
+    surge = SurgeRequest.objects.create(crisis=crisis, municipality=holbaek, requested_at=timezone.now())
     # A swap request from Holbæk to Greve, waiting for Greve's answer.
     rota = Rota.objects.get()
     holbaek_shift = rota.shifts.filter(municipality=holbaek).order_by("pk").first()
@@ -257,6 +260,7 @@ def world(
             "notice": notice.pk,
             "chat": chat.pk,
             "crisis": crisis.pk,
+            "surge": surge.pk,
             "example": first_pk(ExampleQuestion.objects.filter(topic_id="passport")),
             "revision": first_pk(GuideRevision.objects.filter(guide__topic_id="passport")),
             "agent_token": agent_feed_token(holbaek_agent),
