@@ -96,3 +96,33 @@ def desk_banners() -> list[Banner]:
 
 def crisis_history(limit: int = 20) -> QuerySet[Crisis]:
     return Crisis.objects.select_related("stricken", "started_by", "ended_by").prefetch_related("log")[:limit]
+
+
+@dataclass(frozen=True)
+class HeldBack:
+    """While a member's crisis reroutes its calls: the stricken member, and which agents may take its waiting calls
+    (routing asks when an agent becomes free, so a call that waited is rerouted as one offered at once)."""
+
+    stricken_id: int
+    only_from: tuple[int, ...]
+    never_from: tuple[int, ...]
+
+    def holds_back(self, agent_municipality_id: int | None) -> bool:
+        """Whether an agent of this municipality must leave the stricken member's waiting calls to others."""
+        if self.only_from:
+            return agent_municipality_id not in self.only_from
+        return agent_municipality_id in self.never_from
+
+
+def rerouting() -> HeldBack | None:
+    """The open (live) member crisis's rerouting, or None (one query when there is none)."""
+    crisis = (
+        Crisis.objects.filter(ended_at__isnull=True, is_drill=False, scope=CrisisScope.MEMBER)
+        .exclude(reroute=Reroute.NONE)
+        .first()
+    )
+    if crisis is None or crisis.stricken_id is None:
+        return None
+    if crisis.reroute == Reroute.MEMBERS:
+        return HeldBack(crisis.stricken_id, tuple(crisis.reroute_to.values_list("pk", flat=True)), ())
+    return HeldBack(crisis.stricken_id, (), (crisis.stricken_id,))

@@ -263,3 +263,15 @@ def test_the_openapi_schema_declares_the_ivr_message(db: None) -> None:
     reply = schema["paths"]["/api/telephony/events"]["post"]["responses"]["200"]["content"]["application/json"]
     assert reply["schema"]["properties"]["ivr_message"]["type"] == "string"
     assert "ivr_message" in schema["paths"]["/api/telephony/events"]["post"]["description"]
+
+
+def test_a_waiting_call_of_the_stricken_member_is_rerouted_too(
+    telephony: Telephony, agents: list[Person], secretariat: Person
+) -> None:
+    _start(secretariat, scope=CrisisScope.MEMBER, stricken=_m(HOLBAEK), reroute=Reroute.POOL)
+    assert telephony.offer("waits", at(0), called=HOLBAEK_NUMBER).json()["state"] == "queued"
+    # Holbæk's own agent becomes ready first: it leaves the call to the others and stays ready.
+    assert telephony.agent("agent-holbaek-1", "ready", at(5)).json()["assigned_call_id"] is None
+    assert telephony.agent("agent-greve-1", "ready", at(10)).json()["assigned_call_id"] == "waits"
+    # Greve's calls still reach Holbæk's agent.
+    assert telephony.offer("greve", at(15), called=GREVE_NUMBER).json()["agent"] == "agent-holbaek-1"

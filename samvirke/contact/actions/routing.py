@@ -35,6 +35,7 @@ from samvirke.contact.models import (
 )
 from samvirke.contact.selectors import cached_queue, overflow_queues
 from samvirke.directory.models import Person
+from samvirke.preparedness.selectors import rerouting
 
 DEFAULT_WRAP_UP_SECONDS = 60  # Queue.wrap_up_seconds' default, for a queue the cache does not know yet
 DEFAULT_CHAT_OFFER_SECONDS = 30  # Queue.chat_offer_seconds' default
@@ -227,6 +228,10 @@ def _take_next_contact(agent: LockedAgent, at: dt.datetime) -> Contact | None:
     if not agent.takes_chats:
         channels = " AND c.channel <> %s"
         params.append(Channel.CHAT)
+    held = rerouting()  # a crisis that moves a stricken member's calls away from some agents (preparedness)
+    if held is not None and held.holds_back(agent.municipality_id):
+        channels += " AND (c.citizen_municipality_id IS NULL OR c.citizen_municipality_id <> %s)"
+        params.append(held.stricken_id)
     found = rows.execute(
         "SELECT c.id, c.external_id, c.state, c.channel FROM contact_contact c "  # noqa: S608
         f"WHERE c.state = %s AND ({' OR '.join(eligible)}){channels} "
