@@ -24,7 +24,8 @@ from tests.contact.test_desk import Desk
 pytestmark = pytest.mark.django_db
 
 WRITES = ("INSERT", "UPDATE", "DELETE", "REPLACE")
-POLL_BUDGET = {"idle": 8, "working on a call": 8, "working on a chat": 9}
+# One of them (issue 14) asks whether a crisis or a drill is on, so its banner reaches every open desk at the next poll.
+POLL_BUDGET = {"idle": 9, "working on a call": 9, "working on a chat": 10}
 
 
 @contextmanager

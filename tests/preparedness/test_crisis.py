@@ -275,3 +275,14 @@ def test_a_waiting_call_of_the_stricken_member_is_rerouted_too(
     assert telephony.agent("agent-greve-1", "ready", at(10)).json()["assigned_call_id"] == "waits"
     # Greve's calls still reach Holbæk's agent.
     assert telephony.offer("greve", at(15), called=GREVE_NUMBER).json()["agent"] == "agent-holbaek-1"
+
+
+def test_the_extended_hours_also_keep_the_chat_hand_over_open(secretariat: Person) -> None:
+    from samvirke.contact.actions import do_start_chat
+
+    evening = dt.datetime(2026, 11, 23, 21, 30, tzinfo=LOCAL)
+    assert do_start_chat(_m(GREVE), "", evening).state == "closed"
+    crisis = _start(secretariat, extended_hours=HOURS_EXTENDED, at=evening)
+    assert do_start_chat(_m(GREVE), "", evening).state == "queued"
+    do_end_crisis(secretariat, crisis, at=evening)
+    assert do_start_chat(_m(GREVE), "", evening).state == "closed"

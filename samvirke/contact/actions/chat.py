@@ -17,6 +17,7 @@ from samvirke.core.lib.hours import is_open, next_opening
 from samvirke.core.lib.masking import bounded, mask_personal_data
 from samvirke.core.lib.opening import parse_opening_hours
 from samvirke.directory.models import Municipality, Person
+from samvirke.preparedness.selectors import crisis_for_call
 
 
 def do_answer_contact(person: Person, contact_id: int, at: dt.datetime) -> Contact:
@@ -93,11 +94,15 @@ def do_start_chat(municipality: Municipality, transcript: str, at: dt.datetime) 
             transcript=mask_personal_data(bounded(transcript, MAX_TRANSCRIPT_CHARS)),
             chat_token=token,
         )
-        if not queue_is_open(queue, at):
+        crisis = crisis_for_call(municipality.pk, at)  # a crisis extends the hours and reroutes chats too
+        if not queue_is_open(queue, at) and not (crisis and crisis.keeps_open):
             contact.state = ContactState.CLOSED
             contact.save(update_fields=["state"])
             return contact
-        agent = _take_ready_agent(queue, Channel.CHAT)
+        if crisis is not None:
+            agent = _take_ready_agent(queue, Channel.CHAT, only_from=crisis.only_from, never_from=crisis.never_from)
+        else:
+            agent = _take_ready_agent(queue, Channel.CHAT)
         if agent is not None:
             _assign(contact, agent, at)
         return contact
