@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "samvirke.knowledge",
     "samvirke.assistant",
     "samvirke.contact",
+    "samvirke.onboarding",
     "samvirke.staffing",
     "samvirke.reports",
     "django_htmx",

@@ -13,6 +13,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from samvirke.core.lib.hours import is_closed_day
 from samvirke.onboarding.lib.cohorts import (
     CohortPlan,
     CohortRequest,
@@ -22,6 +23,7 @@ from samvirke.onboarding.lib.cohorts import (
     parse_requests,
     plan_cohorts,
     plan_to_json,
+    working_day,
 )
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -77,6 +79,13 @@ def test_notice_end_adds_a_month_over_the_summer() -> None:
     assert notice_end(D(2026, 8, 1), 3) == (D(2026, 11, 1), False)
 
 
+def test_working_day_skips_weekends_and_closed_days() -> None:
+    assert working_day(D(2026, 8, 15)) == D(2026, 8, 17)  # Saturday → Monday
+    assert working_day(D(2026, 12, 24)) == D(2026, 12, 28)  # Juleaften, juledag, 2. juledag, weekend
+    assert working_day(D(2026, 6, 5)) == D(2026, 6, 8)  # Grundlovsdag (a Friday)
+    assert working_day(D(2026, 6, 2)) == D(2026, 6, 2)
+
+
 # --- the golden plan --------------------------------------------------------------------------------------------
 
 
@@ -89,8 +98,9 @@ def test_golden_plan_for_the_17_sjaelland_municipalities() -> None:
         # notified 2 March: 3 months → 2 June (the wish, 1 June, is earlier); 9 members: 7 + 2 a week later
         ("2026-06-02", ["253", "259", "265", "269", "316", "320", "326"]),
         ("2026-06-09", ["329", "350"]),
-        # notified 15 April: 3 months would include July → 4 months → 15 August (the wish, 1 August, is earlier)
-        ("2026-08-15", ["330", "340", "370"]),
+        # notified 15 April: 3 months would include July → 4 months → 15 August (the wish, 1 August, is earlier),
+        # a Saturday → Monday 17 August
+        ("2026-08-17", ["330", "340", "370"]),
         # notified 4 May: 4 months (July) → 4 September; the wish, 1 October, is later
         ("2026-10-01", ["306", "336", "360", "376", "390"]),
     ]
@@ -101,6 +111,7 @@ def test_golden_plan_for_the_17_sjaelland_municipalities() -> None:
     assert "hold 1 (2. juni 2026) var fuldt (7 kommuner)" in members["350"]["why"]
     assert "3 + 1, fordi varslingsperioden omfatter juli" in members["370"]["why"]
     assert "ønsket start 1. oktober 2026 er senere" in members["390"]["why"]
+    assert "15. august 2026 er lørdag; første hverdag er mandag 17. august 2026" in members["370"]["why"]
     assert all(m["why"].startswith("Tidligst ") for m in result["members"])
 
 
@@ -182,10 +193,14 @@ def test_property_every_rule_holds(args: tuple[list[CohortRequest], int, int, in
         if request.wished_start:
             assert member.first_shift >= request.wished_start
         # the earliest date is exactly the rule's
-        assert member.earliest_first_shift == max(
-            add_months(request.notified_on, notice_months + (1 if summer else 0)),
-            request.wished_start or request.notified_on,
+        assert member.earliest_first_shift == working_day(
+            max(
+                add_months(request.notified_on, notice_months + (1 if summer else 0)),
+                request.wished_start or request.notified_on,
+            )
         )
+        # a first shift is a working day
+        assert member.first_shift.weekday() < 5 and not is_closed_day(member.first_shift)
         # members of one cohort share its first shift
         assert shift_of[member.kommunekode] == member.first_shift
         assert member.why
@@ -208,7 +223,7 @@ def test_property_nobody_waits_longer_than_needed(args: tuple[list[CohortRequest
         if previous is None:
             assert cohort.first_shift == all_may
         else:
-            assert cohort.first_shift == max(all_may, previous + dt.timedelta(days=gap_days))
+            assert cohort.first_shift == working_day(max(all_may, previous + dt.timedelta(days=gap_days)))
         previous = cohort.first_shift
     # with no size limit and no gap, nobody waits at all
     relaxed = plan_cohorts(requests, KNOWN, max_cohort=20, notice_months=notice_months, gap_days=0)
@@ -239,7 +254,7 @@ def _brute_force_least_wait(earliest: list[dt.date], max_cohort: int, gap_days: 
             for block in order:
                 date = max(earliest[i] for i in block)
                 if previous is not None:
-                    date = max(date, previous + gap)
+                    date = working_day(max(date, previous + gap))
                 wait += sum((date - earliest[i]).days for i in block)
                 previous = date
             best = wait if best is None else min(best, wait)

@@ -6,7 +6,8 @@ The rule (seed 000, "Afhængigheder til kommune rekrutteringen"): DDH must know 
 
 - the notice period runs from `notified_on` (inclusive) to the first shift (exclusive); it is `notice_months`
   months, or one month longer when those months include any day of July;
-- a member's earliest first shift is the later of the end of its notice period and its wished start;
+- a member's earliest first shift is the later of the end of its notice period and its wished start, moved on to
+  the next working day (not a weekend, not a closed day of `core.lib.hours`): a first shift is a weekday;
 - the members of one cohort share the first shift; a cohort has at most `max_cohort` members; two cohorts start at
   least `gap_days` apart (the secretariat holds one start meeting and one course day per cohort);
 - the plan makes the members' total wait (days between the earliest and the actual first shift) as small as it can
@@ -14,13 +15,13 @@ The rule (seed 000, "Afhængigheder til kommune rekrutteringen"): DDH must know 
 
 How: sort the members by earliest first shift. Some best plan gives each cohort a run of consecutive members in that
 order (if a member with an earlier date sat in a later cohort than one with a later date, swapping the two keeps
-both feasible and the total wait the same), and starts each cohort on the first day it may: the latest earliest
-date of its members, or the previous cohort's date + `gap_days` if that is later. A dynamic programme over (members
-placed, previous cohort's date) tries every run length up to `max_cohort` and so finds that best plan exactly. A
-greedy "open a cohort as early as possible" is not enough when cohorts must keep a gap: opening one for a member on
-20 January pushes a member who may start on 21 January to the next cohort a week later, where waiting one day for
-a cohort on 21 January would have cost one day in all (tests/onboarding/test_cohorts_lib.py checks the programme
-against every partition of small sets).
+both feasible and the total wait the same), and starts each cohort on the first day it may: the latest earliest date
+of its members, or the previous cohort's date + `gap_days` if that is later (moved on to a working day). A dynamic
+programme over (members placed, previous cohort's date) tries every run length up to `max_cohort` and so finds that
+best plan exactly. A greedy "open a cohort as early as possible" is not enough when cohorts must keep a gap: opening
+one for a member on 20 January pushes a member who may start on 21 January to the next cohort a week later, where
+waiting one day for a cohort on 21 January would have cost one day in all (tests/onboarding/test_cohorts_lib.py
+checks the programme against every partition of small sets).
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from samvirke.core.lib.formatting import MONTHS_DA
+from samvirke.core.lib.formatting import MONTHS_DA, WEEKDAYS_DA
+from samvirke.core.lib.hours import closed_day_name
 from samvirke.directory.lib.csvtext import read_rows
 
 DEFAULT_MAX_COHORT = 7
@@ -107,6 +109,21 @@ def notice_end(notified_on: dt.date, notice_months: int) -> tuple[dt.date, bool]
     if includes_july(notified_on, end):
         return add_months(notified_on, notice_months + 1), True
     return end, False
+
+
+def working_day(day: dt.date) -> dt.date:
+    """`day`, or the first day after it that is neither a Saturday, a Sunday nor a closed day."""
+    while day.weekday() >= 5 or closed_day_name(day) is not None:
+        day += dt.timedelta(days=1)
+    return day
+
+
+def _moved_text(day: dt.date) -> str:
+    moved = working_day(day)
+    if moved == day:
+        return ""
+    name = closed_day_name(day) or WEEKDAYS_DA[day.weekday()]
+    return f" ({day_da(day)} er {name}; første hverdag er {WEEKDAYS_DA[moved.weekday()]} {day_da(moved)})"
 
 
 def day_da(day: dt.date) -> str:
@@ -190,8 +207,11 @@ def _earliest(request: CohortRequest, notice_months: int) -> tuple[dt.date, str]
         reason += f" ({notice_months} + 1, fordi varslingsperioden omfatter juli)"
     reason += f" = {day_da(end)}"
     if request.wished_start and request.wished_start > end:
-        return request.wished_start, f"{reason}; ønsket start {day_da(request.wished_start)} er senere"
-    return end, reason
+        start = request.wished_start
+        reason = f"{reason}; ønsket start {day_da(start)} er senere"
+    else:
+        start = end
+    return working_day(start), reason + _moved_text(start)
 
 
 def plan_cohorts(
@@ -261,7 +281,7 @@ def _best_runs(earliest: list[dt.date], max_cohort: int, gap_days: int) -> list[
             for size in range(1, min(max_cohort, count - start) + 1):
                 date = earliest[start + size - 1]
                 if previous is not None:
-                    date = max(date, previous + gap)
+                    date = working_day(max(date, previous + gap))
                 wait = sum((date - day).days for day in earliest[start : start + size])
                 rest_wait, rest_cohorts, rest = best(start + size, date)
                 options.append((wait + rest_wait, 1 + rest_cohorts, [(size, date), *rest]))
@@ -285,12 +305,13 @@ def _wait_text(
         return f"Starter på hold {number} på den dato."
     waited = (date - earliest).days
     head = f"Starter {waited} dage senere, på hold {number} ({day_da(date)}): "
-    if previous is not None and date == previous + dt.timedelta(days=gap_days) and earliest <= previous:
+    after_gap = previous is not None and date == working_day(previous + dt.timedelta(days=gap_days))
+    if previous is not None and after_gap and earliest <= previous:
         return head + (
             f"hold {number - 1} ({day_da(previous)}) var fuldt ({max_cohort} kommuner), og to hold starter mindst "
             f"{gap_days} dage fra hinanden."
         )
-    if previous is not None and date == previous + dt.timedelta(days=gap_days):
+    if previous is not None and after_gap:
         return (
             head
             + f"hold {number - 1} startede {day_da(previous)}, og to hold starter mindst {gap_days} dage fra hinanden."
