@@ -107,6 +107,21 @@ def _lock_agent(
     return LockedAgent(*rows.convert(_AGENT_COLUMNS, found[0])) if found else None
 
 
+# A member whose onboarding checklist is not done: its agents are offered nothing (the SQL takes `p` as the person).
+_MEMBER_NOT_READY = (
+    "SELECT 1 FROM directory_membership m WHERE m.municipality_id = p.municipality_id AND m.ready_for_shifts = %s"
+)
+
+
+def _member_ready(agent: LockedAgent) -> bool:
+    if agent.municipality_id is None:
+        return True
+    return not rows.execute(
+        "SELECT 1 FROM directory_membership m WHERE m.municipality_id = %s AND m.ready_for_shifts = %s",
+        [agent.municipality_id, False],
+    )
+
+
 def _take_ready_agent(
     queue: Queue | None = None, channel: str = Channel.PHONE, passed_over: tuple[int, ...] = ()
 ) -> LockedAgent | None:
@@ -129,6 +144,9 @@ def _take_ready_agent(
     # A person deactivated while ready gets nothing more (the simulator's agents are inactive by construction).
     conditions += " AND (p.is_active = %s OR p.is_simulated = %s)"
     params.extend([True, True])
+    # Nor does an agent of a member that is still joining (directory's Membership.ready_for_shifts, set by onboarding).
+    conditions += f" AND NOT EXISTS ({_MEMBER_NOT_READY})"
+    params.append(False)
     found = rows.execute(
         f"{_AGENT_SELECT} WHERE a.status = %s{conditions} ORDER BY a.ready_since, a.person_id LIMIT 1"
         f"{rows.locking(skip_locked=True, of='a')}",
@@ -201,7 +219,10 @@ def _pair_one(at: dt.datetime) -> bool:
 
 def _take_next_contact(agent: LockedAgent, at: dt.datetime) -> Contact | None:
     """Give a ready agent the longest-waiting contact it may take (highest priority first): one in a queue that
-    needs no skill or one the agent has, or one that has waited past its queue's overflow."""
+    needs no skill or one the agent has, or one that has waited past its queue's overflow; nothing for an agent of
+    a member that is still joining."""
+    if not _member_ready(agent):
+        return None
     eligible = [
         "c.queue_id IN (SELECT q.id FROM contact_queue q WHERE q.skill_id IS NULL OR q.skill_id IN "
         "(SELECT s.skill_id FROM contact_agentstate_skills s WHERE s.agentstate_id = %s))"
