@@ -198,7 +198,8 @@ def _refusal(request: CohortRequest, known: Mapping[str, str], counts: Counter[s
     return ""
 
 
-def _earliest(request: CohortRequest, notice_months: int) -> tuple[dt.date, str]:
+def earliest_first_shift(request: CohortRequest, notice_months: int) -> tuple[dt.date, str]:
+    """The earliest first shift the rule allows the request, and why (Danish, without a final full stop)."""
     assert request.notified_on is not None
     end, summer = notice_end(request.notified_on, notice_months)
     months = notice_months + 1 if summer else notice_months
@@ -237,7 +238,7 @@ def plan_cohorts(
         if reason:
             refused.append(Refusal(request.kommunekode, reason))
             continue
-        earliest, why = _earliest(request, notice_months)
+        earliest, why = earliest_first_shift(request, notice_months)
         waiting.append((earliest, request.kommunekode, why))
     waiting.sort(key=lambda item: (item[0], int(item[1]) if item[1].isdigit() else 0, item[1]))
     runs = _best_runs([earliest for earliest, _code, _why in waiting], max_cohort, gap_days)
