@@ -113,15 +113,6 @@ _MEMBER_NOT_READY = (
 )
 
 
-def _member_ready(agent: LockedAgent) -> bool:
-    if agent.municipality_id is None:
-        return True
-    return not rows.execute(
-        "SELECT 1 FROM directory_membership m WHERE m.municipality_id = %s AND m.ready_for_shifts = %s",
-        [agent.municipality_id, False],
-    )
-
-
 def _take_ready_agent(
     queue: Queue | None = None, channel: str = Channel.PHONE, passed_over: tuple[int, ...] = ()
 ) -> LockedAgent | None:
@@ -220,9 +211,7 @@ def _pair_one(at: dt.datetime) -> bool:
 def _take_next_contact(agent: LockedAgent, at: dt.datetime) -> Contact | None:
     """Give a ready agent the longest-waiting contact it may take (highest priority first): one in a queue that
     needs no skill or one the agent has, or one that has waited past its queue's overflow; nothing for an agent of
-    a member that is still joining."""
-    if not _member_ready(agent):
-        return None
+    a member that is still joining (checked in the same statement: no extra round trip)."""
     eligible = [
         "c.queue_id IN (SELECT q.id FROM contact_queue q WHERE q.skill_id IS NULL OR q.skill_id IN "
         "(SELECT s.skill_id FROM contact_agentstate_skills s WHERE s.agentstate_id = %s))"
@@ -231,13 +220,19 @@ def _take_next_contact(agent: LockedAgent, at: dt.datetime) -> Contact | None:
     for queue in overflow_queues():
         eligible.append("(c.queue_id = %s AND c.offered_at <= %s)")
         params += [queue.pk, rows.db_datetime(at - dt.timedelta(seconds=queue.overflow_after_seconds or 0))]
-    channels = ""
+    conditions = ""
     if not agent.takes_chats:
-        channels = " AND c.channel <> %s"
+        conditions = " AND c.channel <> %s"
         params.append(Channel.CHAT)
+    if agent.municipality_id is not None:
+        conditions += (
+            " AND NOT EXISTS (SELECT 1 FROM directory_membership m WHERE m.municipality_id = %s "
+            "AND m.ready_for_shifts = %s)"
+        )
+        params += [agent.municipality_id, False]
     found = rows.execute(
         "SELECT c.id, c.external_id, c.state, c.channel FROM contact_contact c "  # noqa: S608
-        f"WHERE c.state = %s AND ({' OR '.join(eligible)}){channels} "
+        f"WHERE c.state = %s AND ({' OR '.join(eligible)}){conditions} "
         f"ORDER BY c.priority DESC, c.offered_at, c.id LIMIT 1{rows.locking(skip_locked=True, of='c')}",
         params,
     )
