@@ -3,6 +3,12 @@
 from django.db import migrations, models
 
 
+def members_joining_are_not_ready(apps, schema_editor):
+    """A membership already under onboarding takes no calls or shifts until onboarding (or the secretariat) says so."""
+    Membership = apps.get_model("directory", "Membership")
+    Membership.objects.filter(status="onboarding").update(ready_for_shifts=False)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -15,4 +21,5 @@ class Migration(migrations.Migration):
             name='ready_for_shifts',
             field=models.BooleanField(default=True, help_text='Kommunens agenter får opkald og vagter. Sættes af optagelsen, når tjeklisten er færdig.', verbose_name='klar til vagter'),
         ),
+        migrations.RunPython(members_joining_are_not_ready, migrations.RunPython.noop),
     ]
