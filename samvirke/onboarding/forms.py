@@ -7,7 +7,7 @@ from typing import Any
 
 from django import forms
 
-from samvirke.directory.models import Municipality
+from samvirke.directory.models import Membership, MembershipStatus, Municipality
 from samvirke.onboarding.models import Intake
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -41,9 +41,12 @@ class IntakeForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         taken = Intake.objects.values_list("municipality_id", flat=True)
+        members = Membership.objects.filter(
+            status__in=[MembershipStatus.ACTIVE, MembershipStatus.ONBOARDING]
+        ).values_list("municipality_id", flat=True)
         field = self.fields["municipality"]
         assert isinstance(field, forms.ModelChoiceField)
-        field.queryset = Municipality.objects.exclude(pk__in=taken).order_by("name")
+        field.queryset = Municipality.objects.exclude(pk__in=taken).exclude(pk__in=members).order_by("name")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -70,4 +73,20 @@ class OverrideForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Skriv en begrundelse for at tilsidesætte tjeklisten."},
+    )
+
+
+class PlanForm(forms.Form):
+    """The planner's parameters on the proposal page (seed 000: cohorts of at most 5–7)."""
+
+    max_cohort = forms.IntegerField(
+        label="Højst kommuner pr. hold",
+        min_value=1,
+        max_value=7,
+        initial=7,
+        error_messages={
+            "invalid": "Skriv et helt tal.",
+            "min_value": "Et hold skal have plads til mindst 1 kommune.",
+            "max_value": "Et hold har højst 7 kommuner (seed 000: grupper af højst 5–7).",
+        },
     )

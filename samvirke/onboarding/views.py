@@ -19,7 +19,7 @@ from samvirke.onboarding.actions import (
     do_override_readiness,
     do_tick_item,
 )
-from samvirke.onboarding.forms import CohortForm, IntakeForm, OverrideForm
+from samvirke.onboarding.forms import CohortForm, IntakeForm, OverrideForm, PlanForm
 from samvirke.onboarding.lib.checklist import OWNER_LABELS, Owner
 from samvirke.onboarding.lib.cohorts import DEFAULT_MAX_COHORT, DEFAULT_NOTICE_MONTHS
 
@@ -72,21 +72,31 @@ def new_intake(request: HttpRequest) -> HttpResponse:
     return render(request, "onboarding/intake_form.html", {"form": form}, status=400 if form.errors else 200)
 
 
-@login_required
-def plan(request: HttpRequest) -> HttpResponse:
-    access.require_planner(request.user)
+def _plan_page(request: HttpRequest, max_cohort: int, form: PlanForm, status: int = 200) -> HttpResponse:
     fellesskab = the_fellesskab_or_404()
-    proposed, result = selectors.proposal(fellesskab, DEFAULT_MAX_COHORT, DEFAULT_NOTICE_MONTHS)
+    proposed, result = selectors.proposal(fellesskab, max_cohort, DEFAULT_NOTICE_MONTHS)
     return render(
         request,
         "onboarding/plan.html",
         {
             "proposed": proposed,
             "refused": result.refused,
-            "max_cohort": DEFAULT_MAX_COHORT,
+            "max_cohort": max_cohort,
             "notice_months": DEFAULT_NOTICE_MONTHS,
+            "form": form,
         },
+        status=status,
     )
+
+
+@login_required
+def plan(request: HttpRequest) -> HttpResponse:
+    access.require_planner(request.user)
+    form = PlanForm(request.GET if "max_cohort" in request.GET else None, initial={"max_cohort": DEFAULT_MAX_COHORT})
+    if form.is_bound and not form.is_valid():
+        return _plan_page(request, DEFAULT_MAX_COHORT, form, status=400)
+    max_cohort = form.cleaned_data["max_cohort"] if form.is_bound else DEFAULT_MAX_COHORT
+    return _plan_page(request, max_cohort, form)
 
 
 @login_required
@@ -107,18 +117,7 @@ def create_cohort(request: HttpRequest) -> HttpResponse:
             return redirect("onboarding:overview")
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
-    proposed, result = selectors.proposal(fellesskab, DEFAULT_MAX_COHORT, DEFAULT_NOTICE_MONTHS)
-    return render(
-        request,
-        "onboarding/plan.html",
-        {
-            "proposed": proposed,
-            "refused": result.refused,
-            "max_cohort": DEFAULT_MAX_COHORT,
-            "notice_months": DEFAULT_NOTICE_MONTHS,
-        },
-        status=400,
-    )
+    return _plan_page(request, DEFAULT_MAX_COHORT, PlanForm(initial={"max_cohort": DEFAULT_MAX_COHORT}), status=400)
 
 
 def _checklist_page(

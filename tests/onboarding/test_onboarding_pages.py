@@ -198,3 +198,21 @@ def test_the_timeline_is_an_svg_with_a_row_per_member(secretariat: Person) -> No
     assert all(
         re.fullmatch(r"-?\d+(\.\d+)?", v) for v in re.findall(r' (?:x|y|x1|x2|y1|y2|width|cx|cy)="([^"]*)"', svg)
     )
+
+
+def test_the_planner_takes_a_smaller_cohort_size_and_refuses_a_larger_one(secretariat: Person) -> None:
+    for code in (LEJRE, ROSKILDE, 269):
+        _intake(secretariat, code)
+    client = client_for(secretariat)
+    page = client.get("/optagelse/plan/").content.decode()
+    assert "Hold 1: første vagt 02.06.2026" in page and "Hold 2" not in page
+    page = client.get("/optagelse/plan/?max_cohort=2").content.decode()
+    assert "Hold 1: første vagt 02.06.2026" in page and "Hold 2: første vagt 09.06.2026" in page
+    assert "hold 1 (2. juni 2026) var fuldt (2 kommuner)" in page
+    response = client.get("/optagelse/plan/?max_cohort=9")
+    assert response.status_code == 400 and "Et hold har højst 7 kommuner" in response.content.decode()
+
+
+def test_the_intake_form_offers_only_municipalities_that_are_not_members(secretariat: Person) -> None:
+    page = client_for(secretariat).get("/optagelse/ny/").content.decode()
+    assert ">Lejre Kommune</option>" in page and ">Greve Kommune</option>" not in page
