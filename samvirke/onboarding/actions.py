@@ -162,6 +162,10 @@ def _refresh_readiness(actor: Actor | None, intake: Intake) -> bool:
 @transaction.atomic
 def do_tick_item(actor: Actor | None, item: ChecklistItem, done: bool, on_date: dt.date) -> ChecklistItem:
     """Mark a checklist step done (or not done again); the member's readiness follows the whole checklist."""
+    # The intake's row first: two people ticking the last two steps at once are served one after the other, so the
+    # second sees the first's step done and the member becomes ready (on PostgreSQL each would otherwise miss the
+    # other's uncommitted step).
+    Intake.objects.select_for_update().get(pk=item.intake_id)
     item = ChecklistItem.objects.select_for_update().select_related("intake__municipality").get(pk=item.pk)
     if done and item.done_on is not None:
         raise OnboardingError(f"'{item.get_step_display()}' er allerede markeret som udført.")
