@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from io import StringIO
 from pathlib import Path
 from typing import Any
@@ -72,3 +74,20 @@ def test_a_file_without_the_columns(tmp_path: Path) -> None:
     path.write_text("kode,dato\n253,2026-01-01\n", encoding="utf-8")
     with pytest.raises(CommandError, match="kolonnerne kommunekode,notified_on,wished_start"):
         run("--requests", str(path), "--format", "json")
+
+
+def test_the_process_exit_codes_and_streams(tmp_path: Path) -> None:
+    root = Path(__file__).resolve().parents[2]
+    command = [sys.executable, "-m", "samvirke.manage", "plan-cohorts"]
+    ok = subprocess.run(
+        [*command, "--requests", str(REQUESTS), "--format", "json"], cwd=root, capture_output=True, text=True
+    )
+    assert ok.returncode == 0, ok.stderr
+    assert len(json.loads(ok.stdout)["members"]) == 17
+    bad_file = tmp_path / "r.csv"
+    bad_file.write_bytes(b"kommunekode,notified_on,wished_start\n253,2026-03-02,\x00\n")
+    bad = subprocess.run(
+        [*command, "--requests", str(bad_file), "--format", "json"], cwd=root, capture_output=True, text=True
+    )
+    assert bad.returncode == 1 and bad.stdout == ""
+    assert bad.stderr.startswith("CommandError: Filen") and "kontroltegn" in bad.stderr
