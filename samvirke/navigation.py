@@ -13,6 +13,7 @@ from samvirke.contact import access as contact_access
 from samvirke.directory import access
 from samvirke.economy import access as economy_access
 from samvirke.knowledge import access as knowledge_access
+from samvirke.onboarding import access as onboarding_access
 from samvirke.preparedness import access as preparedness_access
 from samvirke.staffing import access as staffing_access
 
@@ -39,6 +40,10 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append({"label": "Vagtplan", "url": reverse("staffing:index")})
         if knowledge_access.can_read_guides(user):
             items.append({"label": "Vidensbase", "url": "/vidensbase/"})
+        if onboarding_access.can_plan(user):
+            items.append({"label": "Optagelse", "url": reverse("onboarding:overview")})
+        elif (code := onboarding_access.own_intake_code(user)) is not None:
+            items.append({"label": "Optagelse", "url": reverse("onboarding:checklist", args=[code])})
         if economy_access.can_view_economy(user):
             items.append({"label": "Økonomi", "url": reverse("economy:overview")})
         if economy_access.can_view_business_cases(user):

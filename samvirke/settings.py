@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "samvirke.assistant",
     "samvirke.preparedness",
     "samvirke.contact",
+    "samvirke.onboarding",
     "samvirke.staffing",
     "samvirke.reports",
     "django_htmx",

@@ -39,6 +39,7 @@ urlpatterns = [
     path("assistent/", include("samvirke.assistant.staff_urls")),
     path("kontaktcenter/", include("samvirke.contact.urls")),
     path("bemanding/", include("samvirke.staffing.urls")),
+    path("optagelse/", include("samvirke.onboarding.urls")),
     path("vidensbase/", include("samvirke.knowledge_base_urls")),
     path("beredskab/", include("samvirke.preparedness.urls")),
     path("api/", api.urls),

@@ -78,11 +78,21 @@ def do_change_membership_status(
         membership.left_on = None
         membership.member_since = None
         fields += ["left_on", "member_since"]
+    # A member that starts joining takes no calls and no shifts until onboarding says it is ready; one the
+    # secretariat declares active here does (the secretariat's override, kept in this entry).
+    if new_status in (MembershipStatus.ONBOARDING, MembershipStatus.ACTIVE):
+        membership.ready_for_shifts = new_status == MembershipStatus.ACTIVE
+        fields.append("ready_for_shifts")
     membership.save(update_fields=fields)
     record(
         actor,
         "directory.membership_status_changed",
         membership,
-        {"from": old_status, "to": new_status, "on": on_date.isoformat()},
+        {
+            "from": old_status,
+            "to": new_status,
+            "on": on_date.isoformat(),
+            "ready_for_shifts": membership.ready_for_shifts,
+        },
     )
     return membership

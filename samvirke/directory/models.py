@@ -82,6 +82,15 @@ class Membership(models.Model):
         verbose_name="betaler i pilotperioden",
     )
 
+    # The fact the contact centre and the rota read before giving a member's agents calls or shifts: a member that is
+    # joining is not ready until its onboarding checklist is done (or the secretariat overrides it); set only by
+    # onboarding's actions, which sit above directory, so the apps below them never import onboarding.
+    ready_for_shifts = models.BooleanField(
+        "klar til vagter",
+        default=True,
+        help_text="Kommunens agenter får opkald og vagter. Sættes af optagelsen, når tjeklisten er færdig.",
+    )
+
     class Meta:
         ordering = ["municipality__name"]
         verbose_name = "medlemskab"

@@ -86,11 +86,12 @@ class RotaSettings:
 
 
 def active_members(fellesskab: Fellesskab, week_start: dt.date) -> list[Membership]:
-    """The memberships that take part in the week of `week_start` (not prospective, not left, joined by its end)."""
+    """The memberships that take part in the week of `week_start` (not prospective, not left, joined by its end,
+    and ready for shifts: a member still joining gets none until its onboarding checklist is done)."""
     week_end = week_start + dt.timedelta(days=6)
     return [
         m
-        for m in Membership.objects.filter(fellesskab=fellesskab)
+        for m in Membership.objects.filter(fellesskab=fellesskab, ready_for_shifts=True)
         .exclude(status__in=[MembershipStatus.PROSPECTIVE, MembershipStatus.LEFT])
         .select_related("municipality")
         if (m.member_since is None or m.member_since <= week_end) and (m.left_on is None or m.left_on >= week_start)

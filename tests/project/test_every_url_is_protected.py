@@ -8,6 +8,7 @@ see it. The Django admin's URLs are checked as one group: the admin site guards 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -25,6 +26,7 @@ from samvirke.economy.actions.invoicing import do_run_invoicing, do_save_economy
 from samvirke.economy.demo_business_cases import load_demo_business_cases
 from samvirke.economy.models import BusinessCase, Invoice
 from samvirke.knowledge.models import CrisisNotice, ExampleQuestion, GuideRevision
+from samvirke.onboarding.actions import do_create_cohort, do_create_intake
 from samvirke.preparedness.models import Crisis, SurgeRequest
 from samvirke.staffing.access import agent_feed_token
 from samvirke.staffing.models import Rota, SwapRequest
@@ -121,6 +123,15 @@ PAGES: dict[str, Page] = {
     "bemanding/<str:week>/<int:code>/anmodninger/<int:pk>/afvis/": Page(
         "/bemanding/{week}/253/anmodninger/{swap_request}/afvis/", ("POST",)
     ),
+    # onboarding
+    "optagelse/": Page("/optagelse/"),
+    "optagelse/ny/": Page("/optagelse/ny/", ("GET", "POST")),
+    "optagelse/plan/": Page("/optagelse/plan/"),
+    "optagelse/hold/": Page("/optagelse/hold/", ("POST",)),
+    "optagelse/tidslinje/": Page("/optagelse/tidslinje/"),
+    "optagelse/kommune/<int:code>/": Page("/optagelse/kommune/350/"),
+    "optagelse/kommune/<int:code>/punkt/<int:pk>/": Page("/optagelse/kommune/350/punkt/{checklist_item}/", ("POST",)),
+    "optagelse/kommune/<int:code>/tilsidesaet/": Page("/optagelse/kommune/350/tilsidesaet/", ("POST",)),
     # the knowledge base
     "assistent/status/": Page("/assistent/status/"),
     "vidensbase/": Page("/vidensbase/"),
@@ -243,6 +254,12 @@ def world(
         shift_agent_id=holbaek_shift.agent_id,
     )
 
+    # Lejre joining, on a cohort with its checklist.
+    intake = do_create_intake(
+        None, fellesskab, Municipality.objects.get(code=350), "Kim", "kim@lejre.dk", dt.date(2026, 1, 5), None
+    )
+    do_create_cohort(None, fellesskab, [intake.pk], dt.date(2026, 5, 5))
+
     def first_pk(queryset: object) -> int:
         item = queryset.order_by("pk").first()  # type: ignore[attr-defined]
         assert item is not None, queryset
@@ -265,6 +282,7 @@ def world(
             "revision": first_pk(GuideRevision.objects.filter(guide__topic_id="passport")),
             "agent_token": agent_feed_token(holbaek_agent),
             "swap_request": swap_request.pk,
+            "checklist_item": first_pk(intake.checklist),
         }
     )
 

@@ -64,6 +64,7 @@ def test_the_secretariat_sees_the_wallboard_and_the_administration_but_no_munici
         ("Kontaktcenter", "/kontaktcenter/tavle/"),
         ("Vagtplan", "/bemanding/"),
         ("Vidensbase", "/vidensbase/"),
+        ("Optagelse", "/optagelse/"),
         ("Økonomi", "/oekonomi/"),
         ("Business cases", "/oekonomi/business-cases/"),
         ("Beredskab", "/beredskab/"),

@@ -108,6 +108,12 @@ def _lock_agent(
     return LockedAgent(*rows.convert(_AGENT_COLUMNS, found[0])) if found else None
 
 
+# A member whose onboarding checklist is not done: its agents are offered nothing (the SQL takes `p` as the person).
+_MEMBER_NOT_READY = (
+    "SELECT 1 FROM directory_membership m WHERE m.municipality_id = p.municipality_id AND m.ready_for_shifts = %s"
+)
+
+
 def _take_ready_agent(
     queue: Queue | None = None,
     channel: str = Channel.PHONE,
@@ -143,6 +149,9 @@ def _take_ready_agent(
     # A person deactivated while ready gets nothing more (the simulator's agents are inactive by construction).
     conditions += " AND (p.is_active = %s OR p.is_simulated = %s)"
     params.extend([True, True])
+    # Nor does an agent of a member that is still joining (directory's Membership.ready_for_shifts, set by onboarding).
+    conditions += f" AND NOT EXISTS ({_MEMBER_NOT_READY})"
+    params.append(False)
     found = rows.execute(
         f"{_AGENT_SELECT} WHERE a.status = %s{conditions} ORDER BY a.ready_since, a.person_id LIMIT 1"
         f"{rows.locking(skip_locked=True, of='a')}",
@@ -215,7 +224,8 @@ def _pair_one(at: dt.datetime) -> bool:
 
 def _take_next_contact(agent: LockedAgent, at: dt.datetime) -> Contact | None:
     """Give a ready agent the longest-waiting contact it may take (highest priority first): one in a queue that
-    needs no skill or one the agent has, or one that has waited past its queue's overflow."""
+    needs no skill or one the agent has, or one that has waited past its queue's overflow; nothing for an agent of
+    a member that is still joining (checked in the same statement: no extra round trip)."""
     eligible = [
         "c.queue_id IN (SELECT q.id FROM contact_queue q WHERE q.skill_id IS NULL OR q.skill_id IN "
         "(SELECT s.skill_id FROM contact_agentstate_skills s WHERE s.agentstate_id = %s))"
@@ -224,17 +234,23 @@ def _take_next_contact(agent: LockedAgent, at: dt.datetime) -> Contact | None:
     for queue in overflow_queues():
         eligible.append("(c.queue_id = %s AND c.offered_at <= %s)")
         params += [queue.pk, rows.db_datetime(at - dt.timedelta(seconds=queue.overflow_after_seconds or 0))]
-    channels = ""
+    conditions = ""
     if not agent.takes_chats:
-        channels = " AND c.channel <> %s"
+        conditions = " AND c.channel <> %s"
         params.append(Channel.CHAT)
     held = rerouting()  # a crisis that moves a stricken member's calls away from some agents (preparedness)
     if held is not None and held.holds_back(agent.municipality_id):
-        channels += " AND (c.citizen_municipality_id IS NULL OR c.citizen_municipality_id <> %s)"
+        conditions += " AND (c.citizen_municipality_id IS NULL OR c.citizen_municipality_id <> %s)"
         params.append(held.stricken_id)
+    if agent.municipality_id is not None:
+        conditions += (
+            " AND NOT EXISTS (SELECT 1 FROM directory_membership m WHERE m.municipality_id = %s "
+            "AND m.ready_for_shifts = %s)"
+        )
+        params += [agent.municipality_id, False]
     found = rows.execute(
         "SELECT c.id, c.external_id, c.state, c.channel FROM contact_contact c "  # noqa: S608
-        f"WHERE c.state = %s AND ({' OR '.join(eligible)}){channels} "
+        f"WHERE c.state = %s AND ({' OR '.join(eligible)}){conditions} "
         f"ORDER BY c.priority DESC, c.offered_at, c.id LIMIT 1{rows.locking(skip_locked=True, of='c')}",
         params,
     )

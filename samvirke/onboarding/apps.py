@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OnboardingConfig(AppConfig):
+    name = "samvirke.onboarding"
+    verbose_name = "Optagelse af kommuner"
