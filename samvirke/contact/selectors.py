@@ -51,6 +51,8 @@ def contact_records(contacts: QuerySet[Contact]) -> list[ContactRecord]:
         "satisfaction",
         "citizen_municipality__name",
         "agent_municipality__name",
+        "queue__line",
+        "forwarded_to",
     )
     return [
         ContactRecord(
@@ -64,14 +66,27 @@ def contact_records(contacts: QuerySet[Contact]) -> list[ContactRecord]:
             satisfaction=rating,
             citizen_municipality=citizen or "",
             agent_municipality=agent or "",
+            line=line,
+            forwarded_to=forwarded,
         )
-        for channel, state, offered, answered, ended, registered, resolved, rating, citizen, agent in rows
+        for channel, state, offered, answered, ended, registered, resolved, rating, citizen, agent, line, forwarded in (
+            rows
+        )
     ]
 
 
 def service_level_seconds() -> int:
     queue = Queue.objects.filter(is_default=True).first()
     return queue.service_level_seconds if queue else 60
+
+
+def line_thresholds() -> dict[str, int]:
+    """Each line's service-level threshold (seconds): its queue's."""
+    return dict(Queue.objects.values_list("line", "service_level_seconds"))
+
+
+def line_names() -> dict[str, str]:
+    return dict(Line.choices)
 
 
 def wallboard_figures(now: dt.datetime) -> dict[str, Any]:

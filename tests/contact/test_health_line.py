@@ -188,3 +188,15 @@ def test_the_health_line_is_reached_at_eight_in_the_morning(telephony: Telephony
     eight = dt.datetime(2026, 11, 23, 8, 5, tzinfo=LOCAL)  # before 9: the line used to be closed then
     reply = telephony.offer("h1", eight, called=REGIONAL, ivr_municipality_code=316).json()
     assert reply["state"] != "closed" and reply["queue"] == "sundhedsapps"
+
+
+def test_minsp_support_without_a_stored_number_is_null_but_still_counted(
+    telephony: Telephony, agents: list[Person]
+) -> None:
+    forget_cached_queues()
+    LineNumber.objects.create(region=Region.objects.get(code=1085), line="health_apps", number=REGIONAL)
+    _answered_call(telephony, "h1", REGIONAL, ivr_municipality_code=316)
+    body = telephony.event("call_transferred", at(60), call_id="h1", transfer_target="minsp_support").json()
+    assert body["transfer_number"] is None
+    contact = Contact.objects.get(external_id="h1")
+    assert (contact.transfer_number, contact.forwarded_to) == ("", ForwardedTo.MINSP_SUPPORT)

@@ -31,6 +31,7 @@ from samvirke.contact.models import (
     Contact,
     ContactState,
     EventOutcome,
+    ForwardedTo,
     MunicipalitySource,
     TelephonyEvent,
 )
@@ -184,6 +185,9 @@ def _transfer_reply(contact: Contact, event: Event) -> dict[str, Any]:
     is stored on the contact as its number and, unless the agent registered another, as where it was forwarded."""
     target = transfer_target(contact.pk, event.transfer_target)
     if target is None:
+        if event.transfer_target in (ForwardedTo.MINSP_SUPPORT, ForwardedTo.CITIZEN_MUNICIPALITY):
+            # The platform says where it went, though no number is stored for it here: counted all the same.
+            Contact.objects.filter(pk=contact.pk, forwarded_to="").update(forwarded_to=event.transfer_target)
         return {"transfer_number": None, "transfer_name": None}
     Contact.objects.filter(pk=contact.pk, transfer_number="").update(
         transfer_number=target.number, transferred_to=target.label
