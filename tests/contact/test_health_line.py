@@ -62,6 +62,7 @@ def test_the_regional_number_routes_to_the_health_queue_with_the_menus_municipal
     assert reply["municipality"] == {"code": 316, "name": "Holbæk"}
     contact = Contact.objects.get(external_id="h1")
     assert contact.queue.line == "health_apps"
+    assert contact.citizen_municipality is not None
     assert (contact.citizen_municipality.code, contact.municipality_source) == (316, "ivr")
     # Greve's agent has waited longer, but only Køge's is trained for the line: she gets the call.
     assert reply["agent"] == "agent-koege-1"
