@@ -27,6 +27,10 @@ def test_the_demo_has_two_working_days_of_traffic_once(db: None) -> None:
     assert "Trafik: 2 arbejdsdage før i dag" in out
     days = {moment.date() for moment in Contact.objects.values_list("offered_at", flat=True)}
     assert len(days) == 2 and Contact.objects.filter(state="ended").exists()
+    # Health-app calls go to the region's one number; the menu tells whose citizen it is.
+    health = Contact.objects.filter(queue__line="health_apps", transferred_from__isnull=True)
+    assert health.exists() and set(health.values_list("called_number", flat=True)) == {"70210000"}
+    assert not health.filter(citizen_municipality__isnull=True).exists()
     count = Contact.objects.count()
     assert "Trafik" not in seed("--traffic-calls-per-year", "5000")  # a second run adds no traffic
     assert Contact.objects.count() == count
