@@ -201,3 +201,16 @@ def test_minsp_support_without_a_stored_number_is_null_but_still_counted(
     assert body["transfer_number"] is None
     contact = Contact.objects.get(external_id="h1")
     assert (contact.transfer_number, contact.forwarded_to) == ("", ForwardedTo.MINSP_SUPPORT)
+
+
+def test_the_desk_offers_the_called_regions_minsp_support_for_a_call_without_municipality(
+    telephony: Telephony, health_line: LineNumber
+) -> None:
+    from samvirke.contact.selectors import cached_queues, transfer_destinations
+
+    _answered_call(telephony, "h1", REGIONAL)
+    contact = Contact.objects.get(external_id="h1")
+    numbers = [o for o in transfer_destinations(contact, cached_queues(), at(30)) if o.value.startswith("number:")]
+    assert [(o.label, o.phone) for o in numbers] == [
+        ("Region Sjællands MinSP-support, tlf. 70 20 09 99", MINSP_SJAELLAND)
+    ]
