@@ -285,6 +285,7 @@ class KpisOut(Schema):
     satisfaction: float | None
     chatbot_share: float | None
     chatbot_share_formula: str
+    transfers_to_minsp_support: int
     agents: dict[str, int]
 
 
