@@ -18,13 +18,19 @@ def _no_registered_topics(since: dt.datetime) -> Iterable[tuple[str, int]]:
     return ()
 
 
+def _default_line_hours(line: str) -> OpeningHours:
+    return OpeningHours.hotline_default()
+
+
 @dataclass(frozen=True)
 class HotlineReads:
     """`chat_opening_hours`: when the citizens' chat reaches agents. `registered_topic_counts(since)`: (topic id,
-    contacts) for the topics agents registered contacts under since then."""
+    contacts) for the topics agents registered contacts under since then. `line_opening_hours(line)`: the phone
+    hours of a line (its queue's), e.g. the health-app line's."""
 
     chat_opening_hours: Callable[[], OpeningHours] = OpeningHours.hotline_default
     registered_topic_counts: Callable[[dt.datetime], Iterable[tuple[str, int]]] = _no_registered_topics
+    line_opening_hours: Callable[[str], OpeningHours] = _default_line_hours
 
 
 _reads = HotlineReads()
@@ -44,3 +50,8 @@ def chat_opening_hours() -> OpeningHours:
 def registered_topic_counts(since: dt.datetime) -> Iterable[tuple[str, int]]:
     """(topic id, count) of the contacts agents registered under each topic since `since`."""
     return _reads.registered_topic_counts(since)
+
+
+def line_opening_hours(line: str) -> OpeningHours:
+    """The phone hours of a line ("citizen_service", "health_apps")."""
+    return _reads.line_opening_hours(line)

@@ -48,11 +48,12 @@ from samvirke.assistant.lib.dialogue import Intent
 from samvirke.assistant.lib.engine import AssistantEngine, Candidate
 from samvirke.assistant.lib.text import words
 from samvirke.assistant.models import AnsweredTopic, ModelBuild
-from samvirke.core.lib.hours import describe, is_open, next_opening, when_da
+from samvirke.core.lib.hours import describe, is_open, next_opening, week_da, when_da
 from samvirke.core.lib.masking import bounded
 from samvirke.directory.models import Municipality
 from samvirke.knowledge import content
 from samvirke.knowledge.lib.guides import fill_placeholders, markdown_to_html, plain_text, sections
+from samvirke.knowledge.lib.lines import CITIZEN_SERVICE, line_for_category
 from samvirke.knowledge.lib.topicdoc import TopicDoc
 from samvirke.knowledge.models import CrisisNotice, ExampleQuestion, Guide, GuideStatus, Topic
 from samvirke.knowledge.selectors import active_crisis_notices, guide_text_for, hotline_phone, placeholder_values
@@ -405,12 +406,62 @@ class Handover:
     open: bool
     status: str  # "Hotlinen har åbent nu, indtil kl. 20.00." / "Hotlinen har lukket nu. Den åbner mandag kl. 08.00."
     opens: str  # "mandag 23. november kl. 08.00", or "" when open (or no opening within two weeks)
-    phone: str
+    phone: str  # the number of the line the conversation's topic belongs to (the health-app line's for its topics)
     mitid_support: bool = False
+    line: LineInfo | None = None  # the line `phone` belongs to
 
     @property
     def mitid_support_phone(self) -> str:
         return MITID_SUPPORT_PHONE
+
+
+# The lines as the subject of a sentence ("Sundhedsapps-linjen har åbent nu …"); directory's Line values.
+LINE_SUBJECTS = {CITIZEN_SERVICE: "Hotlinen", "health_apps": "Sundhedsapps-linjen"}
+
+
+@dataclass(frozen=True)
+class LineInfo:
+    """The phone line a topic is answered on, for this citizen now: the health-app topics on the region's
+    health-app line (its one number and its own hours, seed 001), the rest on the member's hotline."""
+
+    line: str  # "citizen_service" | "health_apps"
+    name: str  # "Hotlinen" | "Sundhedsapps-linjen"
+    phone: str  # "70 21 00 00", or "" when the municipality has no number
+    hours: str  # "mandag–fredag kl. 08.00–20.00"
+    open: bool
+    status: str  # "Sundhedsapps-linjen har åbent nu, indtil kl. 20.00."
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "line": self.line,
+            "name": self.name,
+            "phone": self.phone,
+            "hours": self.hours,
+            "open": self.open,
+            "status": self.status,
+        }
+
+
+def topic_line(topic_id: str | None) -> str:
+    """The line a topic is answered on ("citizen_service" without a topic, or for an unknown one)."""
+    if not topic_id:
+        return CITIZEN_SERVICE
+    category = Topic.objects.filter(pk=topic_id).values_list("category", flat=True).first()
+    return line_for_category(category) if category is not None else CITIZEN_SERVICE
+
+
+def line_info(municipality: Municipality, line: str, now: dt.datetime | None = None) -> LineInfo:
+    local = timezone.localtime(now or timezone.now())
+    hours = hotline.line_opening_hours(line)
+    name = LINE_SUBJECTS.get(line, "Hotlinen")
+    return LineInfo(
+        line=line,
+        name=name,
+        phone=hotline_phone(municipality, line),
+        hours=week_da(hours),
+        open=is_open(hours, local),
+        status=describe(hours, local, name),
+    )
 
 
 @dataclass
@@ -429,6 +480,7 @@ class Reply:
     hotline_open: bool = False
     hotline_status: str = ""
     handover: Handover | None = None  # offered with "don't know" and when the citizen asks for a person
+    line: LineInfo | None = None  # the phone line for the answered topic (or the hotline)
 
     @property
     def suggestions(self) -> list[Candidate]:
@@ -463,6 +515,7 @@ class Reply:
             "kind": self.kind,
             "crisis_notices": [notice.title for notice in self.crisis_notices],
             "hotline_open": self.hotline_open,
+            "line": self.line.as_json() if self.line is not None else None,
         }
 
 
@@ -509,18 +562,22 @@ def search(
 def handover_for(
     municipality: Municipality, now: dt.datetime | None = None, topic_id: str | None = None, phone: str | None = None
 ) -> Handover:
-    """What the chat offers a citizen who wants a person, now. `topic_id`: what the conversation is about;
-    `phone`: the municipality's hotline number, when the caller has it already."""
+    """What the chat offers a citizen who wants a person, now. `topic_id`: what the conversation is about (a
+    health-app topic gives the health-app line's number and hours); `phone`: the municipality's hotline number,
+    when the caller has it already."""
     local = timezone.localtime(now or timezone.now())
     hours = hotline.chat_opening_hours()
     open_now = is_open(hours, local)
     following = None if open_now else next_opening(hours, local)
+    line = topic_line(topic_id)
+    info = line_info(municipality, line, local) if line != CITIZEN_SERVICE or phone is None else None
     return Handover(
         open=open_now,
         status=describe(hours, local),
         opens=when_da(local, following, with_date=True) if following else "",
-        phone=hotline_phone(municipality) if phone is None else phone,
+        phone=info.phone if info is not None else (phone or ""),
         mitid_support=not open_now and (topic_id or "").startswith("mitid-"),
+        line=info,
     )
 
 
@@ -581,15 +638,29 @@ def ask(
     if reply.handover is None:
         reply.handover = handover_for(municipality, now, phone=reply.hotline_phone)
     reply.hotline_open, reply.hotline_status = reply.handover.open, reply.handover.status
+    about_topic = reply.topic_id if reply.kind == "answer" else conversation_topic
+    reply.line = reply.handover.line or line_info(municipality, topic_line(about_topic), now)
+    if reply.kind == "answer" and reply.line.line != CITIZEN_SERVICE and reply.line.phone:
+        # A health-app topic is answered on the region's health-app line: its number and hours, not the hotline's.
+        sentence = _call_line_sentence(reply.line)
+        reply.answer_text = f"{reply.answer_text} {sentence}".strip()
+        reply.answer_html = format_html('<p class="line">{}</p>\n', sentence) + reply.answer_html
     if reply.kind not in ("handoff", Intent.HUMAN):
         reply.handover = None
     return reply
+
+
+def _call_line_sentence(line: LineInfo) -> str:
+    """The sentence that sends a citizen to a line: "Du kan ringe til Sundhedsapps-linjen på 70 21 00 00 (…)"."""
+    return f"Du kan ringe til {line.name} på {line.phone} ({line.hours})."
 
 
 def _handover_text(reply: Reply) -> str:
     handover = reply.handover
     assert handover is not None
     phone = f" Du kan også ringe til hotlinen på {handover.phone}." if handover.phone else ""
+    if handover.phone and handover.line is not None and handover.line.line != CITIZEN_SERVICE:
+        phone = f" {_call_line_sentence(handover.line)}"
     first = "Det kan jeg desværre ikke svare sikkert på." if reply.kind == "handoff" else ""
     if handover.open:
         offer = "Du kan chatte med en medarbejder fra hotlinen nu." + phone

@@ -137,6 +137,23 @@ def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
     return resolved
 
 
+class EventReplyOut(Schema):
+    """The reply to an event. Which fields come depends on the event (see the description); these are the ones
+    every call event's reply has, and the transfer's target."""
+
+    model_config = ConfigDict(extra="allow")
+
+    contact_id: int | None = None
+    call_id: str | None = None
+    state: str | None = None
+    transfer_number: str | None = Field(
+        default=None,
+        description="Kun ved call_transferred: nummeret (8 cifre), opkaldet stilles videre til, fx regionens "
+        "MinSP-support; null ved viderestilling til en anden kø eller et mål uden nummer",
+    )
+    transfer_name: str | None = Field(default=None, description="Kun ved call_transferred: hvem nummeret når")
+
+
 EVENT_DOC = """Hændelser fra telefoniplatformen. Kroppen signeres med HMAC-SHA256 og den delte hemmelighed:
 `X-Samvirke-Signature: sha256=<hex>`. Samme `event_id` to gange giver det første svar igen og ændrer intet.
 
@@ -150,6 +167,11 @@ EVENT_DOC = """Hændelser fra telefoniplatformen. Kroppen signeres med HMAC-SHA2
   øvelseslinjen giver den igangværende øvelses `ivr_message` med `drill: true` og rører ikke de rigtige køer.
 - `call_answered`, `call_ended`, `call_transferred` (transfer_target), `call_abandoned`,
   `callback_requested`, `satisfaction` (rating 1–9, fra telefonmenuen efter samtalen).
+- `call_transferred`: svaret siger, hvortil opkaldet stilles (`transfer_number`, 8 cifre, og `transfer_name`):
+  det nummer, medarbejderen valgte på skrivebordet, ellers det `transfer_target` beder om: en slags mål
+  (`minsp_support` = MinSP-supporten for borgerens region, eller for regionen bag det kaldte linjenummer;
+  `citizen_municipality` = borgerens kommune), et viderestillingsnummers navn eller et nummer. Numrene
+  vedligeholdes pr. region i administrationen (Viderestillingsnumre). `null`, når der ikke er noget nummer.
 - `agent_status` (agent = brugernavn, status ready|pause|offline): softphonens status; svaret siger,
   hvilket opkald medarbejderen får (`assigned_call_id`).
 
@@ -184,7 +206,7 @@ _CRISIS_REPLY = {
     "/events",
     auth=None,
     response={
-        200: dict[str, Any],
+        200: EventReplyOut,
         400: DetailOut,
         401: DetailOut,
         403: DetailOut,
@@ -285,6 +307,7 @@ class KpisOut(Schema):
     satisfaction: float | None
     chatbot_share: float | None
     chatbot_share_formula: str
+    transfers_to_minsp_support: int
     agents: dict[str, int]
 
 

@@ -17,5 +17,6 @@ class ContactConfig(AppConfig):
             hotline.HotlineReads(
                 chat_opening_hours=selectors.chat_opening_hours,
                 registered_topic_counts=selectors.registered_topic_counts,
+                line_opening_hours=selectors.line_opening_hours,
             )
         )

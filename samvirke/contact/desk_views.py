@@ -460,14 +460,16 @@ def _chosen_destination(request: HttpRequest, contact: Contact) -> actions.Trans
     if choice == "typed":
         phone = normalise_phone(request.POST.get("typed_number", ""))
         name = mask_personal_data(request.POST.get("typed_name", "")[:MAX_TYPED_NAME_CHARS].strip())
-        return actions.TransferDestination(label=destination_label(name, phone), forwarded_to=ForwardedTo.OTHER)
+        return actions.TransferDestination(
+            label=destination_label(name, phone), forwarded_to=ForwardedTo.OTHER, phone=phone
+        )
     options = selectors.transfer_destinations(contact, selectors.cached_queues(), timezone.now())
     chosen = next((option for option in options if option.value == choice), None)
     if chosen is None:
         raise actions.ContactError("Vælg, hvor henvendelsen skal viderestilles til.")
     if chosen.unavailable:
         raise actions.ContactError(f"Kan ikke viderestille til {chosen.label}: {chosen.unavailable}.")
-    return actions.TransferDestination(chosen.label, chosen.forwarded_to, chosen.queue_slug)
+    return actions.TransferDestination(chosen.label, chosen.forwarded_to, chosen.queue_slug, chosen.phone)
 
 
 @htmx_login_required

@@ -236,6 +236,9 @@ class Contact(models.Model):
     note = models.TextField("notat (maskeret)", blank=True)
     registered_at = models.DateTimeField("registreret", null=True, blank=True)
     transferred_to = models.CharField("viderestillet til", max_length=100, blank=True)
+    # The number the telephony platform moves the call to (an outside number: MinSP support, the citizen's
+    # municipality …); empty for a transfer to another queue, which goes on as a new leg here.
+    transfer_number = models.CharField("viderestillet til nummer", max_length=20, blank=True)
     # A transfer to another queue goes on as a new contact (a new leg) in that queue; it points back here.
     transferred_from = models.ForeignKey(
         "self",

@@ -1,5 +1,6 @@
 """The fællesskab's two lines as queues: the members' hotline (the default) and the region's health-app line,
-which needs agents trained in health apps and overflows to everyone after two minutes.
+which needs agents trained in health apps and overflows to everyone after two minutes. Both are open 60 hours a
+week, Monday–Friday 8–20 (the health-app line: seed 001, "60 timer ugentligt telefonisk vejledning").
 
 Used by the data migration and by seed-demo (a flushed test database has lost what migrations loaded)."""
 
@@ -8,6 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 WEEKDAYS_8_TO_20 = {str(day): [["08:00", "20:00"]] for day in range(5)}
+# The health-app line's hours before issue 14 (30 h a week); the contact migration 0008 moves a queue that still
+# has them to 60 h.
 WEEKDAYS_9_TO_15 = {str(day): [["09:00", "15:00"]] for day in range(5)}
 
 
@@ -33,7 +36,7 @@ def ensure_queues(skill_model: Any, queue_model: Any) -> None:
             "priority": 2,
             "skill": health,
             "overflow_after_seconds": 120,
-            "opening_hours": WEEKDAYS_9_TO_15,
+            "opening_hours": WEEKDAYS_8_TO_20,
         },
     )
 

@@ -15,7 +15,7 @@ from samvirke.contact import rows
 from samvirke.contact.lib.kpi import CHATBOT_SHARE_FORMULA, ContactRecord, compute_kpis, period_key
 from samvirke.contact.lib.presence import StatusChange, staffed_seconds
 from samvirke.contact.lib.retention import RetentionPolicy, cutoffs
-from samvirke.contact.lib.transfer import destination_label
+from samvirke.contact.lib.transfer import PhoneNumberError, destination_label, normalise_phone
 from samvirke.contact.lib.waiting import estimated_wait_seconds
 from samvirke.contact.models import (
     AgentState,
@@ -32,7 +32,7 @@ from samvirke.contact.models import (
 from samvirke.core.lib.clock import LOCAL, local_day_bounds
 from samvirke.core.lib.hours import OpeningHours, is_open
 from samvirke.core.lib.opening import parse_opening_hours
-from samvirke.directory.models import Line, Person
+from samvirke.directory.models import Line, LineNumber, Person
 from samvirke.knowledge.models import ServiceInfo, Topic
 
 LIVE_STATES = (ContactState.QUEUED, ContactState.ASSIGNED, ContactState.ANSWERED)
@@ -51,6 +51,8 @@ def contact_records(contacts: QuerySet[Contact]) -> list[ContactRecord]:
         "satisfaction",
         "citizen_municipality__name",
         "agent_municipality__name",
+        "queue__line",
+        "forwarded_to",
     )
     return [
         ContactRecord(
@@ -64,14 +66,27 @@ def contact_records(contacts: QuerySet[Contact]) -> list[ContactRecord]:
             satisfaction=rating,
             citizen_municipality=citizen or "",
             agent_municipality=agent or "",
+            line=line,
+            forwarded_to=forwarded,
         )
-        for channel, state, offered, answered, ended, registered, resolved, rating, citizen, agent in rows
+        for channel, state, offered, answered, ended, registered, resolved, rating, citizen, agent, line, forwarded in (
+            rows
+        )
     ]
 
 
 def service_level_seconds() -> int:
     queue = Queue.objects.filter(is_default=True).first()
     return queue.service_level_seconds if queue else 60
+
+
+def line_thresholds() -> dict[str, int]:
+    """Each line's service-level threshold (seconds): its queue's."""
+    return dict(Queue.objects.values_list("line", "service_level_seconds"))
+
+
+def line_names() -> dict[str, str]:
+    return dict(Line.choices)
 
 
 def wallboard_figures(now: dt.datetime) -> dict[str, Any]:
@@ -404,6 +419,7 @@ class DestinationOption:
     forwarded_to: str
     queue_slug: str = ""
     unavailable: str = ""  # why it cannot be chosen now, e.g. "lukket nu"
+    phone: str = ""  # an outside number's 8 digits, which the telephony platform moves the call to
 
 
 def transfer_destinations(contact: Contact, queues: list[Queue], now: dt.datetime) -> list[DestinationOption]:
@@ -431,11 +447,13 @@ def transfer_destinations(contact: Contact, queues: list[Queue], now: dt.datetim
                     label=destination_label(f"{municipality.name} Kommune", info.phone),
                     group="Numre uden for kontaktcentret",
                     forwarded_to=ForwardedTo.CITIZEN_MUNICIPALITY,
+                    phone=_digits_or_blank(info.phone),
                 )
             )
+    region_id = municipality.region_id if municipality is not None else _called_region(contact.called_number)
     numbers = TransferNumber.objects.all()
-    if municipality is not None:
-        numbers = numbers.filter(Q(region__isnull=True) | Q(region_id=municipality.region_id))
+    if region_id is not None:
+        numbers = numbers.filter(Q(region__isnull=True) | Q(region_id=region_id))
     for number in numbers:
         options.append(
             DestinationOption(
@@ -443,32 +461,114 @@ def transfer_destinations(contact: Contact, queues: list[Queue], now: dt.datetim
                 label=destination_label(number.name, number.phone),
                 group="Numre uden for kontaktcentret",
                 forwarded_to=number.forwarded_to,
+                phone=number.phone,
             )
         )
     return options
+
+
+def _digits_or_blank(phone: str) -> str:
+    try:
+        return normalise_phone(phone)
+    except PhoneNumberError:
+        return ""
+
+
+def _called_region(called_number: str) -> int | None:
+    """The region whose line number was called (the health-app line's one number), or None."""
+    if not called_number:
+        return None
+    return LineNumber.objects.filter(number=called_number).values_list("region_id", flat=True).first()
+
+
+@dataclass(frozen=True)
+class TransferTarget:
+    """Where the telephony platform moves a transferred call: `number` (8 digits) and whom it reaches."""
+
+    number: str
+    name: str
+    forwarded_to: str
+    label: str  # what the citizen reads, "Region Sjællands MinSP-support, tlf. 70 20 09 99"
+
+
+def transfer_target(contact_id: int, requested: str) -> TransferTarget | None:
+    """The number a call is transferred to: the outside number the agent chose at the desk; else what the platform
+    asked for in `call_transferred` (`transfer_target`): a kind of target (`minsp_support` → the MinSP support of
+    the citizen's region, or of the region whose line number was called; `citizen_municipality` → the citizen's
+    municipality's Borgerservice), the name of a transfer number, or a number itself. None when there is none (a
+    transfer to another queue of the contact centre, or a target no number is stored for)."""
+    row = (
+        Contact.objects.filter(pk=contact_id)
+        .values(
+            "transfer_number",
+            "transferred_to",
+            "forwarded_to",
+            "called_number",
+            "citizen_municipality_id",
+            "citizen_municipality__name",
+            "citizen_municipality__region_id",
+        )
+        .first()
+    )
+    if row is None:
+        return None
+    if row["transfer_number"]:
+        chosen = row["transferred_to"].split(", tlf.")[0]
+        return TransferTarget(
+            row["transfer_number"], chosen, row["forwarded_to"] or ForwardedTo.OTHER, row["transferred_to"]
+        )
+    requested = requested.strip()
+    if not requested:
+        return None
+    region_id = row["citizen_municipality__region_id"] or _called_region(row["called_number"])
+    if requested == ForwardedTo.CITIZEN_MUNICIPALITY:
+        info = ServiceInfo.objects.filter(municipality_id=row["citizen_municipality_id"]).first()
+        phone = _digits_or_blank(info.phone) if info is not None and row["citizen_municipality_id"] else ""
+        if not phone:
+            return None
+        name = f"{row['citizen_municipality__name']} Kommune"
+        return TransferTarget(phone, name, ForwardedTo.CITIZEN_MUNICIPALITY, destination_label(name, phone))
+    numbers = TransferNumber.objects.filter(Q(forwarded_to=requested) | Q(name__iexact=requested))
+    # The region's own number before one for all citizens.
+    regional = numbers.filter(region_id=region_id).first() if region_id is not None else None
+    number = regional or numbers.filter(region__isnull=True).first()
+    if number is not None:
+        return TransferTarget(
+            number.phone, number.name, number.forwarded_to, destination_label(number.name, number.phone)
+        )
+    typed = _digits_or_blank(requested)
+    if typed:
+        return TransferTarget(typed, "", ForwardedTo.OTHER, destination_label("", typed))
+    return None
 
 
 # ---------------------------------------------------------------------------------------------------------------
 # The queues and hotline numbers as routing reads them, and what a waiting citizen is told.
 
 _CACHE_SECONDS = 10.0
-# (when read, the queues, and each member's hotline number → (line, municipality id, code, name))
-_routing_cache: tuple[float, list[Queue], dict[str, tuple[str, int, int, str]]] = (0.0, [], {})
-_NUMBERS_SQL = (
+# A called number → (line, municipality id, code, name); a region's line number (LineNumber) has no municipality.
+NumberInfo = tuple[str, int | None, int | None, str | None]
+# (when read, the queues, and each called number's NumberInfo)
+_routing_cache: tuple[float, list[Queue], dict[str, NumberInfo]] = (0.0, [], {})
+_MEMBER_NUMBERS_SQL = (
     "SELECT n.number, n.line, mu.id, mu.code, mu.name FROM directory_hotlinenumber n "
     "JOIN directory_membership m ON m.id = n.membership_id "
     "JOIN directory_municipality mu ON mu.id = m.municipality_id"
 )
+_REGION_NUMBERS_SQL = "SELECT r.number, r.line, NULL, NULL, NULL FROM directory_linenumber r"
 
 
-def _routing_data() -> tuple[float, list[Queue], dict[str, tuple[str, int, int, str]]]:
-    """The queues and the hotline numbers, read at most every ten seconds per process: every event needs them, and
-    they change only when the secretariat edits a queue or a member's numbers (which then takes effect within ten
+def _routing_data() -> tuple[float, list[Queue], dict[str, NumberInfo]]:
+    """The queues and the called numbers, read at most every ten seconds per process: every event needs them, and
+    they change only when the secretariat edits a queue or the numbers (which then takes effect within ten
     seconds in every worker)."""
     global _routing_cache
     now = time.monotonic()
     if now - _routing_cache[0] > _CACHE_SECONDS or not _routing_cache[1]:
-        numbers = {number: (line, *municipality) for number, line, *municipality in rows.execute(_NUMBERS_SQL)}
+        numbers: dict[str, NumberInfo] = {
+            number: (line, *municipality)
+            for number, line, *municipality in rows.execute(f"{_MEMBER_NUMBERS_SQL} UNION ALL {_REGION_NUMBERS_SQL}")
+        }
         _routing_cache = (now, list(Queue.objects.select_related("skill")), numbers)
     return _routing_cache
 
@@ -478,13 +578,17 @@ def cached_queues() -> list[Queue]:
     return _routing_data()[1]
 
 
-def hotline_number(number: str) -> tuple[str, int, int, str] | None:
-    """(line, municipality id, code, name) of a member's hotline number, or None for a number that is not one.
-    A number the cache does not know is looked up at once, so a new number works from its first call."""
+def hotline_number(number: str) -> NumberInfo | None:
+    """(line, municipality id, code, name) of a member's hotline number, (line, None, None, None) of a region's
+    line number, or None for a number that is neither. A number the cache does not know is looked up at once, so a
+    new number works from its first call."""
     known = _routing_data()[2].get(number)
     if known is not None:
         return known
-    found = rows.execute(f"{_NUMBERS_SQL} WHERE n.number = %s", [number])
+    found = rows.execute(
+        f"{_MEMBER_NUMBERS_SQL} WHERE n.number = %s UNION ALL {_REGION_NUMBERS_SQL} WHERE r.number = %s",
+        [number, number],
+    )
     return (found[0][1], found[0][2], found[0][3], found[0][4]) if found else None
 
 
@@ -552,6 +656,14 @@ def chat_queue() -> Queue:
 def chat_opening_hours() -> OpeningHours:
     """The hours the citizens' chat reaches agents: its queue's (the hotline's default if there is none)."""
     queue = next((q for q in cached_queues() if q.line == Line.CITIZEN_SERVICE), None)
+    if queue is None:
+        return OpeningHours.hotline_default()
+    return parse_opening_hours(queue.opening_hours)
+
+
+def line_opening_hours(line: str) -> OpeningHours:
+    """A line's phone hours: its queue's (the hotline's default if the line has no queue)."""
+    queue = next((q for q in cached_queues() if q.line == line), None)
     if queue is None:
         return OpeningHours.hotline_default()
     return parse_opening_hours(queue.opening_hours)

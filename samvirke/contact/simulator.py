@@ -64,7 +64,7 @@ from samvirke.contact.lib.traffic import (
 from samvirke.contact.models import TOPIC_FORWARD_TARGETS, AgentState, Contact, Queue, Skill
 from samvirke.core.lib.clock import LOCAL
 from samvirke.core.lib.opening import parse_opening_hours
-from samvirke.directory.models import HotlineNumber, Line, Municipality, Person, Role
+from samvirke.directory.models import HotlineNumber, Line, LineNumber, Municipality, Person, Role
 from samvirke.knowledge import content
 
 EVENTS_PATH = "/api/telephony/events"
@@ -371,15 +371,22 @@ class Simulation:
 def _members() -> list[Member]:
     numbers: dict[int, dict[str, str]] = defaultdict(dict)
     population: dict[int, int] = {}
+    region_of: dict[int, int] = {}
     for number in HotlineNumber.objects.select_related("membership__municipality"):
         municipality = number.membership.municipality
         numbers[municipality.code][number.line] = number.number
         population[municipality.code] = municipality.population
-    members = [
-        Member(code, population[code], numbers[code])
-        for code in sorted(numbers)
-        if Line.CITIZEN_SERVICE in numbers[code]
-    ]
+        region_of[municipality.code] = municipality.region_id
+    regional: dict[int, dict[str, str]] = defaultdict(dict)
+    for line_number in LineNumber.objects.all():
+        regional[line_number.region_id][line_number.line] = line_number.number
+    members = []
+    for code in sorted(numbers):
+        if Line.CITIZEN_SERVICE not in numbers[code]:
+            continue
+        # A member's own number for a line wins over the region's.
+        shared = {line: n for line, n in regional[region_of[code]].items() if line not in numbers[code]}
+        members.append(Member(code, population[code], {**numbers[code], **shared}, frozenset(shared)))
     if not members:
         raise SimulationError("Ingen medlemmer med et hotline-nummer. Kør først: samvirke seed-demo")
     return members

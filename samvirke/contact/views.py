@@ -23,6 +23,7 @@ from samvirke.contact.lib.kpi import (
     CHATBOT_SHARE_FORMULA,
     compute_kpis,
     kpis_by,
+    kpis_per_line,
     period_key,
     who_carries_whom,
 )
@@ -111,6 +112,7 @@ def reports(request: HttpRequest) -> HttpResponse:
     period = form.cleaned_data["period"]
     records = selectors.contact_records(Contact.objects.filter(offered_at__gte=start, offered_at__lt=end))
     threshold = selectors.service_level_seconds()
+    names = selectors.line_names()
     context.update(
         {
             "total": compute_kpis(records, threshold, sum(selectors.chatbot_counts(start, end, period).values())),
@@ -126,6 +128,10 @@ def reports(request: HttpRequest) -> HttpResponse:
                 threshold,
                 selectors.chatbot_counts_by_municipality(start, end),
             ),
+            "by_line": {
+                names.get(line, line or "Ingen linje"): kpis
+                for line, kpis in kpis_per_line(records, selectors.line_thresholds(), threshold).items()
+            },
             "carried": who_carries_whom(records),
             "threshold": threshold,
             "query": request.GET.urlencode(),

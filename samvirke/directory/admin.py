@@ -15,7 +15,15 @@ from django.urls import reverse
 from django.utils.html import format_html
 
 from samvirke.audit.actions import record
-from samvirke.directory.models import Fellesskab, HotlineNumber, Membership, Municipality, Person, Region
+from samvirke.directory.models import (
+    Fellesskab,
+    HotlineNumber,
+    LineNumber,
+    Membership,
+    Municipality,
+    Person,
+    Region,
+)
 
 
 class AuditedAdmin(admin.ModelAdmin):
@@ -63,6 +71,12 @@ class MunicipalityAdmin(AuditedAdmin):
     list_display = ["code", "name", "region", "population", "population_year"]
     list_filter = ["region"]
     search_fields = ["name", "code"]
+
+
+@admin.register(LineNumber)
+class LineNumberAdmin(AuditedAdmin):
+    list_display = ["number", "line", "region", "is_demo"]
+    list_filter = ["region", "line"]
 
 
 class HotlineNumberInline(admin.TabularInline):

@@ -6,6 +6,7 @@ from typing import TypeAlias
 
 from django.contrib.auth.hashers import UNUSABLE_PASSWORD_PREFIX
 from django.contrib.auth.models import AbstractUser, AnonymousUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
@@ -139,6 +140,39 @@ class HotlineNumber(models.Model):
         if len(digits) == 8 and digits.isdigit():
             return " ".join(digits[i : i + 2] for i in range(0, 8, 2))
         return digits
+
+
+class LineNumber(models.Model):
+    """A line's one number for all citizens of a region: the health-app line has one DDH number for Region Sjælland
+    (seed 001, "Der oprettes et særligt DDH-telefonnr."), not one per member. The called number tells routing the
+    line only; the citizen's municipality comes from the telephone menu (or stays unknown)."""
+
+    region = models.ForeignKey(Region, on_delete=models.CASCADE, related_name="line_numbers", verbose_name="region")
+    line = models.CharField("linje", max_length=30, choices=Line.choices)
+    number = models.CharField("telefonnummer", max_length=20, unique=True, help_text="8 cifre, fx 70210000")
+    is_demo = models.BooleanField("demodata", default=False)
+
+    class Meta:
+        ordering = ["region__code", "line"]
+        verbose_name = "regionalt linjenummer"
+        verbose_name_plural = "regionale linjenumre"
+        constraints = [
+            models.UniqueConstraint(fields=["region", "line"], name="one_number_per_region_and_line"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} ({self.get_line_display()}, {self.region})"
+
+    @property
+    def display_number(self) -> str:
+        digits = self.number
+        if len(digits) == 8 and digits.isdigit():
+            return " ".join(digits[i : i + 2] for i in range(0, 8, 2))
+        return digits
+
+    def clean(self) -> None:
+        if HotlineNumber.objects.filter(number=self.number).exists():
+            raise ValidationError({"number": "Nummeret er allerede en kommunes hotline-nummer."})
 
 
 class Role(models.TextChoices):

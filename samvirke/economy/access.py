@@ -17,7 +17,7 @@ from django.http import Http404
 
 from samvirke.directory.access import belongs_to_fellesskab, is_secretariat
 from samvirke.directory.models import Actor, Membership, MembershipStatus, Municipality, Person, Role
-from samvirke.economy.models import BusinessCase, Invoice
+from samvirke.economy.models import BusinessCase, Invoice, PilotGrant
 
 ECONOMY_ROLES = (Role.SECRETARIAT, Role.COORDINATOR, Role.REGION_STAFF)
 
@@ -149,3 +149,22 @@ def access_business_case_portfolio(user: Actor, code: int) -> Municipality:
 def visible_member_codes(user: Actor) -> set[int]:
     """The kommunekoder of the members whose numbers the user may see."""
     return set(visible_municipalities(user).values_list("code", flat=True))
+
+
+def visible_grants(user: Actor) -> QuerySet[PilotGrant]:
+    """The pilot grants this user may follow: all for the secretariat, the own region's for region staff; none for
+    coordinators (the grant is the region's money, not a municipality's) and everyone else."""
+    if not can_view_economy(user):
+        return PilotGrant.objects.none()
+    if user.role == Role.SECRETARIAT:
+        return PilotGrant.objects.select_related("region")
+    if user.role == Role.REGION_STAFF and user.region_id is not None:
+        return PilotGrant.objects.filter(region_id=user.region_id).select_related("region")
+    return PilotGrant.objects.none()
+
+
+def require_grants(user: Actor) -> Person:
+    """The grant page: the secretariat and region staff (403 for everyone else)."""
+    if not can_view_economy(user) or user.role not in (Role.SECRETARIAT, Role.REGION_STAFF):
+        raise PermissionDenied("Pilotbevillingen er for sekretariatet og regionen.")
+    return user

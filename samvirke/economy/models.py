@@ -293,3 +293,29 @@ class BusinessCaseScenario(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PilotGrant(models.Model):
+    """A region's grant for a pilot (seed 001: Region Sjælland's 2.000.000 kr. from its regional development funds,
+    early 2025 – early 2027). What is spent of it is computed from the invoices' region part (economy/lib/grant.py)."""
+
+    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="+", verbose_name="region")
+    name = models.CharField("navn", max_length=200)
+    amount = models.DecimalField(
+        "bevilget beløb (kr.)", max_digits=14, decimal_places=2, validators=[MinValueValidator(Decimal("0.01"))]
+    )
+    start = models.DateField("fra")
+    end = models.DateField("til og med")
+    is_demo = models.BooleanField("demodata", default=False)
+
+    class Meta:
+        ordering = ["start", "name"]
+        verbose_name = "pilotbevilling"
+        verbose_name_plural = "pilotbevillinger"
+        constraints = [
+            models.CheckConstraint(condition=models.Q(end__gte=models.F("start")), name="grant_ends_after_it_starts"),
+            models.CheckConstraint(condition=models.Q(amount__gt=0), name="grant_amount_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name

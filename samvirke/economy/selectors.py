@@ -12,8 +12,16 @@ from samvirke.directory.models import Fellesskab, Membership
 from samvirke.economy.lib import business_case as lib
 from samvirke.economy.lib.business_case.excel import DESCRIPTION_FIELDS
 from samvirke.economy.lib.fees import EconomyResult, Member, compute_economy
-from samvirke.economy.lib.invoicing import BillableMember, YearBilling, membership_span, plan_year, year_billing
-from samvirke.economy.models import BusinessCase, EconomySettings
+from samvirke.economy.lib.grant import Grant, GrantAccount, grant_account
+from samvirke.economy.lib.invoicing import (
+    BillableMember,
+    PlannedInvoice,
+    YearBilling,
+    membership_span,
+    plan_year,
+    year_billing,
+)
+from samvirke.economy.models import BusinessCase, EconomySettings, PilotGrant
 
 
 def billable_members(fellesskab: Fellesskab) -> list[BillableMember]:
@@ -81,6 +89,17 @@ def billing_for(economy: YearEconomy, visible_codes: set[int] | None = None) -> 
         return year_billing(economy.result.total.fee, planned)
     fees = sum((row.fee for row in economy.result.rows if row.kommunekode in visible_codes), Decimal("0.00"))
     return year_billing(fees, [invoice for invoice in planned if invoice.kommunekode in visible_codes])
+
+
+def pilot_grant_account(fellesskab: Fellesskab, grant: PilotGrant) -> GrantAccount:
+    """The grant against its budget, each year of its period from that year's planned invoices (None: no model)."""
+    members = billable_members(fellesskab)
+    settings = {s.year: s for s in EconomySettings.objects.filter(fellesskab=fellesskab)}
+    planned: dict[int, list[PlannedInvoice] | None] = {}
+    for year in range(grant.start.year, grant.end.year + 1):
+        model = settings.get(year)
+        planned[year] = plan_year(year, members, model.params()) if model is not None else None
+    return grant_account(Grant(grant.name, grant.region_id, grant.amount, grant.start, grant.end), planned)
 
 
 # --- business cases (seed 004): a stored case as the lib's typed case, its result and its export ---------

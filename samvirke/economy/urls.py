@@ -15,5 +15,6 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("fakturaer/<int:pk>/", views.invoice_detail, name="invoice"),
     path("fakturaer/<int:year>.xlsx", views.invoices_xlsx, name="invoices_xlsx"),
     path("kontaktpris/", views.contact_cost, name="contact_cost"),
+    path("pilotbevilling/", views.pilot_grants, name="grants"),
     path("business-cases/", include("samvirke.economy.business_case_urls")),
 ]

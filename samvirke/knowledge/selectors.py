@@ -13,8 +13,9 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 
 from samvirke.core.lib.hours import inside_sentence
-from samvirke.directory.models import HotlineNumber, Line, Municipality
+from samvirke.directory.models import HotlineNumber, Line, LineNumber, Municipality
 from samvirke.knowledge.lib.guides import apply_variant, fill_placeholders, handled_by_text
+from samvirke.knowledge.lib.lines import line_for_category
 from samvirke.knowledge.lib.quality import QualityProblem, check_guide
 from samvirke.knowledge.models import (
     CrisisNotice,
@@ -32,11 +33,23 @@ REVIEW_SOON_DAYS = 30
 # --- a guide as citizens see it ------------------------------------------------------------------------------
 
 
-def hotline_phone(municipality: Municipality) -> str:
-    number = HotlineNumber.objects.filter(membership__municipality=municipality, line=Line.CITIZEN_SERVICE).first()
-    if number is None:
-        return ""
-    return number.display_number
+def hotline_phone(municipality: Municipality, line: str = Line.CITIZEN_SERVICE) -> str:
+    """The number this municipality's citizens call for `line`: the member's own number for it, else the region's
+    one number for the line (the health-app line, seed 001), else the member's hotline number."""
+    own = HotlineNumber.objects.filter(membership__municipality=municipality, line=line).first()
+    if own is not None:
+        return own.display_number
+    if line != Line.CITIZEN_SERVICE:
+        regional = LineNumber.objects.filter(region_id=municipality.region_id, line=line).first()
+        if regional is not None:
+            return regional.display_number
+        return hotline_phone(municipality)
+    return ""
+
+
+def topic_line(topic: Topic) -> str:
+    """The line a topic is answered on (Line's value): the health-app topics on the health-app line."""
+    return line_for_category(topic.category)
 
 
 def placeholder_values(municipality: Municipality) -> dict[str, str]:
@@ -57,7 +70,12 @@ def guide_text_for(topic: Topic, municipality: Municipality, values: dict[str, s
     placeholder_values, passed in by callers that fill several texts for the same municipality)."""
     variant = GuideVariant.objects.filter(guide=topic.guide, municipality=municipality).first()
     body = apply_variant(topic.guide.body, variant.body if variant else None, variant.mode if variant else "sections")
-    return fill_placeholders(body, values if values is not None else placeholder_values(municipality))
+    values = values if values is not None else placeholder_values(municipality)
+    line = topic_line(topic)
+    if line != Line.CITIZEN_SERVICE:
+        # A health-app guide's "ring til …" is the health-app line's number, not the hotline's.
+        values = {**values, "hotline_phone": hotline_phone(municipality, line)}
+    return fill_placeholders(body, values)
 
 
 def citizen_text(guide: Guide, body: str | None, mode: str, municipality: Municipality) -> str:

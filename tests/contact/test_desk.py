@@ -409,6 +409,10 @@ def test_a_transfer_to_the_regions_minsp_support(desk: Desk, telephony: Telephon
     contact.refresh_from_db()
     assert contact.transferred_to == "Region Sjællands MinSP-support, tlf. 70 20 09 99"
     assert contact.forwarded_to == ForwardedTo.MINSP_SUPPORT
+    # The platform moves the call there: its call_transferred is answered with the number.
+    assert contact.transfer_number == "70200999"
+    reply = telephony.event("call_transferred", _now(0), call_id=contact.external_id).json()
+    assert (reply["transfer_number"], reply["transfer_name"]) == ("70200999", "Region Sjællands MinSP-support")
 
 
 def test_a_typed_number_is_checked_and_refused_in_danish_keeping_the_registration(
@@ -428,6 +432,7 @@ def test_a_typed_number_is_checked_and_refused_in_danish_keeping_the_registratio
     contact.refresh_from_db()
     assert contact.transferred_to == "Udbetaling Danmark, tlf. 33 92 33 00"
     assert contact.forwarded_to == ForwardedTo.OTHER
+    assert contact.transfer_number == "33923300"
 
 
 def test_a_transfer_without_a_destination_is_refused(desk: Desk, telephony: Telephony) -> None:

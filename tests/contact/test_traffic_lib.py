@@ -17,6 +17,7 @@ from samvirke.contact.lib.traffic import (
     Scheduler,
     Topic,
     erlang_c_agents,
+    health_line_hours,
     hotline_hours,
     lognormal,
     mean_rating,
@@ -25,7 +26,7 @@ from samvirke.contact.lib.traffic import (
     working_days,
 )
 from samvirke.core.lib.clock import LOCAL
-from samvirke.core.lib.hours import is_open
+from samvirke.core.lib.hours import OpeningHours, is_open
 
 MONDAY = dt.date(2026, 11, 23)
 MEMBERS = [
@@ -94,10 +95,27 @@ def test_no_arrivals_outside_opening_hours_or_on_holidays() -> None:
 
 
 def test_health_line_only_while_it_is_open_and_for_members_with_the_number() -> None:
-    calls = plan().calls
+    short_hours = OpeningHours({day: [(dt.time(9, 0), dt.time(15, 0))] for day in range(5)})
+    calls = plan(health_hours=short_hours).calls
     health = [c for c in calls if c.line == "health_apps"]
     assert health and all(9 <= c.offered_at.hour < 15 and c.member_code == 316 for c in health)
     assert all(c.topic_id == "min-sundhed-app" for c in health)
+    # Its default is 60 hours a week, like the hotline (seed 001).
+    assert health_line_hours().hours_per_week() == 60
+    default = [c for c in plan().calls if c.line == "health_apps"]
+    assert any(c.offered_at.hour < 9 or c.offered_at.hour >= 15 for c in default)
+
+
+def test_a_call_to_a_regional_number_carries_the_members_municipality_from_the_menu() -> None:
+    members = [
+        Member(316, 90_000, {"citizen_service": "70200316", "health_apps": "70210000"}, frozenset({"health_apps"})),
+        Member(253, 50_000, {"citizen_service": "70200253", "health_apps": "70210000"}, frozenset({"health_apps"})),
+    ]
+    calls = plan(members=members).calls
+    health = [c for c in calls if c.line == "health_apps"]
+    assert {c.member_code for c in health} == {316, 253}
+    assert all(c.called_number == "70210000" and c.ivr_municipality_code == c.member_code for c in health)
+    assert all(c.ivr_municipality_code is None for c in calls if c.line == "citizen_service")
 
 
 def test_topic_mix_handle_times_and_resolution() -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from zoneinfo import ZoneInfo
 
-from samvirke.core.lib.hours import OpeningHours, describe, inside_sentence, is_open, next_opening, when_da
+from samvirke.core.lib.hours import OpeningHours, describe, inside_sentence, is_open, next_opening, week_da, when_da
 
 CPH = ZoneInfo("Europe/Copenhagen")
 HOURS = OpeningHours.hotline_default()
@@ -58,3 +58,26 @@ def test_weekdays_inside_a_sentence_are_lower_case() -> None:
     assert inside_sentence("Alle hverdage 9–15") == "alle hverdage 9–15"
     assert inside_sentence("Rådhuset: 9–15") == "Rådhuset: 9–15"
     assert inside_sentence("") == ""
+
+
+def test_the_week_in_danish_joins_days_with_the_same_hours() -> None:
+    assert week_da(OpeningHours.hotline_default()) == "mandag–fredag kl. 08.00–20.00"
+    split = OpeningHours(
+        {
+            0: [(dt.time(9), dt.time(12)), (dt.time(13), dt.time(15))],
+            1: [(dt.time(9), dt.time(12)), (dt.time(13), dt.time(15))],
+            3: [(dt.time(8), dt.time(20))],
+            5: [(dt.time(10), dt.time(14))],
+        }
+    )
+    assert week_da(split) == (
+        "mandag og tirsdag kl. 09.00–12.00 og 13.00–15.00, torsdag kl. 08.00–20.00, lørdag kl. 10.00–14.00"
+    )
+    assert week_da(OpeningHours({})) == "lukket hele ugen"
+
+
+def test_describe_names_the_line() -> None:
+    monday_10 = dt.datetime(2026, 11, 23, 10, 0, tzinfo=CPH)
+    assert describe(OpeningHours.hotline_default(), monday_10, "Sundhedsapps-linjen") == (
+        "Sundhedsapps-linjen har åbent nu, indtil kl. 20.00."
+    )

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.db import IntegrityError, transaction
 from django.test import Client, RequestFactory
 
-from samvirke.directory.models import HotlineNumber, Membership, MembershipStatus, Person, Role
+from samvirke.directory.models import HotlineNumber, LineNumber, Membership, MembershipStatus, Person, Role
 
 
 def seed(*extra: str) -> str:
@@ -27,6 +27,10 @@ def test_the_demo_has_two_working_days_of_traffic_once(db: None) -> None:
     assert "Trafik: 2 arbejdsdage før i dag" in out
     days = {moment.date() for moment in Contact.objects.values_list("offered_at", flat=True)}
     assert len(days) == 2 and Contact.objects.filter(state="ended").exists()
+    # Health-app calls go to the region's one number; the menu tells whose citizen it is.
+    health = Contact.objects.filter(queue__line="health_apps", transferred_from__isnull=True)
+    assert health.exists() and set(health.values_list("called_number", flat=True)) == {"70210000"}
+    assert not health.filter(citizen_municipality__isnull=True).exists()
     count = Contact.objects.count()
     assert "Trafik" not in seed("--traffic-calls-per-year", "5000")  # a second run adds no traffic
     assert Contact.objects.count() == count
@@ -43,7 +47,12 @@ def test_it_loads_the_region_sjaelland_pilot_and_prints_the_logins(db: None) -> 
     assert Person.objects.filter(role=Role.COORDINATOR).count() == 17
     assert Person.objects.filter(role=Role.AGENT, is_simulated=False).count() == 51
     assert Person.objects.filter(role=Role.SECRETARIAT).count() == 1
-    assert HotlineNumber.objects.filter(is_demo=True).count() == 34
+    # One hotline number per member; the health-app line has one number for the region (seed 001), not 17.
+    assert HotlineNumber.objects.filter(is_demo=True).count() == 17
+    assert not HotlineNumber.objects.filter(line="health_apps").exists()
+    assert list(LineNumber.objects.values_list("region__code", "line", "number", "is_demo")) == [
+        (1085, "health_apps", "70210000", True)
+    ]
 
 
 @pytest.mark.slow
@@ -58,9 +67,11 @@ def test_without_the_rota_it_builds_none(db: None) -> None:
 
 def test_running_it_twice_changes_nothing(db: None) -> None:
     seed()
+    LineNumber.objects.update(number="70219999")  # the secretariat's own regional number stays
     counts = (Person.objects.count(), Membership.objects.count(), HotlineNumber.objects.count())
     seed()
     assert (Person.objects.count(), Membership.objects.count(), HotlineNumber.objects.count()) == counts
+    assert list(LineNumber.objects.values_list("number", flat=True)) == ["70219999"]
 
 
 def _row_counts() -> dict[str, int]:

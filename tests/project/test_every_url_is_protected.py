@@ -59,6 +59,7 @@ PAGES: dict[str, Page] = {
     "oekonomi/fakturaer/<int:year>.xlsx": Page("/oekonomi/fakturaer/2025.xlsx"),
     "oekonomi/vagttimer/": Page("/oekonomi/vagttimer/"),
     "oekonomi/kontaktpris/": Page("/oekonomi/kontaktpris/"),
+    "oekonomi/pilotbevilling/": Page("/oekonomi/pilotbevilling/"),
     "oekonomi/business-cases/": Page("/oekonomi/business-cases/"),
     "oekonomi/business-cases/ny/": Page("/oekonomi/business-cases/ny/", ("GET", "POST")),
     "oekonomi/business-cases/skabelon.xlsx": Page("/oekonomi/business-cases/skabelon.xlsx"),

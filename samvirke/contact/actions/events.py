@@ -32,10 +32,18 @@ from samvirke.contact.models import (
     Contact,
     ContactState,
     EventOutcome,
+    ForwardedTo,
     MunicipalitySource,
     TelephonyEvent,
 )
-from samvirke.contact.selectors import default_queue, estimate_wait, hotline_number, queue_for_line, queue_is_open
+from samvirke.contact.selectors import (
+    default_queue,
+    estimate_wait,
+    hotline_number,
+    queue_for_line,
+    queue_is_open,
+    transfer_target,
+)
 from samvirke.directory.models import Municipality
 from samvirke.preparedness.selectors import CallCrisis, crisis_for_call
 
@@ -165,10 +173,29 @@ def _apply(event: Event) -> EventResult:
     following: Handover | None = getattr(contact, "_next_assignment", None)
     if following is not None:
         body["next_assignment"] = {"call_id": following.contact.external_id, "agent": following.agent}
+    if event.type == "call_transferred":
+        body.update(_transfer_reply(contact, event))
     if not applied:
         body["_outcome"] = EventOutcome.IGNORED
         body["ignored"] = True
     return EventResult(200, body)
+
+
+def _transfer_reply(contact: Contact, event: Event) -> dict[str, Any]:
+    """Where the platform moves the call: `transfer_number` (8 digits) and `transfer_name`, or None for both (a
+    transfer to another queue goes on as a new leg, see api.py). A target the platform named (e.g. `minsp_support`)
+    is stored on the contact as its number and, unless the agent registered another, as where it was forwarded."""
+    target = transfer_target(contact.pk, event.transfer_target)
+    if target is None:
+        if event.transfer_target in (ForwardedTo.MINSP_SUPPORT, ForwardedTo.CITIZEN_MUNICIPALITY):
+            # The platform says where it went, though no number is stored for it here: counted all the same.
+            Contact.objects.filter(pk=contact.pk, forwarded_to="").update(forwarded_to=event.transfer_target)
+        return {"transfer_number": None, "transfer_name": None}
+    Contact.objects.filter(pk=contact.pk, transfer_number="").update(
+        transfer_number=target.number, transferred_to=target.label
+    )
+    Contact.objects.filter(pk=contact.pk, forwarded_to="").update(forwarded_to=target.forwarded_to)
+    return {"transfer_number": target.number, "transfer_name": target.name or None}
 
 
 # The usual course of a call event: (from states, to state, the time it sets). It is the first case of the event's
@@ -241,18 +268,17 @@ def _offer_call(event: Event) -> EventResult:
         return _drill_call(event)
     number = hotline_number(event.called_number)
     municipality: tuple[int, int, str] | None = None  # id, code, name
-    if number is not None:
-        queue = queue_for_line(number[0])
-        municipality = number[1:]
+    source = MunicipalitySource.UNKNOWN
+    queue = default_queue() if number is None else queue_for_line(number[0])
+    if number is not None and number[1] is not None and number[2] is not None and number[3] is not None:
+        municipality = (number[1], number[2], number[3])
         source = MunicipalitySource.CALLED_NUMBER
-    else:
-        queue = default_queue()
-        source = MunicipalitySource.UNKNOWN
-        if event.ivr_municipality_code is not None:
-            chosen = Municipality.objects.filter(code=event.ivr_municipality_code).first()
-            if chosen is not None:
-                municipality = (chosen.pk, chosen.code, chosen.name)
-                source = MunicipalitySource.IVR
+    elif event.ivr_municipality_code is not None:
+        # An unknown number, or a region's line number (the health-app line): the menu's choice.
+        chosen = Municipality.objects.filter(code=event.ivr_municipality_code).first()
+        if chosen is not None:
+            municipality = (chosen.pk, chosen.code, chosen.name)
+            source = MunicipalitySource.IVR
     contact = Contact(
         channel=Channel.PHONE,
         external_id=event.call_id,

@@ -152,6 +152,7 @@ class TransferDestination:
     label: str
     forwarded_to: str
     queue_slug: str = ""
+    phone: str = ""  # an outside number's 8 digits: the platform moves the call there (api.py, call_transferred)
 
 
 def do_transfer_contact(
@@ -193,6 +194,8 @@ def do_transfer_contact(
         contact.state = ContactState.TRANSFERRED
         contact.ended_at = at
         contact.transferred_to = destination.label
+        # Only a call is moved to a number; a chat to an outside number only tells the citizen where to call.
+        contact.transfer_number = destination.phone if contact.channel == Channel.PHONE and not target else ""
         leg = _continue_in_queue(contact, target, at) if target is not None else None
         if leg is not None:
             contact.chat_token = ""  # the citizen's page follows the chat to its new leg
@@ -205,6 +208,7 @@ def do_transfer_contact(
                 "state",
                 "ended_at",
                 "transferred_to",
+                "transfer_number",
                 "chat_token",
             ]
         )

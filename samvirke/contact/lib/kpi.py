@@ -9,18 +9,24 @@
 - average handle time: talk time (answered → ended) plus wrap-up (ended → registered, if registered later);
 - straksafklaring: registered contacts resolved at once / registered contacts;
 - satisfaction: mean rating 1–9 of the contacts rated;
-- chatbot share: chatbot conversations / (chatbot conversations + calls offered + human chats offered).
+- chatbot share: chatbot conversations / (chatbot conversations + calls offered + human chats offered);
+- transfers to MinSP support: contacts forwarded to the region's MinSP support (registered so by the agent, or
+  transferred there by the telephony platform), the count seed 002 asks of the health-app line.
+
+Per line (the members' hotline, the region's health-app line): the same figures for the contacts of each line's
+queue, each with its own queue's service-level threshold (kpis_per_line).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 ANSWERED_STATES = frozenset({"answered", "ended", "transferred"})
 WAITING_STATES = frozenset({"queued", "assigned"})
+MINSP_SUPPORT = "minsp_support"  # contact's ForwardedTo value for the region's MinSP support
 
 CHATBOT_SHARE_FORMULA = "chatbotsamtaler / (chatbotsamtaler + opkald tilbudt + chat med medarbejder tilbudt)"
 
@@ -37,6 +43,8 @@ class ContactRecord:
     satisfaction: int | None = None
     citizen_municipality: str = ""
     agent_municipality: str = ""
+    line: str = ""  # the line of the contact's queue: "citizen_service" | "health_apps"
+    forwarded_to: str = ""  # "" | "citizen_municipality" | "minsp_support" | "queue" | "other"
 
     @property
     def answered(self) -> bool:
@@ -79,6 +87,7 @@ class Kpis:
     ratings_total: int = 0
     ratings: int = 0
     chatbot_conversations: int = 0
+    transferred_to_minsp: int = 0
 
     @property
     def service_level(self) -> float | None:
@@ -129,6 +138,7 @@ class Kpis:
             "ratings": self.ratings,
             "chatbot_conversations": self.chatbot_conversations,
             "chatbot_share": rounded(self.chatbot_share, 4),
+            "transfers_to_minsp_support": self.transferred_to_minsp,
         }
 
 
@@ -169,7 +179,23 @@ def compute_kpis(
         if record.satisfaction is not None:
             kpis.ratings += 1
             kpis.ratings_total += record.satisfaction
+        if record.forwarded_to == MINSP_SUPPORT:
+            kpis.transferred_to_minsp += 1
     return kpis
+
+
+def kpis_per_line(
+    records: Iterable[ContactRecord], thresholds: Mapping[str, int], default_threshold: int = 60
+) -> dict[str, Kpis]:
+    """The KPIs of each line, each with its own service-level threshold (`thresholds`: line → seconds, from the
+    line's queue). Every line in `thresholds` is there, with zeros when it had no contacts; a record of a line
+    not in it (or of none) is counted under its own line name with `default_threshold`."""
+    groups: dict[str, list[ContactRecord]] = {line: [] for line in thresholds}
+    for record in records:
+        groups.setdefault(record.line, []).append(record)
+    return {
+        line: compute_kpis(group, thresholds.get(line, default_threshold)) for line, group in sorted(groups.items())
+    }
 
 
 def period_key(moment: dt.datetime, period: str) -> str:

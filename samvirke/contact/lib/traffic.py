@@ -119,7 +119,8 @@ def hotline_hours() -> OpeningHours:
 
 
 def health_line_hours() -> OpeningHours:
-    return OpeningHours({day: [(dt.time(9, 0), dt.time(15, 0))] for day in range(5)})
+    """The health-app line's default: 60 hours a week like the hotline (seed 001)."""
+    return OpeningHours.hotline_default()
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,9 @@ class Member:
     code: int
     population: int
     numbers: dict[str, str]  # line → called number, e.g. {"citizen_service": "70200316"}
+    # Lines whose number is the region's, not the member's (the health-app line): the platform's menu asks the
+    # caller's municipality, which the call_offered event then carries.
+    regional_lines: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -229,6 +233,7 @@ class CallSpec:
     patience_seconds: float
     takes_callback: bool
     rating: int | None  # None: the caller does not answer the survey
+    ivr_municipality_code: int | None = None  # chosen in the menu of a regional number
 
 
 @dataclass(frozen=True)
@@ -326,6 +331,7 @@ def plan_traffic(
                     rating=rng.choices(rating_values, rating_weights)[0]
                     if rng.random() < model.satisfaction_share
                     else None,
+                    ivr_municipality_code=member.code if line in member.regional_lines else None,
                 )
             )
         staffing = [
@@ -614,6 +620,7 @@ class Scheduler:
             self._event(
                 at, "call_offered", call_id=call_id, called_number=spec.called_number,
                 caller_number=spec.caller_number,
+                **({"ivr_municipality_code": spec.ivr_municipality_code} if spec.ivr_municipality_code else {}),
             )
         ]  # fmt: skip
 

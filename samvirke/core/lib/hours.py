@@ -103,17 +103,41 @@ def when_da(moment: dt.datetime, at: dt.datetime, with_date: bool = False) -> st
     return f"{date_da(at.date())} {clock}"
 
 
-def describe(hours: OpeningHours, moment: dt.datetime) -> str:
-    """A Danish sentence: open now, or when it opens next (and why it is closed on a holiday)."""
+def describe(hours: OpeningHours, moment: dt.datetime, name: str = "Hotlinen") -> str:
+    """A Danish sentence: open now, or when it opens next (and why it is closed on a holiday). `name`: what is
+    open, as the sentence's subject ("Hotlinen", "Sundhedsapps-linjen")."""
     if is_open(hours, moment):
         closing = next(end for start, end in hours.week[moment.weekday()] if start <= moment.time() < end)
-        return f"Hotlinen har åbent nu, indtil kl. {closing:%H.%M}."
+        return f"{name} har åbent nu, indtil kl. {closing:%H.%M}."
     holiday = closed_day_name(moment.date())
     reason = f" i dag ({holiday})" if holiday else " nu"
     following = next_opening(hours, moment)
     if following is None:
-        return f"Hotlinen har lukket{reason}."
-    return f"Hotlinen har lukket{reason}. Den åbner {when_da(moment, following)}."
+        return f"{name} har lukket{reason}."
+    return f"{name} har lukket{reason}. Den åbner {when_da(moment, following)}."
+
+
+def week_da(hours: OpeningHours) -> str:
+    """The week's hours in Danish, days with the same hours joined: "mandag–fredag kl. 08.00–20.00"."""
+    groups: list[tuple[int, int, str]] = []  # first day, last day, "kl. 08.00–20.00"
+    for day in range(7):
+        spans = hours.week.get(day) or []
+        if not spans:
+            continue
+        text = "kl. " + " og ".join(f"{start:%H.%M}–{end:%H.%M}" for start, end in spans)
+        if groups and groups[-1][1] == day - 1 and groups[-1][2] == text:
+            groups[-1] = (groups[-1][0], day, text)
+        else:
+            groups.append((day, day, text))
+    if not groups:
+        return "lukket hele ugen"
+    return ", ".join(f"{_day_span(first, last)} {text}" for first, last, text in groups)
+
+
+def _day_span(first: int, last: int) -> str:
+    if first == last:
+        return WEEKDAYS_DA[first]
+    return f"{WEEKDAYS_DA[first]}{' og ' if last == first + 1 else '–'}{WEEKDAYS_DA[last]}"
 
 
 _LIST_STARTS = frozenset({"alle", "hverdage", "hverdag", "dagligt", "weekender", "weekend"})

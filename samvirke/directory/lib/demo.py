@@ -52,8 +52,12 @@ def demo_name(seed: int) -> tuple[str, str]:
 
 
 def demo_hotline_numbers(code: int) -> dict[str, str]:
-    """Demo numbers 70 20 0k kk and 70 21 0k kk (k = kommunekode): plausible 8-digit numbers, marked demo."""
-    return {"citizen_service": f"70200{code:03d}", "health_apps": f"70210{code:03d}"}
+    """A member's demo hotline number 70 20 0k kk (k = kommunekode): a plausible 8-digit number, marked demo."""
+    return {"citizen_service": f"70200{code:03d}"}
+
+
+# The health-app line's one number for the whole region (seed 001: "et særligt DDH-telefonnr."), invented.
+DEMO_HEALTH_LINE_NUMBER = "70210000"
 
 
 def pilot_end(start: dt.date) -> dt.date:

@@ -59,7 +59,7 @@ from samvirke.economy.lib.fees import (
 )
 from samvirke.economy.lib.invoicing import PRORATION_RULE
 from samvirke.economy.models import VOLUME_CHANNELS, ContactVolume, EconomySettings, Invoice, InvoiceKind
-from samvirke.economy.selectors import billing_for, economy_for_year, model_years
+from samvirke.economy.selectors import billing_for, economy_for_year, model_years, pilot_grant_account
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FELLESSKAB_TOTAL = "Fællesskabet i alt"  # the totals row's label on the page and in its export
@@ -379,4 +379,17 @@ def contact_cost(request: HttpRequest) -> HttpResponse:
             "form": form,
             "can_manage": access.can_manage_economy(request.user),
         },
+    )
+
+
+@login_required
+def pilot_grants(request: HttpRequest) -> HttpResponse:
+    """The region's pilot grant: spent by year and payer against its budget (economy/lib/grant.py)."""
+    access.require_grants(request.user)
+    fellesskab = the_fellesskab_or_404()
+    accounts = [pilot_grant_account(fellesskab, grant) for grant in access.visible_grants(request.user)]
+    return render(
+        request,
+        "economy/grants.html",
+        {"accounts": accounts, "sees_all": access.sees_all_members(request.user), "tab": "grants"},
     )

@@ -22,6 +22,8 @@ from samvirke.directory.lib import demo
 from samvirke.directory.models import (
     Fellesskab,
     HotlineNumber,
+    Line,
+    LineNumber,
     Membership,
     MembershipStatus,
     Municipality,
@@ -136,6 +138,14 @@ class Command(BaseCommand):
                     HotlineNumber.objects.get_or_create(
                         membership=membership, line=line, defaults={"number": number, "is_demo": True}
                     )
+        # The health-app line: one number for the region (seed 001); the per-member demo numbers of earlier
+        # versions go (the migration did the same for a database that already had them).
+        HotlineNumber.objects.filter(line=Line.HEALTH_APPS, is_demo=True).delete()
+        LineNumber.objects.get_or_create(
+            region=region,
+            line=Line.HEALTH_APPS,
+            defaults={"number": demo.DEMO_HEALTH_LINE_NUMBER, "is_demo": True},
+        )
 
         # Hash the demo password once: hashing it for each of ~75 people would take half a minute.
         template = Person(username="_")
