@@ -148,7 +148,7 @@ def test_the_schema_declares_the_transfer_number() -> None:
 
 
 def test_the_demo_numbers_per_member_become_one_regional_number(fellesskab: object) -> None:
-    migration = importlib.import_module("samvirke.directory.migrations.0006_health_line_one_regional_number")
+    migration = importlib.import_module("samvirke.directory.migrations.0007_health_line_one_regional_number")
     holbaek, greve = Membership.objects.get(municipality__code=316), Membership.objects.get(municipality__code=253)
     HotlineNumber.objects.create(membership=holbaek, line="health_apps", number="70210316", is_demo=True)
     HotlineNumber.objects.create(membership=greve, line="health_apps", number="70210253", is_demo=True)
@@ -161,7 +161,7 @@ def test_the_demo_numbers_per_member_become_one_regional_number(fellesskab: obje
 
 
 def test_a_real_member_health_number_is_left_alone(fellesskab: object) -> None:
-    migration = importlib.import_module("samvirke.directory.migrations.0006_health_line_one_regional_number")
+    migration = importlib.import_module("samvirke.directory.migrations.0007_health_line_one_regional_number")
     holbaek = Membership.objects.get(municipality__code=316)
     HotlineNumber.objects.create(membership=holbaek, line="health_apps", number="70210316", is_demo=False)
     migration.one_regional_number(apps, None)

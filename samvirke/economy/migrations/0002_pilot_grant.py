@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0006_health_line_one_regional_number'),
+        ('directory', '0007_health_line_one_regional_number'),
         ('economy', '0001_initial'),
     ]
 

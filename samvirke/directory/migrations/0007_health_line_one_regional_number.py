@@ -23,6 +23,6 @@ def one_regional_number(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("directory", "0005_line_number")]
+    dependencies = [("directory", "0006_line_number")]
     # Forward only: the per-member demo numbers are not made again (seed-demo no longer makes them either).
     operations = [migrations.RunPython(one_regional_number, migrations.RunPython.noop)]

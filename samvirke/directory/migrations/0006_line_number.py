@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('directory', '0004_population_sources_name_real_sources'),
+        ('directory', '0005_membership_ready_for_shifts'),
     ]
 
     operations = [
