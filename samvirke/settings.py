@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "samvirke.audit",
     "samvirke.directory",
+    "samvirke.training",
     "samvirke.economy",
     "samvirke.knowledge",
     "samvirke.assistant",

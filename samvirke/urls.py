@@ -39,6 +39,7 @@ urlpatterns = [
     path("assistent/", include("samvirke.assistant.staff_urls")),
     path("kontaktcenter/", include("samvirke.contact.urls")),
     path("bemanding/", include("samvirke.staffing.urls")),
+    path("uddannelse/", include("samvirke.training.urls")),
     path("vidensbase/", include("samvirke.knowledge_base_urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

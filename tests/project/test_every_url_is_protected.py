@@ -27,6 +27,7 @@ from samvirke.economy.models import BusinessCase, Invoice
 from samvirke.knowledge.models import CrisisNotice, ExampleQuestion, GuideRevision
 from samvirke.staffing.access import agent_feed_token
 from samvirke.staffing.models import Rota, SwapRequest
+from samvirke.training.models import MedLytBooking, MedLytSession
 from tests.conftest import AARHUS, HOLBAEK, client_for
 from tests.knowledge.conftest import small_knowledge  # noqa: F401  (a fixture, used by name)
 
@@ -112,6 +113,12 @@ PAGES: dict[str, Page] = {
     "bemanding/<str:week>/<int:code>/anmodninger/<int:pk>/accepter/": Page(
         "/bemanding/{week}/253/anmodninger/{swap_request}/accepter/", ("POST",)
     ),
+    # training
+    "uddannelse/": Page("/uddannelse/"),
+    "uddannelse/med-lyt/ny/": Page("/uddannelse/med-lyt/ny/", ("POST",)),
+    "uddannelse/bookinger/<int:pk>/deltog/": Page("/uddannelse/bookinger/{booking}/deltog/", ("POST",)),
+    "uddannelse/<int:person_id>/trin/": Page("/uddannelse/{trainee}/trin/", ("POST",)),
+    "uddannelse/<int:person_id>/book/": Page("/uddannelse/{trainee}/book/", ("POST",)),
     "bemanding/<str:week>/<int:code>/anmodninger/<int:pk>/afvis/": Page(
         "/bemanding/{week}/253/anmodninger/{swap_request}/afvis/", ("POST",)
     ),
@@ -233,6 +240,9 @@ def world(
         shift_agent_id=holbaek_shift.agent_id,
     )
 
+    session = MedLytSession.objects.create(date=timezone.localdate(), host=holbaek, capacity=3)
+    booking = MedLytBooking.objects.create(session=session, person=holbaek_agent, booked_at=timezone.now())
+
     def first_pk(queryset: object) -> int:
         item = queryset.order_by("pk").first()  # type: ignore[attr-defined]
         assert item is not None, queryset
@@ -253,6 +263,8 @@ def world(
             "revision": first_pk(GuideRevision.objects.filter(guide__topic_id="passport")),
             "agent_token": agent_feed_token(holbaek_agent),
             "swap_request": swap_request.pk,
+            "trainee": holbaek_agent.pk,
+            "booking": booking.pk,
         }
     )
 
