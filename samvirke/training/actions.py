@@ -69,6 +69,43 @@ def do_record_step(actor: Actor | None, person: Person, step: str, on: dt.date |
     return row
 
 
+def do_record_training(
+    actor: Actor | None,
+    person: Person,
+    *,
+    elearning: dt.date | None,
+    course_day: dt.date | None,
+    medlyt: MedLytSession | None,
+    health_module: dt.date | None = None,
+) -> TrainingRecord:
+    """Record a whole course of training done earlier (a member joining with trained staff, the demo): the steps'
+    dates and attendance on a med-lyt day that has passed. Again with the same values changes nothing."""
+    _check_trainee(person)
+    today = _today()
+    if any(day is not None and day > today for day in (elearning, course_day, health_module)) or (
+        medlyt is not None and medlyt.date > today
+    ):
+        raise TrainingError("Gennemført uddannelse kan ikke ligge i fremtiden.")
+    with transaction.atomic():
+        row, _ = TrainingRecord.objects.select_for_update().get_or_create(person=person)
+        row.elearning_on, row.course_day_on, row.health_module_on = elearning, course_day, health_module
+        row.save()
+        if medlyt is not None:
+            locked = MedLytSession.objects.select_for_update().get(pk=medlyt.pk)
+            booking = MedLytBooking.objects.filter(session=locked, person=person).first()
+            if booking is None:
+                if MedLytBooking.objects.filter(session=locked).count() >= locked.capacity:
+                    raise TrainingError(
+                        f"Med-lyt-dagen den {locked.date:%d.%m.%Y} er fuldt booket ({locked.capacity} pladser)."
+                    )
+                booking = MedLytBooking(session=locked, person=person, booked_at=timezone.now())
+            booking.attended = True
+            booking.save()
+        _refresh_qualifications(person)
+        record(actor, "training.recorded", row, {"medlyt": medlyt.pk if medlyt else None})
+    return row
+
+
 def do_create_session(actor: Actor | None, host: Municipality, date: dt.date, capacity: int) -> MedLytSession:
     if capacity < 1:
         raise TrainingError("En med-lyt-dag skal have mindst én plads.")

@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
@@ -34,7 +35,9 @@ from samvirke.contact.models import (
     Queue,
 )
 from samvirke.contact.selectors import cached_queue, overflow_queues
+from samvirke.core.lib.clock import LOCAL
 from samvirke.directory.models import Person
+from samvirke.training.models import Qualification
 
 DEFAULT_WRAP_UP_SECONDS = 60  # Queue.wrap_up_seconds' default, for a queue the cache does not know yet
 DEFAULT_CHAT_OFFER_SECONDS = 30  # Queue.chat_offer_seconds' default
@@ -107,13 +110,37 @@ def _lock_agent(
     return LockedAgent(*rows.convert(_AGENT_COLUMNS, found[0])) if found else None
 
 
+def _overflow_needs_training() -> bool:
+    return not settings.ROUTING_OVERFLOW_TO_UNQUALIFIED
+
+
+def _qualified_sql(agent_column: str) -> str:
+    """SQL true when the agent in `agent_column` is trained for a line (params: the line, the day)."""
+    return (
+        f"EXISTS (SELECT 1 FROM {Qualification._meta.db_table} t "  # noqa: S608  (table name from the model)
+        f"WHERE t.person_id = {agent_column} AND t.line = %s AND t.since <= %s)"
+    )
+
+
+def _training_day(at: dt.datetime) -> Any:
+    return rows.db_date(at.astimezone(LOCAL).date())
+
+
 def _take_ready_agent(
-    queue: Queue | None = None, channel: str = Channel.PHONE, passed_over: tuple[int, ...] = ()
+    queue: Queue | None = None,
+    channel: str = Channel.PHONE,
+    passed_over: tuple[int, ...] = (),
+    trained_for: tuple[str, dt.datetime] | None = None,
 ) -> LockedAgent | None:
-    """The longest-idle ready agent (with the queue's skill, if a queue is given; for a chat, one who takes chats),
-    locked; agents another worker holds are skipped, and so are the `passed_over` ones."""
+    """The longest-idle ready agent (with the queue's skill, if a queue is given; for a chat, one who takes chats;
+    with `trained_for` (line, moment), one qualified for that line that day), locked; agents another worker holds
+    are skipped, and so are the `passed_over` ones."""
     conditions = ""
     params: list[Any] = [AgentStatus.READY]
+    if trained_for is not None:
+        line, moment = trained_for
+        conditions += f" AND {_qualified_sql('a.person_id')}"
+        params += [line, _training_day(moment)]
     if queue is not None and queue.skill_id:
         conditions += (
             " AND EXISTS (SELECT 1 FROM contact_agentstate_skills s "
@@ -138,8 +165,8 @@ def _take_ready_agent(
 
 
 def _route_overflowed(at: dt.datetime) -> int:
-    """Contacts that have waited past their queue's overflow go to any ready agent, before newer contacts do.
-    Returns how many were handed over."""
+    """Contacts that have waited past their queue's overflow go to a ready agent trained for the queue's line (any
+    ready agent if ROUTING_OVERFLOW_TO_UNQUALIFIED), before newer contacts do. Returns how many were handed over."""
     handed = 0
     for queue in overflow_queues():
         cutoff = at - dt.timedelta(seconds=queue.overflow_after_seconds or 0)
@@ -151,7 +178,9 @@ def _route_overflowed(at: dt.datetime) -> int:
         if not waiting:
             continue
         contact = rows.instance(Contact, _ROUTED_FIELDS, waiting[0])
-        agent = _take_ready_agent(channel=contact.channel)  # any agent: that is what overflow means
+        # Without the skill, but trained for the line (or anyone, where the setting allows it).
+        trained_for = (queue.line, at) if _overflow_needs_training() else None
+        agent = _take_ready_agent(channel=contact.channel, trained_for=trained_for)
         if agent is not None:
             _assign(contact, agent, at)
             handed += 1
@@ -201,15 +230,21 @@ def _pair_one(at: dt.datetime) -> bool:
 
 def _take_next_contact(agent: LockedAgent, at: dt.datetime) -> Contact | None:
     """Give a ready agent the longest-waiting contact it may take (highest priority first): one in a queue that
-    needs no skill or one the agent has, or one that has waited past its queue's overflow."""
+    needs no skill or one the agent has, or one that has waited past its queue's overflow (if the agent is trained
+    for the queue's line, unless ROUTING_OVERFLOW_TO_UNQUALIFIED)."""
     eligible = [
         "c.queue_id IN (SELECT q.id FROM contact_queue q WHERE q.skill_id IS NULL OR q.skill_id IN "
         "(SELECT s.skill_id FROM contact_agentstate_skills s WHERE s.agentstate_id = %s))"
     ]
     params: list[Any] = [ContactState.QUEUED, agent.person_id]
     for queue in overflow_queues():
-        eligible.append("(c.queue_id = %s AND c.offered_at <= %s)")
-        params += [queue.pk, rows.db_datetime(at - dt.timedelta(seconds=queue.overflow_after_seconds or 0))]
+        cutoff = rows.db_datetime(at - dt.timedelta(seconds=queue.overflow_after_seconds or 0))
+        if _overflow_needs_training():
+            eligible.append(f"(c.queue_id = %s AND c.offered_at <= %s AND {_qualified_sql('%s')})")
+            params += [queue.pk, cutoff, agent.person_id, queue.line, _training_day(at)]
+        else:
+            eligible.append("(c.queue_id = %s AND c.offered_at <= %s)")
+            params += [queue.pk, cutoff]
     channels = ""
     if not agent.takes_chats:
         channels = " AND c.channel <> %s"
@@ -406,6 +441,10 @@ def _may_take(agent: LockedAgent, queue: Queue, contact: Contact, at: dt.datetim
     overflowed = queue.overflow_after_seconds is not None and contact.offered_at <= at - dt.timedelta(
         seconds=queue.overflow_after_seconds
     )
+    if overflowed and _overflow_needs_training():
+        overflowed = Qualification.objects.filter(
+            person_id=agent.person_id, line=queue.line, since__lte=at.astimezone(LOCAL).date()
+        ).exists()
     return (
         overflowed
         or AgentState.skills.through.objects.filter(agentstate_id=agent.person_id, skill_id=queue.skill_id).exists()
