@@ -1,4 +1,5 @@
-"""Training records per agent (seed 000 p. 8): e-learning, the course day, med-lyt sessions (a day listening in at
+"""Training records per agent (seed 000, "Afhængigheder til kommune rekrutteringen"): e-learning, the course
+day, med-lyt sessions (a day listening in at
 an existing member, booked on sessions with a capacity) and the health-app line's module. `Qualification` holds, per
 agent and line, the first day the agent is qualified (training.lib.qualification), kept by the actions so routing
 and the rota can ask in one query."""

@@ -1,4 +1,5 @@
-"""Routing uses agents trained for the line (issue 14, seed 000 p. 8): a health-app call that has waited past its
+"""Routing uses agents trained for the line (issue 14; seed 000, "Afhængigheder til kommune rekrutteringen"): a
+health-app call that has waited past its
 overflow never reaches an agent without the health-line training while ROUTING_OVERFLOW_TO_UNQUALIFIED is off."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""The rule "qualified for line X on day D" (seed 000 p. 8; the health-app line, seed 001)."""
+"""The rule "qualified for line X on day D" (seed 000, "Afhængigheder til kommune rekrutteringen"; the
+health-app line, seed 001)."""
 
 from __future__ import annotations
 

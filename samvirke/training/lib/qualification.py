@@ -1,4 +1,5 @@
-"""Who may take calls on which line (seed 000 p. 8): an agent takes calls on the general hotline after the e-learning
+"""Who may take calls on which line (seed 000, "Afhængigheder til kommune rekrutteringen"): an agent takes calls
+on the general hotline after the e-learning
 (2 hours), the course day and a med-lyt day (listening in at an existing member); the health-app line (seed 001)
 also needs the health-line module. Pure: dates in, dates out."""
 
