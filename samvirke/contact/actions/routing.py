@@ -431,7 +431,10 @@ def do_pick_contact(person: Person, contact_id: int, at: dt.datetime) -> Contact
             raise ContactError("Du er logget af telefonen. Tryk Klar, før du tager en henvendelse.")
         queue = cached_queue(contact.queue_id) or contact.queue
         if queue.skill_id and not _may_take(agent, queue, contact, at):
-            raise ContactError(f"{queue.name} kræver en kompetence, du ikke har (indtil henvendelsen løber over).")
+            raise ContactError(
+                f"{queue.name} kræver en kompetence, du ikke har. Når henvendelsen har ventet længe, kan du tage den, "
+                "hvis du er uddannet til linjen."
+            )
         _assign(contact, agent, at)
         record(person, "contact.pick", contact)
         return contact
