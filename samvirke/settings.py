@@ -308,6 +308,10 @@ TELEPHONY_EVENT_MAX_AHEAD = timedelta(hours=int(os.environ.get("TELEPHONY_EVENT_
 # 000 p. 8). ROUTING_OVERFLOW_TO_UNQUALIFIED=1 lets it go to any ready agent, as before; the contact centre's report
 # then counts the contacts that reached an agent not trained for their line.
 ROUTING_OVERFLOW_TO_UNQUALIFIED = envbool("ROUTING_OVERFLOW_TO_UNQUALIFIED", False)
+# Contacts go only to agents trained for their line (e-learning, course day, med-lyt; the health-app line also its
+# module). ROUTING_REQUIRES_TRAINING=0 turns the rule off for the lines' own routing (not for overflow), e.g. while
+# an installation that had no training records enters them.
+ROUTING_REQUIRES_TRAINING = envbool("ROUTING_REQUIRES_TRAINING", True)
 # Variables marked @sensitive_variables (the telephony secret in the signature check) are starred on error pages also
 # while DEBUG is on: Django's own filter hides them only with DEBUG off (see samvirke/debug.py).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "samvirke.core.debug.AlwaysSafeExceptionReporterFilter"

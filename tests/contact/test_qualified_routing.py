@@ -13,6 +13,7 @@ from samvirke.contact.actions import ContactError, do_pick_contact
 from samvirke.contact.models import AgentState, Contact
 from samvirke.contact.selectors import unqualified_overflow_counts
 from samvirke.directory.models import HotlineNumber, Membership, Person
+from samvirke.training.actions import do_record_step
 from tests.contact.conftest import Telephony, at
 from tests.training.helpers import train
 
@@ -34,16 +35,16 @@ def _holder(call_id: str) -> str | None:
 def test_a_health_call_never_reaches_an_untrained_agent_with_overflow_off(
     telephony: Telephony, agents: list[Person], health_line: None
 ) -> None:
-    train(agents[0])  # Holbæk: the general line only
+    # The fixture's Holbæk and Greve agents are trained for the general line only.
     telephony.agent("agent-holbaek-1", "ready", at(0))
-    telephony.agent("agent-greve-1", "ready", at(0))  # no training at all
+    telephony.agent("agent-greve-1", "ready", at(0))
     telephony.offer("health-1", at(5), called=HEALTH_NUMBER)
     for seconds in (130, 300, 900):  # long past the 120 s overflow; events and timers come and go
         telephony.offer(f"citizen-{seconds}", at(seconds))
         telephony.event("call_abandoned", at(seconds + 1), call_id=f"citizen-{seconds}")
     assert _holder("health-1") is None and Contact.objects.get(external_id="health-1").state == "queued"
     # Picking it from the desk is refused as well.
-    with pytest.raises(ContactError, match="kræver en kompetence"):
+    with pytest.raises(ContactError, match="ikke uddannet til Sundhedsapps-linje"):
         do_pick_contact(agents[1], Contact.objects.get(external_id="health-1").pk, at(901))
     # Trained for the health line (without the skill), the next ready agent takes it.
     train(agents[1], health=True)
@@ -56,7 +57,7 @@ def test_a_health_call_never_reaches_an_untrained_agent_with_overflow_off(
 def test_training_dated_after_the_call_does_not_count(
     telephony: Telephony, agents: list[Person], health_line: None
 ) -> None:
-    train(agents[1], health=True, on=dt.date(2026, 11, 24))  # the day after the contact-centre tests' Monday
+    do_record_step(None, agents[1], "health_module", dt.date(2026, 11, 24))  # the day after the tests' Monday
     telephony.agent("agent-greve-1", "ready", at(0))
     telephony.offer("health-1", at(5), called=HEALTH_NUMBER)
     telephony.offer("citizen-1", at(200))
@@ -67,7 +68,7 @@ def test_with_the_setting_overflow_reaches_anyone_and_is_counted(
     telephony: Telephony, agents: list[Person], health_line: None, settings: Any
 ) -> None:
     settings.ROUTING_OVERFLOW_TO_UNQUALIFIED = True
-    telephony.agent("agent-greve-1", "ready", at(0))  # untrained
+    telephony.agent("agent-greve-1", "ready", at(0))  # not trained for the health line
     telephony.offer("health-1", at(5), called=HEALTH_NUMBER)
     telephony.offer("citizen-1", at(200))
     assert _holder("health-1") == "agent-greve-1"
@@ -89,3 +90,27 @@ def test_the_report_shows_the_count_per_line(
     html = page.content.decode()
     assert page.status_code == 200 and "ROUTING_OVERFLOW_TO_UNQUALIFIED er slået til" in html
     assert '<td>Sundhedsapps-linje</td><td class="num">1</td>' in html
+
+
+def test_a_hotline_call_goes_only_to_an_agent_trained_for_the_hotline(
+    telephony: Telephony, fellesskab: Any, settings: Any
+) -> None:
+    from samvirke.directory.models import Role
+    from tests.conftest import HOLBAEK, _person
+
+    novice = _person("agent-holbaek-9", Role.AGENT, HOLBAEK)  # no training at all
+    telephony.agent("agent-holbaek-9", "ready", at(0))
+    telephony.offer("citizen-1", at(5))
+    telephony.offer("citizen-2", at(300))  # long past any overflow: the hotline has none
+    assert _holder("citizen-1") is None and _holder("citizen-2") is None
+    with pytest.raises(ContactError, match="ikke uddannet til Borgerservice-hotline endnu"):
+        do_pick_contact(novice, Contact.objects.get(external_id="citizen-1").pk, at(301))
+    train(novice)
+    telephony.agent("agent-holbaek-9", "pause", at(302))
+    telephony.agent("agent-holbaek-9", "ready", at(303))
+    assert _holder("citizen-1") == "agent-holbaek-9"
+    # With the rule switched off (an installation entering its records), an untrained agent takes calls again.
+    settings.ROUTING_REQUIRES_TRAINING = False
+    _person("agent-holbaek-8", Role.AGENT, HOLBAEK)
+    telephony.agent("agent-holbaek-8", "ready", at(304))
+    assert _holder("citizen-2") == "agent-holbaek-8"

@@ -97,7 +97,7 @@ def do_start_chat(municipality: Municipality, transcript: str, at: dt.datetime) 
             contact.state = ContactState.CLOSED
             contact.save(update_fields=["state"])
             return contact
-        agent = _take_ready_agent(queue, Channel.CHAT)
+        agent = _take_ready_agent(queue, Channel.CHAT, at=at)
         if agent is not None:
             _assign(contact, agent, at)
         return contact
@@ -170,7 +170,7 @@ def _queue_later_contact(
         {"municipality": municipality.code, "offered_at": contact.offered_at.isoformat(), "while_closed": bool(opens)},
     )
     if opens is None:
-        agent = _take_ready_agent(queue, Channel.CHAT)
+        agent = _take_ready_agent(queue, Channel.CHAT, at=at)
         if agent is not None:
             _assign(contact, agent, at)
     return contact

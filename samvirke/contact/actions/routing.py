@@ -114,12 +114,17 @@ def _overflow_needs_training() -> bool:
     return not settings.ROUTING_OVERFLOW_TO_UNQUALIFIED
 
 
-def _qualified_sql(agent_column: str) -> str:
-    """SQL true when the agent in `agent_column` is trained for a line (params: the line, the day)."""
+def _qualified_sql(agent: str, line: str = "%s") -> str:
+    """SQL true when the agent (a column, or %s) is trained for the line (a column, or %s) by the day (%s). Only
+    this module's constant column names go in; values are parameters."""
     return (
         f"EXISTS (SELECT 1 FROM {Qualification._meta.db_table} t "  # noqa: S608  (table name from the model)
-        f"WHERE t.person_id = {agent_column} AND t.line = %s AND t.since <= %s)"
+        f"WHERE t.person_id = {agent} AND t.line = {line} AND t.since <= %s)"
     )
+
+
+def _trained(person_id: int, line: str, at: dt.datetime) -> bool:
+    return Qualification.objects.filter(person_id=person_id, line=line, since__lte=at.astimezone(LOCAL).date()).exists()
 
 
 def _training_day(at: dt.datetime) -> Any:
@@ -131,12 +136,16 @@ def _take_ready_agent(
     channel: str = Channel.PHONE,
     passed_over: tuple[int, ...] = (),
     trained_for: tuple[str, dt.datetime] | None = None,
+    at: dt.datetime | None = None,
 ) -> LockedAgent | None:
     """The longest-idle ready agent (with the queue's skill, if a queue is given; for a chat, one who takes chats;
     with `trained_for` (line, moment), one qualified for that line that day), locked; agents another worker holds
-    are skipped, and so are the `passed_over` ones."""
+    are skipped, and so are the `passed_over` ones. With a queue and the moment `at`, the agent must be trained for
+    the queue's line that day (unless ROUTING_REQUIRES_TRAINING is off)."""
     conditions = ""
     params: list[Any] = [AgentStatus.READY]
+    if trained_for is None and queue is not None and at is not None and settings.ROUTING_REQUIRES_TRAINING:
+        trained_for = (queue.line, at)
     if trained_for is not None:
         line, moment = trained_for
         conditions += f" AND {_qualified_sql('a.person_id')}"
@@ -232,11 +241,15 @@ def _take_next_contact(agent: LockedAgent, at: dt.datetime) -> Contact | None:
     """Give a ready agent the longest-waiting contact it may take (highest priority first): one in a queue that
     needs no skill or one the agent has, or one that has waited past its queue's overflow (if the agent is trained
     for the queue's line, unless ROUTING_OVERFLOW_TO_UNQUALIFIED)."""
-    eligible = [
-        "c.queue_id IN (SELECT q.id FROM contact_queue q WHERE q.skill_id IS NULL OR q.skill_id IN "
+    skilled = (
+        "(q.skill_id IS NULL OR q.skill_id IN "
         "(SELECT s.skill_id FROM contact_agentstate_skills s WHERE s.agentstate_id = %s))"
-    ]
+    )
     params: list[Any] = [ContactState.QUEUED, agent.person_id]
+    if settings.ROUTING_REQUIRES_TRAINING:  # and trained for the queue's line that day
+        skilled += " AND " + _qualified_sql("%s", line="q.line")
+        params += [agent.person_id, _training_day(at)]
+    eligible = [f"c.queue_id IN (SELECT q.id FROM contact_queue q WHERE {skilled})"]  # noqa: S608  (constants)
     for queue in overflow_queues():
         cutoff = rows.db_datetime(at - dt.timedelta(seconds=queue.overflow_after_seconds or 0))
         if _overflow_needs_training():
@@ -430,6 +443,11 @@ def do_pick_contact(person: Person, contact_id: int, at: dt.datetime) -> Contact
         if agent.status not in (AgentStatus.READY, AgentStatus.PAUSE):
             raise ContactError("Du er logget af telefonen. Tryk Klar, før du tager en henvendelse.")
         queue = cached_queue(contact.queue_id) or contact.queue
+        if settings.ROUTING_REQUIRES_TRAINING and not _trained(agent.person_id, queue.line, at):
+            raise ContactError(
+                f"Du er ikke uddannet til {queue.name} endnu (e-læring, kursusdag og med-lyt"
+                f"{' og linjens modul' if queue.skill_id else ''}). Spørg din koordinator."
+            )
         if queue.skill_id and not _may_take(agent, queue, contact, at):
             raise ContactError(
                 f"{queue.name} kræver en kompetence, du ikke har. Når henvendelsen har ventet længe, kan du tage den, "
@@ -445,9 +463,7 @@ def _may_take(agent: LockedAgent, queue: Queue, contact: Contact, at: dt.datetim
         seconds=queue.overflow_after_seconds
     )
     if overflowed and _overflow_needs_training():
-        overflowed = Qualification.objects.filter(
-            person_id=agent.person_id, line=queue.line, since__lte=at.astimezone(LOCAL).date()
-        ).exists()
+        overflowed = _trained(agent.person_id, queue.line, at)
     return (
         overflowed
         or AgentState.skills.through.objects.filter(agentstate_id=agent.person_id, skill_id=queue.skill_id).exists()
