@@ -114,3 +114,25 @@ def test_a_hotline_call_goes_only_to_an_agent_trained_for_the_hotline(
     _person("agent-holbaek-8", Role.AGENT, HOLBAEK)
     telephony.agent("agent-holbaek-8", "ready", at(304))
     assert _holder("citizen-2") == "agent-holbaek-8"
+
+
+def test_many_untrained_ready_agents_do_not_hide_a_trained_one_from_a_waiting_call(
+    telephony: Telephony, fellesskab: Any
+) -> None:
+    from samvirke.contact.actions import dispatch_waiting
+    from samvirke.contact.models import AgentStatus
+    from samvirke.directory.models import Role
+    from tests.conftest import HOLBAEK, _person
+
+    for n in range(25):  # more than routing passes over when it pairs a ready agent with a waiting contact
+        _person(f"novice-{n:02d}", Role.AGENT, HOLBAEK)
+        telephony.agent(f"novice-{n:02d}", "ready", at(n))
+    telephony.offer("citizen-1", at(30))
+    trained = _person("agent-holbaek-7", Role.AGENT, HOLBAEK)
+    train(trained)
+    # Ready, but the ready event's own pairing is undone: the call is left for dispatch_waiting to find.
+    telephony.agent("agent-holbaek-7", "pause", at(31))
+    AgentState.objects.filter(person=trained).update(status=AgentStatus.READY, ready_since=at(100))
+    assert _holder("citizen-1") is None
+    assert dispatch_waiting(at(101)) == 1
+    assert _holder("citizen-1") == "agent-holbaek-7"

@@ -137,15 +137,19 @@ def _take_ready_agent(
     passed_over: tuple[int, ...] = (),
     trained_for: tuple[str, dt.datetime] | None = None,
     at: dt.datetime | None = None,
+    trained_by: dt.datetime | None = None,
 ) -> LockedAgent | None:
     """The longest-idle ready agent (with the queue's skill, if a queue is given; for a chat, one who takes chats;
     with `trained_for` (line, moment), one qualified for that line that day), locked; agents another worker holds
     are skipped, and so are the `passed_over` ones. With a queue and the moment `at`, the agent must be trained for
-    the queue's line that day (unless ROUTING_REQUIRES_TRAINING is off)."""
+    the queue's line that day (unless ROUTING_REQUIRES_TRAINING is off); with `trained_by`, trained for any line."""
     conditions = ""
     params: list[Any] = [AgentStatus.READY]
     if trained_for is None and queue is not None and at is not None and settings.ROUTING_REQUIRES_TRAINING:
         trained_for = (queue.line, at)
+    if trained_by is not None:  # trained for some line: an agent trained for none may take nothing
+        conditions += f" AND {_qualified_sql('a.person_id', line='t.line')}"
+        params.append(_training_day(trained_by))
     if trained_for is not None:
         line, moment = trained_for
         conditions += f" AND {_qualified_sql('a.person_id')}"
@@ -227,8 +231,9 @@ def _pair_one(at: dt.datetime) -> bool:
     those waiting (on the phone only while only chats wait, or without a queue's skill) is passed over for the
     next, so a contact never waits behind an agent who cannot take it."""
     passed_over: tuple[int, ...] = ()
+    trained_by = at if settings.ROUTING_REQUIRES_TRAINING else None  # untrained agents are not even asked
     for _ in range(_MAX_PASSED_OVER):
-        agent = _take_ready_agent(passed_over=passed_over)
+        agent = _take_ready_agent(passed_over=passed_over, trained_by=trained_by)
         if agent is None:
             return False
         if _take_next_contact(agent, at) is not None:
