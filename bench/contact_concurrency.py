@@ -387,6 +387,18 @@ def prepare(database_url: str, secret: str, agent_count: int) -> list[str]:
         Person(username=name, role="agent", municipality=municipalities[codes[i % 3]], password="!")
         for i, name in enumerate(names)
     )
+    # Routing takes only agents trained for the line: each completed the course a month ago (20 to a med-lyt day).
+    from django.utils import timezone
+
+    from samvirke.training.actions import do_record_training
+    from samvirke.training.models import MedLytSession
+
+    done = timezone.localdate() - dt.timedelta(days=30)
+    for i, person in enumerate(Person.objects.filter(username__in=names).order_by("username")):
+        session, _ = MedLytSession.objects.get_or_create(
+            date=done - dt.timedelta(days=i // 20), host=municipalities[316], defaults={"capacity": 20}
+        )
+        do_record_training(None, person, elearning=done, course_day=done, medlyt=session)
     return names
 
 

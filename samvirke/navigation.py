@@ -16,6 +16,7 @@ from samvirke.knowledge import access as knowledge_access
 from samvirke.onboarding import access as onboarding_access
 from samvirke.preparedness import access as preparedness_access
 from samvirke.staffing import access as staffing_access
+from samvirke.training import access as training_access
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -38,6 +39,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append({"label": "Kontaktcenter", "url": reverse("contact:wallboard")})
         if staffing_access.can_view_rota(user):
             items.append({"label": "Vagtplan", "url": reverse("staffing:index")})
+        if training_access.can_manage_training(user):
+            items.append({"label": "Uddannelse", "url": reverse("training:index")})
         if knowledge_access.can_read_guides(user):
             items.append({"label": "Vidensbase", "url": "/vidensbase/"})
         if onboarding_access.can_plan(user):

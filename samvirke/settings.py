@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "samvirke.audit",
     "samvirke.directory",
+    "samvirke.training",
     "samvirke.economy",
     "samvirke.knowledge",
     "samvirke.assistant",
@@ -304,6 +305,15 @@ if envbool("TLS_AT_PROXY", False):
 # ago or a date in 2100 (which retention would never reach) is refused with a 400 instead of being stored.
 TELEPHONY_EVENT_MAX_AGE = timedelta(days=int(os.environ.get("TELEPHONY_EVENT_MAX_AGE_DAYS", "30")))
 TELEPHONY_EVENT_MAX_AHEAD = timedelta(hours=int(os.environ.get("TELEPHONY_EVENT_MAX_AHEAD_HOURS", "24")))
+# --- Training and overflow (issue 14) -------------------------------------------------------------------------------
+# A contact that has waited past its queue's overflow goes only to agents trained for its line (training app, seed
+# 000 p. 8). ROUTING_OVERFLOW_TO_UNQUALIFIED=1 lets it go to any ready agent, as before; the contact centre's report
+# then counts the contacts that reached an agent not trained for their line.
+ROUTING_OVERFLOW_TO_UNQUALIFIED = envbool("ROUTING_OVERFLOW_TO_UNQUALIFIED", False)
+# Contacts go only to agents trained for their line (e-learning, course day, med-lyt; the health-app line also its
+# module). ROUTING_REQUIRES_TRAINING=0 turns the rule off for the lines' own routing (not for overflow), e.g. while
+# an installation that had no training records enters them.
+ROUTING_REQUIRES_TRAINING = envbool("ROUTING_REQUIRES_TRAINING", True)
 # Variables marked @sensitive_variables (the telephony secret in the signature check) are starred on error pages also
 # while DEBUG is on: Django's own filter hides them only with DEBUG off (see samvirke/debug.py).
 DEFAULT_EXCEPTION_REPORTER_FILTER = "samvirke.core.debug.AlwaysSafeExceptionReporterFilter"

@@ -40,6 +40,7 @@ urlpatterns = [
     path("kontaktcenter/", include("samvirke.contact.urls")),
     path("bemanding/", include("samvirke.staffing.urls")),
     path("optagelse/", include("samvirke.onboarding.urls")),
+    path("uddannelse/", include("samvirke.training.urls")),
     path("vidensbase/", include("samvirke.knowledge_base_urls")),
     path("beredskab/", include("samvirke.preparedness.urls")),
     path("api/", api.urls),

@@ -150,6 +150,11 @@ def instance(model: type[M], names: tuple[str, ...], row: Sequence[Any]) -> M:
     return model.from_db(DEFAULT_DB_ALIAS, attnames, [values[place] for place in places])
 
 
+def db_date(value: Any) -> Any:
+    """A date as a query parameter, as a DateField stores it."""
+    return _db().ops.adapt_datefield_value(value)
+
+
 def db_datetime(value: Any) -> Any:
     """A datetime as a query parameter, as a DateTimeField stores it (SQLite: text in UTC)."""
     return _db().ops.adapt_datetimefield_value(value)

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Max, Min, OuterRef, Q, QuerySet, Subquery
+from django.db.models import Count, F, Max, Min, OuterRef, Q, QuerySet, Subquery
 
 from samvirke.assistant.models import ChatbotConversation
 from samvirke.contact import rows
@@ -34,6 +34,7 @@ from samvirke.core.lib.hours import OpeningHours, is_open
 from samvirke.core.lib.opening import parse_opening_hours
 from samvirke.directory.models import Line, LineNumber, Person
 from samvirke.knowledge.models import ServiceInfo, Topic
+from samvirke.training.models import Qualification
 
 LIVE_STATES = (ContactState.QUEUED, ContactState.ASSIGNED, ContactState.ANSWERED)
 DEFAULT_HANDLE_SECONDS = 300.0  # until there are answered contacts to average
@@ -684,3 +685,28 @@ def registered_topic_counts(since: dt.datetime) -> list[tuple[str, int]]:
 def waits_for_opening(contact: Contact, at: dt.datetime) -> bool:
     """A callback or message made out of hours, not yet in the queue's reach (its offer is at the opening)."""
     return contact.state == ContactState.QUEUED and contact.offered_at > at
+
+
+def unqualified_overflow_counts(start: dt.datetime, end: dt.datetime) -> dict[str, int]:
+    """Per line, the contacts assigned in [start, end) to an agent who had neither the queue's skill nor the line's
+    training that day: what overflow to untrained agents (ROUTING_OVERFLOW_TO_UNQUALIFIED) handed out."""
+    assigned = (
+        Contact.objects.filter(
+            assigned_at__gte=start, assigned_at__lt=end, agent__isnull=False, queue__skill__isnull=False
+        )
+        .exclude(queue__skill__agents__person=F("agent"))
+        .values_list("queue__line", "agent_id", "assigned_at")
+    )
+    rows_ = list(assigned)
+    since = {
+        (q.person_id, q.line): q.since
+        for q in Qualification.objects.filter(person_id__in={agent for _, agent, _ in rows_})
+    }
+    counts: dict[str, int] = {}
+    for line, agent, when in rows_:
+        if when is None:  # filtered out above; for the type checker
+            continue
+        trained_from = since.get((agent, line))
+        if trained_from is None or trained_from > when.astimezone(LOCAL).date():
+            counts[line] = counts.get(line, 0) + 1
+    return counts

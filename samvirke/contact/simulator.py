@@ -39,6 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db.models import Sum
 from django.utils import timezone
@@ -66,6 +67,7 @@ from samvirke.core.lib.clock import LOCAL
 from samvirke.core.lib.opening import parse_opening_hours
 from samvirke.directory.models import HotlineNumber, Line, LineNumber, Municipality, Person, Role
 from samvirke.knowledge import content
+from samvirke.training.models import Qualification
 
 EVENTS_PATH = "/api/telephony/events"
 ASSIGNMENTS_PATH = "/api/telephony/assignments"
@@ -240,6 +242,7 @@ class Simulation:
             _check_window(plan.days)
         self.plan: TrafficPlan = plan
         self._train_health_agents()
+        self._note_untrained_agents(plan.days[0] if plan.days else timezone.localdate())
         self.scheduler = Scheduler(
             plan,
             seed=options.seed,
@@ -291,6 +294,25 @@ class Simulation:
                 "personen, også hvis den er logget ind på skrivebordet."
             )
         return people
+
+    def _note_untrained_agents(self, first_day: dt.date) -> None:
+        """Routing hands contacts only to agents trained for the line (training app): say which driven agents are not
+        trained for the hotline on the run's first day, rather than leave their calls waiting unexplained. Training
+        records are never made up here: the coordinators enter them (seed-demo trains the demo's agents)."""
+        if not settings.ROUTING_REQUIRES_TRAINING:
+            return
+        trained = set(
+            Qualification.objects.filter(
+                person__in=self.agents, line=Line.CITIZEN_SERVICE, since__lte=first_day
+            ).values_list("person_id", flat=True)
+        )
+        untrained = [p.username for p in self.agents if p.pk not in trained]
+        if untrained:
+            self.say(
+                f"Bemærk: {len(untrained)} af de {len(self.agents)} agenter er ikke uddannet til hotlinen "
+                f"({', '.join(untrained[:5])}{' …' if len(untrained) > 5 else ''}) og får ingen opkald. "
+                "Registrér deres uddannelse på /uddannelse/ (eller kør samvirke seed-demo)."
+            )
 
     def _train_health_agents(self) -> None:
         """The health-app line needs the skill; if none of the driven agents has it, the first agent of each member

@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -31,7 +32,7 @@ from samvirke.contact.models import (
     Contact,
 )
 from samvirke.core.lib.clock import LOCAL, local_day_bounds
-from samvirke.directory.models import Actor
+from samvirke.directory.models import Actor, Line
 
 MAX_REPORT_DAYS = 366
 
@@ -133,11 +134,18 @@ def reports(request: HttpRequest) -> HttpResponse:
                 for line, kpis in kpis_per_line(records, selectors.line_thresholds(), threshold).items()
             },
             "carried": who_carries_whom(records),
+            "untrained": _untrained_overflow(start, end),
+            "overflow_to_untrained": settings.ROUTING_OVERFLOW_TO_UNQUALIFIED,
             "threshold": threshold,
             "query": request.GET.urlencode(),
         }
     )
     return render(request, "contact/reports.html", context)
+
+
+def _untrained_overflow(start: dt.datetime, end: dt.datetime) -> list[tuple[str, int]]:
+    counts = selectors.unqualified_overflow_counts(start, end)
+    return [(str(label), counts.get(value, 0)) for value, label in Line.choices]
 
 
 @login_required

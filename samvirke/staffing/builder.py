@@ -13,12 +13,14 @@ from dataclasses import asdict, dataclass, fields
 from decimal import Decimal
 from typing import Any
 
+from django.db.models import QuerySet
+
 from samvirke.contact.lib.traffic import CALLS_PER_YEAR, DENMARK_POPULATION
 from samvirke.contact.models import Contact, Queue
 from samvirke.core.lib.clock import LOCAL
 from samvirke.core.lib.formatting import thousands
 from samvirke.core.lib.opening import OpeningHoursError, parse_opening_hours
-from samvirke.directory.models import Fellesskab, Membership, MembershipStatus, Person, Role
+from samvirke.directory.models import Fellesskab, Line, Membership, MembershipStatus, Person, Role
 from samvirke.economy.lib.fees import EconomyParams, hours_for
 from samvirke.economy.models import EconomySettings
 from samvirke.staffing.lib.forecast import (
@@ -213,12 +215,40 @@ def _simulated(
     }
 
 
-def _named_agents(members: list[Membership]) -> dict[int, tuple[Agent, ...]]:
-    """Each member's active agents as the solver's `Agent`s (id = username): their weekly availability (no rows:
-    whenever the hotline is open) and their most hours a week (no row: `AgentHours.DEFAULT_MAX_HOURS`)."""
-    people = Person.objects.filter(
-        municipality__in=[m.municipality for m in members], role=Role.AGENT, is_active=True
-    ).order_by("username")
+def _trained_agents(municipality_ids: list[int], week_start: dt.date) -> QuerySet[Person]:
+    """The members' active agents trained for the hotline (the rota's line) by the week's Monday (training app)."""
+    return Person.objects.filter(
+        municipality_id__in=municipality_ids,
+        role=Role.AGENT,
+        is_active=True,
+        qualifications__line=Line.CITIZEN_SERVICE,
+        qualifications__since__lte=week_start,
+    )
+
+
+def _untrained_notes(members: list[Membership], week_start: dt.date) -> list[str]:
+    """A Danish note per member with active agents not yet trained for the hotline: they get no shifts."""
+    ids = [m.municipality_id for m in members]
+    trained = set(_trained_agents(ids, week_start).values_list("pk", flat=True))
+    untrained: dict[int, int] = {}
+    for pk, municipality_id in Person.objects.filter(
+        municipality_id__in=ids, role=Role.AGENT, is_active=True
+    ).values_list("pk", "municipality_id"):
+        if pk not in trained and municipality_id is not None:
+            untrained[municipality_id] = untrained.get(municipality_id, 0) + 1
+    return [
+        f"{m.municipality.name}: {untrained[m.municipality_id]} agent(er) er ikke uddannet til hotlinen "
+        f"(e-læring, kursusdag og med-lyt) senest {week_start:%d.%m.%Y} og får ingen vagter."
+        for m in members
+        if m.municipality_id in untrained
+    ]
+
+
+def _named_agents(members: list[Membership], week_start: dt.date) -> dict[int, tuple[Agent, ...]]:
+    """Each member's active agents trained for the hotline as the solver's `Agent`s (id = username): their weekly
+    availability (no rows: whenever the hotline is open) and their most hours a week (no row:
+    `AgentHours.DEFAULT_MAX_HOURS`)."""
+    people = _trained_agents([m.municipality_id for m in members], week_start).order_by("username")
     windows: dict[int, list[Window]] = {}
     for row in AgentAvailability.objects.filter(person__in=people):
         windows.setdefault(row.person_id, []).append(Window(row.weekday, row.starts, row.ends))
@@ -334,7 +364,7 @@ def plan_rota(
     params = economy.params() if economy else None
     predicted = forecast_week(week_start, hours, settings.calls_per_year, population_share(members), today)
     volumes = volumes_for(intervals, predicted.forecast, week_start)
-    agents = _named_agents(members)
+    agents = _named_agents(members, week_start)
     balances = _balances(fellesskab, members, week_start, params)
     try:
         requirement = requirement_from_volumes(
@@ -416,8 +446,10 @@ def plan_rota(
         )
         for shift, (starts_at, ends_at) in zip(result.shifts, moments, strict=True)
     ]
-    shifts, unassigned = _assign_named_agents(shifts, {m.municipality_id: m.municipality.name for m in members})
-    report["notes"] = [*report["notes"], *unassigned]
+    shifts, unassigned = _assign_named_agents(
+        shifts, {m.municipality_id: m.municipality.name for m in members}, week_start
+    )
+    report["notes"] = [*report["notes"], *unassigned, *_untrained_notes(members, week_start)]
     return PlannedRota(
         fellesskab_id=fellesskab.pk,
         week_start=week_start,
@@ -440,7 +472,7 @@ def plan_rota(
 
 
 def _assign_named_agents(
-    shifts: list[PlannedShift], member_names: dict[int, str]
+    shifts: list[PlannedShift], member_names: dict[int, str], week_start: dt.date
 ) -> tuple[list[PlannedShift], list[str]]:
     """A safety net after the solver: a member's shifts that have no named agent go to its own agents, evenly and
     without overlaps (says where a member runs short). The solver plans every member that has agents by agent, so
@@ -454,8 +486,8 @@ def _assign_named_agents(
         else:
             named.add(shift.municipality_id)
     people: dict[int, dict[str, int]] = {}
-    for municipality_id, username, pk in Person.objects.filter(
-        municipality_id__in=[m for m in anonymous if m not in named], role=Role.AGENT, is_active=True
+    for municipality_id, username, pk in _trained_agents(
+        [m for m in anonymous if m not in named], week_start
     ).values_list("municipality_id", "username", "pk"):
         people.setdefault(municipality_id, {})[username] = pk
     result = list(shifts)

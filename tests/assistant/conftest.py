@@ -30,3 +30,12 @@ def editor(knowledge: object) -> Person:
 def run_background_worker() -> None:
     """`samvirke db_worker --batch`: run the queued tasks in this process, then return."""
     run_queued_tasks()
+
+
+@pytest.fixture
+def holbaek_agent(holbaek_agent: Person) -> Person:
+    """tests/conftest.py's Holbæk agent, trained for the hotline: the contact centre routes only trained agents."""
+    from tests.training.helpers import train
+
+    train(holbaek_agent)
+    return holbaek_agent

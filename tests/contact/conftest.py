@@ -91,7 +91,10 @@ def telephony(db: None) -> Telephony:
 
 @pytest.fixture
 def agents(fellesskab: Fellesskab) -> list[Person]:
-    """Three agents: one of Holbæk, one of Greve, one of Køge trained in health apps."""
+    """Three agents trained for the hotline (training app): one of Holbæk, one of Greve, one of Køge with the
+    health-app skill and the health line's training."""
+    from tests.training.helpers import train
+
     people = [
         _person("agent-holbaek-1", Role.AGENT, HOLBAEK),
         _person("agent-greve-1", Role.AGENT, GREVE),
@@ -99,4 +102,25 @@ def agents(fellesskab: Fellesskab) -> list[Person]:
     ]
     state = AgentState.objects.create(person=people[2], status_since=MONDAY_10)
     state.skills.add(Skill.objects.get(slug="health_apps"))
+    train(people[0])
+    train(people[1])
+    train(people[2], health=True)
     return people
+
+
+@pytest.fixture
+def holbaek_agent(holbaek_agent: Person) -> Person:
+    """tests/conftest.py's Holbæk agent, trained for the hotline: the contact centre routes only trained agents."""
+    from tests.training.helpers import train
+
+    train(holbaek_agent)
+    return holbaek_agent
+
+
+@pytest.fixture
+def greve_coordinator(greve_coordinator: Person) -> Person:
+    """tests/conftest.py's Greve coordinator, who also takes calls: trained for the hotline."""
+    from tests.training.helpers import train
+
+    train(greve_coordinator)
+    return greve_coordinator

@@ -18,6 +18,7 @@ from samvirke.contact.lib.signature import HEADER, sign
 from samvirke.contact.models import AgentState, AgentStatus, Contact
 from samvirke.directory.models import Fellesskab, Person, Role
 from tests.conftest import GREVE, HOLBAEK, KOEGE
+from tests.training.helpers import train
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "postgresql",
@@ -50,6 +51,7 @@ def test_concurrent_duplicated_and_reordered_events_keep_routing_consistent(fell
     for i in range(AGENTS):
         municipality = fellesskab.memberships.get(municipality__code=codes[i % 3]).municipality
         person = Person.objects.create(username=f"cc-agent-{i}", role=Role.AGENT, municipality=municipality)
+        train(person)  # routing takes only agents trained for the line
         names.append(person.username)
     started = time.monotonic()
     opener = Driver(client_poster(), None, prefix="cct-open", seed=0, started=started)

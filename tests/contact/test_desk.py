@@ -33,6 +33,7 @@ from samvirke.directory.models import HotlineNumber, Membership, Municipality, P
 from samvirke.knowledge.actions import do_load_knowledge
 from tests.conftest import client_for
 from tests.contact.conftest import HOLBAEK_NUMBER, Telephony
+from tests.training.helpers import train
 
 pytestmark = pytest.mark.django_db
 
@@ -306,13 +307,14 @@ def test_an_agent_in_a_contact_cannot_take_another(desk: Desk, telephony: Teleph
 
 
 @pytest.mark.django_db(transaction=True)  # the worker closes its connection after a task
-def test_an_overflowed_call_reaches_a_ready_agent_without_the_skill_by_a_background_task(
+def test_an_overflowed_call_reaches_a_trained_agent_without_the_skill_by_a_background_task(
     greve_coordinator: Person, open_hotline: None
 ) -> None:
     """No event arrives for minutes; the overflow's task, not a page, hands the waiting health-app call over."""
     HotlineNumber.objects.create(
         membership=Membership.objects.get(municipality__code=316), line="health_apps", number="70300316"
     )
+    train(greve_coordinator, health=True)  # trained for the line, without the skill
     telephony = Telephony()
     offered = _now(-200)
     telephony.agent("koordinator-greve", "ready", _now(-300))

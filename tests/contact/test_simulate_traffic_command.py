@@ -18,6 +18,7 @@ from samvirke.contact.models import AgentState, AgentStatus, Contact, ContactSta
 from samvirke.core.lib.clock import LOCAL
 from samvirke.directory.models import Fellesskab, Municipality, Person, Role
 from tests.conftest import GREVE, HOLBAEK, KOEGE
+from tests.training.helpers import train
 
 LOCAL_MONDAY_0755 = dt.datetime(2026, 11, 23, 7, 55, tzinfo=LOCAL)
 
@@ -44,6 +45,7 @@ def simulated_agents(fellesskab: Fellesskab) -> list[Person]:
         )
         person.set_unusable_password()
         person.save()
+        train(person)  # as seed-demo trains them: the contact centre routes only trained agents
         people.append(person)
     return people
 
@@ -232,3 +234,22 @@ def test_days_outside_the_apis_event_window_are_refused_before_anything_is_sent(
     with pytest.raises(CommandError, match="uden for det tidsrum, telefoni-API'et tager imod"):
         simulate("--start", "2020-01-06", "--days", "1")
     assert not TelephonyEvent.objects.exists()
+
+
+@pytest.mark.django_db
+def test_it_says_which_agents_are_not_trained_and_makes_up_no_training(fellesskab: Fellesskab) -> None:
+    person = Person(
+        username="sim-greve-1",
+        role=Role.AGENT,
+        municipality=Municipality.objects.get(code=GREVE),
+        is_simulated=True,
+        is_active=False,
+    )
+    person.set_unusable_password()
+    person.save()
+    out, _err = simulate(
+        "--start", "2026-11-23", "--days", "1", "--calls-per-year", "400", "--seed", "4", "--prefix", "t9"
+    )
+    assert "1 af de 1 agenter er ikke uddannet til hotlinen (sim-greve-1)" in out
+    assert not Contact.objects.filter(external_id__startswith="t9-", agent=person).exists()
+    assert not person.qualifications.exists()

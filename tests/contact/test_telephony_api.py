@@ -13,6 +13,7 @@ from samvirke.contact.models import AgentState, AgentStatus, Contact, ContactSta
 from samvirke.directory.models import Municipality, Person
 from tests.conftest import HOLBAEK
 from tests.contact.conftest import GREVE_NUMBER, LOCAL, Telephony, at
+from tests.training.helpers import train
 
 pytestmark = pytest.mark.django_db
 
@@ -194,7 +195,8 @@ def test_skills_priorities_and_overflow(telephony: Telephony, agents: list[Perso
         telephony.agent("agent-koege-1", "ready", health_hour + dt.timedelta(seconds=12)).json()["assigned_call_id"]
         == "health-1"
     )
-    # After two minutes a health-app call overflows to anyone.
+    # After two minutes a health-app call overflows to an agent trained for the line, without the skill.
+    train(agents[0], health=True)
     telephony.offer("health-2", health_hour + dt.timedelta(seconds=20), called="70300316")
     early = telephony.agent("agent-holbaek-1", "ready", health_hour + dt.timedelta(seconds=60)).json()
     assert early["assigned_call_id"] == "citizen-2"
@@ -338,7 +340,8 @@ def test_an_overflowed_contact_goes_before_a_new_call(telephony: Telephony, agen
     HotlineNumber.objects.create(
         membership=Membership.objects.get(municipality__code=316), line="health_apps", number="70300316"
     )
-    telephony.agent("agent-greve-1", "ready", at(0))  # no health-app skill
+    train(agents[1], health=True)
+    telephony.agent("agent-greve-1", "ready", at(0))  # no health-app skill, but trained for the line
     telephony.offer("health-1", at(10), called="70300316")
     assert _state("health-1") == "queued"
     # 130 s later a citizen-service call arrives: the health call has waited past its overflow and goes first.

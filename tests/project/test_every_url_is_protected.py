@@ -30,6 +30,7 @@ from samvirke.onboarding.actions import do_create_cohort, do_create_intake
 from samvirke.preparedness.models import Crisis, SurgeRequest
 from samvirke.staffing.access import agent_feed_token
 from samvirke.staffing.models import Rota, SwapRequest
+from samvirke.training.models import MedLytBooking, MedLytSession
 from tests.conftest import AARHUS, HOLBAEK, client_for
 from tests.knowledge.conftest import small_knowledge  # noqa: F401  (a fixture, used by name)
 
@@ -121,6 +122,12 @@ PAGES: dict[str, Page] = {
     "bemanding/<str:week>/<int:code>/anmodninger/<int:pk>/accepter/": Page(
         "/bemanding/{week}/253/anmodninger/{swap_request}/accepter/", ("POST",)
     ),
+    # training
+    "uddannelse/": Page("/uddannelse/"),
+    "uddannelse/med-lyt/ny/": Page("/uddannelse/med-lyt/ny/", ("POST",)),
+    "uddannelse/bookinger/<int:pk>/deltog/": Page("/uddannelse/bookinger/{booking}/deltog/", ("POST",)),
+    "uddannelse/<int:person_id>/trin/": Page("/uddannelse/{trainee}/trin/", ("POST",)),
+    "uddannelse/<int:person_id>/book/": Page("/uddannelse/{trainee}/book/", ("POST",)),
     "bemanding/<str:week>/<int:code>/anmodninger/<int:pk>/afvis/": Page(
         "/bemanding/{week}/253/anmodninger/{swap_request}/afvis/", ("POST",)
     ),
@@ -260,6 +267,8 @@ def world(
         None, fellesskab, Municipality.objects.get(code=350), "Kim", "kim@lejre.dk", dt.date(2026, 1, 5), None
     )
     do_create_cohort(None, fellesskab, [intake.pk], dt.date(2026, 5, 5))
+    session = MedLytSession.objects.create(date=timezone.localdate(), host=holbaek, capacity=3)
+    booking = MedLytBooking.objects.create(session=session, person=holbaek_agent, booked_at=timezone.now())
 
     def first_pk(queryset: object) -> int:
         item = queryset.order_by("pk").first()  # type: ignore[attr-defined]
@@ -284,6 +293,8 @@ def world(
             "agent_token": agent_feed_token(holbaek_agent),
             "swap_request": swap_request.pk,
             "checklist_item": first_pk(intake.checklist),
+            "trainee": holbaek_agent.pk,
+            "booking": booking.pk,
         }
     )
 

@@ -61,6 +61,7 @@ def _seed() -> tuple[Any, Any]:
     )
     from samvirke.directory.reference_data import ensure_reference_data
     from tests.conftest import GREVE, HOLBAEK, KOEGE, _person
+    from tests.training.helpers import train
 
     if not Region.objects.exists():
         ensure_reference_data(Region, Municipality)
@@ -81,7 +82,7 @@ def _seed() -> tuple[Any, Any]:
     names = {HOLBAEK: "holbaek", GREVE: "greve", KOEGE: "koege"}
     for code, name in names.items():
         for n in (1, 2):
-            _person(f"agent-{name}-{n}", Role.AGENT, code)
+            train(_person(f"agent-{name}-{n}", Role.AGENT, code))  # routing and the rota take trained agents only
     return fellesskab, _person("sekretariat", Role.SECRETARIAT)
 
 

@@ -17,6 +17,7 @@ from samvirke.staffing import actions, builder
 from samvirke.staffing.lib.forecast import History
 from samvirke.staffing.models import AgentAvailability, AgentHours, Rota, RotaStatus, Shift
 from tests.conftest import client_for
+from tests.training.helpers import train
 from tests.worker import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
@@ -145,13 +146,17 @@ def test_finite_turns_nan_and_infinity_into_none_anywhere() -> None:
 # --- 4. named agents planned by the solver -------------------------------------------------------------------
 
 
-def _agent(username: str, code: int = 316) -> Person:
-    return Person.objects.create(
+def _agent(username: str, code: int = 316, trained: bool = True) -> Person:
+    """An agent of the member; trained for the hotline (training app) unless told otherwise."""
+    person = Person.objects.create(
         username=username,
         first_name=username.title(),
         role=Role.AGENT,
         municipality=Municipality.objects.get(code=code),
     )
+    if trained:
+        train(person)
+    return person
 
 
 def test_an_agent_unavailable_on_fridays_never_gets_a_friday_shift(fellesskab: Fellesskab) -> None:
@@ -189,6 +194,20 @@ def test_when_availability_makes_the_band_impossible_the_report_names_member_and
     assert "Anna" in problem and "tilgængelighed" in problem and "højst 2 timer" in problem
     local = timezone.get_current_timezone()
     assert all(s.starts_at.astimezone(local).hour == 9 for s in rota.shifts.filter(agent=anna))
+
+
+def test_agents_not_trained_for_the_hotline_get_no_shifts_and_are_named_in_the_notes(fellesskab: Fellesskab) -> None:
+    anna = _agent("anna")
+    bo = _agent("bo", trained=False)
+    late = _agent("carl", trained=False)
+    train(late, on=dt.date(2026, 12, 1))  # qualified only after the week's Monday
+    rota = actions.do_build_rota(None, fellesskab, dt.date(2026, 11, 30), SETTINGS, today=TODAY)
+    holbaek = list(rota.shifts.filter(municipality__code=316))
+    assert holbaek and {s.agent for s in holbaek} == {anna}
+    assert not rota.shifts.filter(agent__in=[bo, late]).exists()
+    row = next(m for m in rota.report["members"] if m["kommunekode"] == 316)
+    assert row["named_agents"] == 1
+    assert any("Holbæk: 2 agent(er) er ikke uddannet til hotlinen" in n for n in rota.report["notes"])
 
 
 def test_members_without_agents_are_still_planned_anonymously(fellesskab: Fellesskab) -> None:

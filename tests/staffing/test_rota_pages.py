@@ -14,6 +14,7 @@ from samvirke.contact.models import Queue
 from samvirke.directory.models import Person
 from samvirke.staffing.models import Rota, Shift
 from tests.conftest import client_for
+from tests.training.helpers import train
 from tests.worker import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
@@ -194,6 +195,8 @@ def test_shifts_go_to_the_members_own_agents_without_overlaps(secretariat: Perso
     second = Person.objects.create(
         username="agent-holbaek-2", role=Role.AGENT, municipality=Municipality.objects.get(code=316)
     )
+    train(holbaek_agent)
+    train(second)
     build(client_for(secretariat), BUILD)
     rota = Rota.objects.get()
     holbaek = list(rota.shifts.filter(municipality__code=316).order_by("starts_at"))

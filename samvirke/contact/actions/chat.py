@@ -100,9 +100,11 @@ def do_start_chat(municipality: Municipality, transcript: str, at: dt.datetime) 
             contact.save(update_fields=["state"])
             return contact
         if crisis is not None:
-            agent = _take_ready_agent(queue, Channel.CHAT, only_from=crisis.only_from, never_from=crisis.never_from)
+            agent = _take_ready_agent(
+                queue, Channel.CHAT, at=at, only_from=crisis.only_from, never_from=crisis.never_from
+            )
         else:
-            agent = _take_ready_agent(queue, Channel.CHAT)
+            agent = _take_ready_agent(queue, Channel.CHAT, at=at)
         if agent is not None:
             _assign(contact, agent, at)
         return contact
@@ -175,7 +177,7 @@ def _queue_later_contact(
         {"municipality": municipality.code, "offered_at": contact.offered_at.isoformat(), "while_closed": bool(opens)},
     )
     if opens is None:
-        agent = _take_ready_agent(queue, Channel.CHAT)
+        agent = _take_ready_agent(queue, Channel.CHAT, at=at)
         if agent is not None:
             _assign(contact, agent, at)
     return contact

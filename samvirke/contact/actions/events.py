@@ -317,9 +317,9 @@ def _offer_call(event: Event) -> EventResult:
     _route_overflowed(event.occurred_at)
     # The agent is taken before the contact is written, so the contact is written once, already assigned.
     if crisis is not None:
-        agent = _take_ready_agent(queue, only_from=crisis.only_from, never_from=crisis.never_from)
+        agent = _take_ready_agent(queue, at=event.occurred_at, only_from=crisis.only_from, never_from=crisis.never_from)
     else:
-        agent = _take_ready_agent(queue)
+        agent = _take_ready_agent(queue, at=event.occurred_at)
     if agent is not None:
         _assign_fields(contact, agent, event.occurred_at)
     if not rows.insert_instance(contact, unless_exists="external_id"):

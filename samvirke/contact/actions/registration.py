@@ -260,7 +260,7 @@ def _continue_in_queue(contact: Contact, queue: Queue, at: dt.datetime) -> Conta
         ChatMessage.objects.bulk_create(
             ChatMessage(contact=leg, from_citizen=m.from_citizen, text=m.text, sent_at=m.sent_at) for m in messages
         )
-    agent = _take_ready_agent(queue, leg.channel)
+    agent = _take_ready_agent(queue, leg.channel, at=at)
     if agent is not None:
         _assign(leg, agent, at)
     else:

@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 
@@ -34,8 +35,10 @@ from samvirke.contact.models import (
     Queue,
 )
 from samvirke.contact.selectors import cached_queue, overflow_queues
+from samvirke.core.lib.clock import LOCAL
 from samvirke.directory.models import Person
 from samvirke.preparedness.selectors import rerouting
+from samvirke.training.models import Qualification
 
 DEFAULT_WRAP_UP_SECONDS = 60  # Queue.wrap_up_seconds' default, for a queue the cache does not know yet
 DEFAULT_CHAT_OFFER_SECONDS = 30  # Queue.chat_offer_seconds' default
@@ -114,19 +117,55 @@ _MEMBER_NOT_READY = (
 )
 
 
+def _overflow_needs_training() -> bool:
+    return not settings.ROUTING_OVERFLOW_TO_UNQUALIFIED
+
+
+def _qualified_sql(agent: str, line: str = "%s") -> str:
+    """SQL true when the agent (a column, or %s) is trained for the line (a column, or %s) by the day (%s). Only
+    this module's constant column names go in; values are parameters."""
+    return (
+        f"EXISTS (SELECT 1 FROM {Qualification._meta.db_table} t "  # noqa: S608  (table name from the model)
+        f"WHERE t.person_id = {agent} AND t.line = {line} AND t.since <= %s)"
+    )
+
+
+def _trained(person_id: int, line: str, at: dt.datetime) -> bool:
+    return Qualification.objects.filter(person_id=person_id, line=line, since__lte=at.astimezone(LOCAL).date()).exists()
+
+
+def _training_day(at: dt.datetime) -> Any:
+    return rows.db_date(at.astimezone(LOCAL).date())
+
+
 def _take_ready_agent(
     queue: Queue | None = None,
     channel: str = Channel.PHONE,
     passed_over: tuple[int, ...] = (),
+    trained_for: tuple[str, dt.datetime] | None = None,
+    at: dt.datetime | None = None,
+    trained_by: dt.datetime | None = None,
     *,
     only_from: tuple[int, ...] = (),
     never_from: tuple[int, ...] = (),
 ) -> LockedAgent | None:
-    """The longest-idle ready agent (with the queue's skill, if a queue is given; for a chat, one who takes chats),
-    locked; agents another worker holds are skipped, and so are the `passed_over` ones. `only_from`/`never_from`:
-    municipality ids whose agents alone may (or may not) take it (a crisis's rerouting, preparedness)."""
+    """The longest-idle ready agent (with the queue's skill, if a queue is given; for a chat, one who takes chats;
+    with `trained_for` (line, moment), one qualified for that line that day), locked; agents another worker holds
+    are skipped, and so are the `passed_over` ones. With a queue and the moment `at`, the agent must be trained for
+    the queue's line that day (unless ROUTING_REQUIRES_TRAINING is off); with `trained_by`, trained for any line.
+    `only_from`/`never_from`: municipality ids whose agents alone may (or may not) take it (a crisis's rerouting,
+    preparedness)."""
     conditions = ""
     params: list[Any] = [AgentStatus.READY]
+    if trained_for is None and queue is not None and at is not None and settings.ROUTING_REQUIRES_TRAINING:
+        trained_for = (queue.line, at)
+    if trained_by is not None:  # trained for some line: an agent trained for none may take nothing
+        conditions += f" AND {_qualified_sql('a.person_id', line='t.line')}"
+        params.append(_training_day(trained_by))
+    if trained_for is not None:
+        line, moment = trained_for
+        conditions += f" AND {_qualified_sql('a.person_id')}"
+        params += [line, _training_day(moment)]
     if queue is not None and queue.skill_id:
         conditions += (
             " AND EXISTS (SELECT 1 FROM contact_agentstate_skills s "
@@ -161,8 +200,8 @@ def _take_ready_agent(
 
 
 def _route_overflowed(at: dt.datetime) -> int:
-    """Contacts that have waited past their queue's overflow go to any ready agent, before newer contacts do.
-    Returns how many were handed over."""
+    """Contacts that have waited past their queue's overflow go to a ready agent trained for the queue's line (any
+    ready agent if ROUTING_OVERFLOW_TO_UNQUALIFIED), before newer contacts do. Returns how many were handed over."""
     handed = 0
     for queue in overflow_queues():
         cutoff = at - dt.timedelta(seconds=queue.overflow_after_seconds or 0)
@@ -174,7 +213,9 @@ def _route_overflowed(at: dt.datetime) -> int:
         if not waiting:
             continue
         contact = rows.instance(Contact, _ROUTED_FIELDS, waiting[0])
-        agent = _take_ready_agent(channel=contact.channel)  # any agent: that is what overflow means
+        # Without the skill, but trained for the line (or anyone, where the setting allows it).
+        trained_for = (queue.line, at) if _overflow_needs_training() else None
+        agent = _take_ready_agent(channel=contact.channel, trained_for=trained_for)
         if agent is not None:
             _assign(contact, agent, at)
             handed += 1
@@ -212,8 +253,9 @@ def _pair_one(at: dt.datetime) -> bool:
     those waiting (on the phone only while only chats wait, or without a queue's skill) is passed over for the
     next, so a contact never waits behind an agent who cannot take it."""
     passed_over: tuple[int, ...] = ()
+    trained_by = at if settings.ROUTING_REQUIRES_TRAINING else None  # untrained agents are not even asked
     for _ in range(_MAX_PASSED_OVER):
-        agent = _take_ready_agent(passed_over=passed_over)
+        agent = _take_ready_agent(passed_over=passed_over, trained_by=trained_by)
         if agent is None:
             return False
         if _take_next_contact(agent, at) is not None:
@@ -224,16 +266,26 @@ def _pair_one(at: dt.datetime) -> bool:
 
 def _take_next_contact(agent: LockedAgent, at: dt.datetime) -> Contact | None:
     """Give a ready agent the longest-waiting contact it may take (highest priority first): one in a queue that
-    needs no skill or one the agent has, or one that has waited past its queue's overflow; nothing for an agent of
-    a member that is still joining (checked in the same statement: no extra round trip)."""
-    eligible = [
-        "c.queue_id IN (SELECT q.id FROM contact_queue q WHERE q.skill_id IS NULL OR q.skill_id IN "
+    needs no skill or one the agent has, or one that has waited past its queue's overflow (if the agent is trained
+    for the queue's line, unless ROUTING_OVERFLOW_TO_UNQUALIFIED); nothing for an agent of a member that is still
+    joining (checked in the same statement: no extra round trip)."""
+    skilled = (
+        "(q.skill_id IS NULL OR q.skill_id IN "
         "(SELECT s.skill_id FROM contact_agentstate_skills s WHERE s.agentstate_id = %s))"
-    ]
+    )
     params: list[Any] = [ContactState.QUEUED, agent.person_id]
+    if settings.ROUTING_REQUIRES_TRAINING:  # and trained for the queue's line that day
+        skilled += " AND " + _qualified_sql("%s", line="q.line")
+        params += [agent.person_id, _training_day(at)]
+    eligible = [f"c.queue_id IN (SELECT q.id FROM contact_queue q WHERE {skilled})"]  # noqa: S608  (constants)
     for queue in overflow_queues():
-        eligible.append("(c.queue_id = %s AND c.offered_at <= %s)")
-        params += [queue.pk, rows.db_datetime(at - dt.timedelta(seconds=queue.overflow_after_seconds or 0))]
+        cutoff = rows.db_datetime(at - dt.timedelta(seconds=queue.overflow_after_seconds or 0))
+        if _overflow_needs_training():
+            eligible.append(f"(c.queue_id = %s AND c.offered_at <= %s AND {_qualified_sql('%s')})")
+            params += [queue.pk, cutoff, agent.person_id, queue.line, _training_day(at)]
+        else:
+            eligible.append("(c.queue_id = %s AND c.offered_at <= %s)")
+            params += [queue.pk, cutoff]
     conditions = ""
     if not agent.takes_chats:
         conditions = " AND c.channel <> %s"
@@ -429,8 +481,16 @@ def do_pick_contact(person: Person, contact_id: int, at: dt.datetime) -> Contact
         if agent.status not in (AgentStatus.READY, AgentStatus.PAUSE):
             raise ContactError("Du er logget af telefonen. Tryk Klar, før du tager en henvendelse.")
         queue = cached_queue(contact.queue_id) or contact.queue
+        if settings.ROUTING_REQUIRES_TRAINING and not _trained(agent.person_id, queue.line, at):
+            raise ContactError(
+                f"Du er ikke uddannet til {queue.name} endnu (e-læring, kursusdag og med-lyt"
+                f"{' og linjens modul' if queue.skill_id else ''}). Spørg din koordinator."
+            )
         if queue.skill_id and not _may_take(agent, queue, contact, at):
-            raise ContactError(f"{queue.name} kræver en kompetence, du ikke har (indtil henvendelsen løber over).")
+            raise ContactError(
+                f"{queue.name} kræver en kompetence, du ikke har. Når henvendelsen har ventet længe, kan du tage den, "
+                "hvis du er uddannet til linjen."
+            )
         _assign(contact, agent, at)
         record(person, "contact.pick", contact)
         return contact
@@ -440,6 +500,8 @@ def _may_take(agent: LockedAgent, queue: Queue, contact: Contact, at: dt.datetim
     overflowed = queue.overflow_after_seconds is not None and contact.offered_at <= at - dt.timedelta(
         seconds=queue.overflow_after_seconds
     )
+    if overflowed and _overflow_needs_training():
+        overflowed = _trained(agent.person_id, queue.line, at)
     return (
         overflowed
         or AgentState.skills.through.objects.filter(agentstate_id=agent.person_id, skill_id=queue.skill_id).exists()

@@ -35,6 +35,7 @@ from samvirke.economy.demo import load_demo_economy
 from samvirke.economy.demo_business_cases import load_demo_business_cases
 from samvirke.knowledge.actions import do_load_knowledge
 from samvirke.staffing.demo import load_demo_rota
+from samvirke.training.demo import load_demo_training
 
 SJAELLAND = 1085
 HOLBAEK = 316
@@ -187,6 +188,8 @@ class Command(BaseCommand):
         )
         self.stdout.write(economy_summary)
         self.stdout.write(load_demo_contact_centre())
+        # Before the traffic and the rota: overflow and the rota use only agents trained for the line.
+        self.stdout.write(load_demo_training(timezone.localdate(), Municipality.objects.get(code=HOLBAEK)))
         started = time.perf_counter()
         # Trained here, so the demo starts with a ready model (a web request never trains); the retrain the
         # loaded guides queued finds this build and does nothing.
