@@ -10,8 +10,8 @@ from collections.abc import Sequence
 from django.db import transaction
 
 from samvirke.audit.actions import record
-from samvirke.directory.models import Actor, Fellesskab, Membership, MembershipStatus, Municipality
-from samvirke.onboarding.lib.checklist import checklist_for
+from samvirke.directory.models import Actor, Fellesskab, Line, Membership, MembershipStatus, Municipality
+from samvirke.onboarding.lib.checklist import Step, checklist_for
 from samvirke.onboarding.lib.cohorts import (
     DEFAULT_MAX_COHORT,
     DEFAULT_NOTICE_MONTHS,
@@ -21,6 +21,7 @@ from samvirke.onboarding.lib.cohorts import (
     working_day,
 )
 from samvirke.onboarding.models import ChecklistItem, Cohort, Intake
+from samvirke.training.selectors import qualified_agents
 
 
 class OnboardingError(ValueError):
@@ -171,6 +172,17 @@ def do_tick_item(actor: Actor | None, item: ChecklistItem, done: bool, on_date: 
         raise OnboardingError(f"'{item.get_step_display()}' er allerede markeret som udført.")
     if not done and item.done_on is None:
         raise OnboardingError(f"'{item.get_step_display()}' er ikke markeret som udført.")
+    if (
+        done
+        and item.step == Step.STAFF_TRAINED
+        and not qualified_agents(item.intake.municipality_id, Line.CITIZEN_SERVICE, on_date)
+    ):
+        # The step means what the training records say (seed 000: e-learning, course day and med-lyt before the first
+        # call), not only a tick.
+        raise OnboardingError(
+            "Ingen af kommunens agenter er uddannet til hotlinen endnu (e-læring, kursusdag og med-lyt). Registrér "
+            "uddannelsen under Uddannelse, og prøv igen."
+        )
     item.done_on = on_date if done else None
     item.done_by = actor if done and actor is not None and actor.is_authenticated else None
     item.save(update_fields=["done_on", "done_by"])

@@ -9,7 +9,7 @@ from django.db.models import Count
 
 from samvirke.directory.models import Person
 from samvirke.training.lib.qualification import GENERAL_LINE, HEALTH_LINE, TrainingState, is_qualified, missing_steps
-from samvirke.training.models import MedLytBooking, MedLytSession, TrainingRecord
+from samvirke.training.models import MedLytBooking, MedLytSession, Qualification, TrainingRecord
 
 
 @dataclass(frozen=True)
@@ -54,3 +54,15 @@ def trainee_rows(people: list[Person], today: dt.date) -> list[TraineeRow]:
 def upcoming_sessions(today: dt.date) -> list[MedLytSession]:
     """Med-lyt days from today on, each with `booked` (seats taken)."""
     return list(MedLytSession.objects.filter(date__gte=today).select_related("host").annotate(booked=Count("bookings")))
+
+
+def qualified_agents(municipality_id: int, line: str, day: dt.date) -> int:
+    """How many active agents and coordinators of the municipality may take calls on `line` on `day`."""
+    return (
+        Qualification.objects.filter(
+            person__municipality_id=municipality_id, person__is_active=True, line=line, since__lte=day
+        )
+        .values("person")
+        .distinct()
+        .count()
+    )

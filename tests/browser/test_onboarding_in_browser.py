@@ -1,7 +1,8 @@
 """A municipality joins, in a real browser: the secretariat registers Lejre's intake, sees the planner's proposal
-with every date explained and creates the cohort; Lejre's coordinator ticks its checklist. Before the last step
-Lejre's agent gets no call and Lejre no rota shift; after it, both (the call through the signed telephony API, the
-rota through staffing's action)."""
+with every date explained and creates the cohort; Lejre's coordinator ticks its checklist, is refused "Agenter
+uddannet" until it has recorded its agent's training (e-learning, course day, med-lyt) on the training page, then
+ticks it. Before the last step Lejre's agent gets no call and Lejre no rota shift; after it, both (the call through
+the signed telephony API, the rota through staffing's action)."""
 
 from __future__ import annotations
 
@@ -13,8 +14,9 @@ from django.utils import timezone
 
 from samvirke.contact.models import Queue
 from samvirke.contact.selectors import forget_cached_queues
-from samvirke.directory.models import Fellesskab, Membership, Person, Role
+from samvirke.directory.models import Fellesskab, Membership, Municipality, Person, Role
 from samvirke.staffing import actions as staffing_actions
+from samvirke.training.models import MedLytSession
 from tests.browser.conftest import screenshot
 from tests.browser.test_rota_build_in_browser import log_in, watch
 from tests.conftest import _person
@@ -49,7 +51,9 @@ def test_intake_cohort_checklist_first_shift(
     live_server: Any, fellesskab: Fellesskab, secretariat: Person, browser: Any
 ) -> None:
     _person("koordinator-lejre", Role.COORDINATOR, 350)
-    _person("agent-lejre-1", Role.AGENT, 350)
+    agent = _person("agent-lejre-1", Role.AGENT, 350)
+    today = timezone.localdate()
+    medlyt = MedLytSession.objects.create(date=today, host=Municipality.objects.get(code=316), capacity=4)
     telephony = Telephony()
     context = browser.new_context(locale="da-DK", viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -88,15 +92,33 @@ def test_intake_cohort_checklist_first_shift(
     problems += watch(coordinator)
     log_in(coordinator, live_server.url, "koordinator-lejre", "/optagelse/kommune/350/")
     assert "Ikke klar" in coordinator.locator("#readiness").inner_text()
-    for step in (
-        "Opstartsmøde",
-        "Samarbejdsaftale underskrevet",
-        "IVR og numre sat op",
-        "Guidevarianter klar",
-        "Agenter uddannet",
-    ):
+    for step in ("Opstartsmøde", "Samarbejdsaftale underskrevet", "IVR og numre sat op", "Guidevarianter klar"):
         coordinator.get_by_role("button", name=f"Udført: {step}").click()
         coordinator.wait_for_load_state()
+    # "Agenter uddannet" is refused until the training records show a trained agent.
+    coordinator.get_by_role("button", name="Udført: Agenter uddannet").click()
+    coordinator.wait_for_load_state()
+    assert "Ingen af kommunens agenter er uddannet" in coordinator.locator(".messages").inner_text()
+
+    # Training: the coordinator records the agent's e-learning and course day and books the med-lyt day.
+    coordinator.goto(f"{live_server.url}/uddannelse/")
+    row = coordinator.locator(f"#trainee-{agent.pk}")
+    for step, days_ago in (("elearning", 20), ("course_day", 5)):
+        row.locator("select[name=step]").select_option(step)
+        row.locator("input[name=on]").fill((today - dt.timedelta(days=days_ago)).isoformat())
+        row.get_by_role("button", name="Gem").click()
+        coordinator.wait_for_load_state()
+        row = coordinator.locator(f"#trainee-{agent.pk}")
+    row.locator("select[name=session]").select_option(str(medlyt.pk))
+    row.get_by_role("button", name="Book").click()
+    coordinator.wait_for_load_state()
+    coordinator.locator(f"#trainee-{agent.pk}").get_by_role("button", name="Deltog").click()
+    coordinator.wait_for_load_state()
+    screenshot(coordinator, "onboarding-training")
+
+    coordinator.goto(f"{live_server.url}/optagelse/kommune/350/")
+    coordinator.get_by_role("button", name="Udført: Agenter uddannet").click()
+    coordinator.wait_for_load_state()
     assert coordinator.get_by_role("button", name="Fortryd").count() == 5
     assert "Klar: kommunens agenter får opkald og vagter" in coordinator.locator("#readiness").inner_text()
     screenshot(coordinator, "onboarding-checklist-done")

@@ -13,6 +13,7 @@ from samvirke.directory.models import Fellesskab, Membership, MembershipStatus, 
 from samvirke.onboarding.actions import OnboardingError, do_create_cohort, do_create_intake
 from samvirke.onboarding.models import ChecklistItem, Cohort, Intake
 from tests.conftest import GREVE, _person, client_for
+from tests.training.helpers import train
 
 pytestmark = pytest.mark.django_db
 
@@ -79,6 +80,12 @@ def test_intake_to_ready_member(secretariat: Person, lejre_coordinator: Person) 
     for item in items[:-1]:
         assert coordinator.post(f"/optagelse/kommune/350/punkt/{item.pk}/", {"done": "1"}).status_code == 302
     assert _membership(LEJRE).ready_for_shifts is False
+    # "Agenter uddannet" is what the training records say, not only a tick: refused while no agent is trained.
+    refused = coordinator.post(f"/optagelse/kommune/350/punkt/{items[-1].pk}/", {"done": "1"}, follow=True)
+    assert "Ingen af kommunens agenter er uddannet til hotlinen endnu" in refused.content.decode()
+    assert ChecklistItem.objects.get(pk=items[-1].pk).done_on is None
+    assert _membership(LEJRE).ready_for_shifts is False
+    train(_person("agent-lejre-1", Role.AGENT, LEJRE))
     coordinator.post(f"/optagelse/kommune/350/punkt/{items[-1].pk}/", {"done": "1"})
     membership = _membership(LEJRE)
     assert membership.ready_for_shifts is True
