@@ -91,7 +91,8 @@ def do_create_cohort(
 ) -> Cohort:
     """A cohort of intakes sharing `first_shift`, each with its checklist (due dates counted back from it)."""
     intakes = list(
-        Intake.objects.select_for_update()
+        # Lock the intakes only: PostgreSQL cannot lock the nullable side of the outer join to their cohort.
+        Intake.objects.select_for_update(of=("self",))
         .filter(pk__in=intake_ids, fellesskab=fellesskab)
         .select_related("municipality", "cohort")
     )
@@ -167,7 +168,7 @@ def do_tick_item(actor: Actor | None, item: ChecklistItem, done: bool, on_date: 
     # second sees the first's step done and the member becomes ready (on PostgreSQL each would otherwise miss the
     # other's uncommitted step).
     Intake.objects.select_for_update().get(pk=item.intake_id)
-    item = ChecklistItem.objects.select_for_update().select_related("intake__municipality").get(pk=item.pk)
+    item = ChecklistItem.objects.select_for_update(of=("self",)).select_related("intake__municipality").get(pk=item.pk)
     if done and item.done_on is not None:
         raise OnboardingError(f"'{item.get_step_display()}' er allerede markeret som udført.")
     if not done and item.done_on is None:
@@ -199,7 +200,11 @@ def do_tick_item(actor: Actor | None, item: ChecklistItem, done: bool, on_date: 
 @transaction.atomic
 def do_override_readiness(actor: Actor | None, intake: Intake, reason: str) -> Intake:
     """The secretariat lets a member take calls and shifts before its checklist is done, with a reason."""
-    intake = Intake.objects.select_for_update().select_related("municipality", "fellesskab", "cohort").get(pk=intake.pk)
+    intake = (
+        Intake.objects.select_for_update(of=("self",))
+        .select_related("municipality", "fellesskab", "cohort")
+        .get(pk=intake.pk)
+    )
     reason = reason.strip()
     if not reason:
         raise OnboardingError("Skriv en begrundelse for at tilsidesætte tjeklisten.")

@@ -182,7 +182,11 @@ def do_answer_surge(actor: Person, surge: SurgeRequest, *, yes: bool, agents: in
     if yes and (agents is None or not 1 <= agents <= MAX_SURGE_AGENTS):
         raise PreparednessError(f"Skriv, hvor mange ekstra medarbejdere I kan stille (1–{MAX_SURGE_AGENTS}).")
     with transaction.atomic():
-        surge = SurgeRequest.objects.select_for_update().select_related("crisis", "municipality").get(pk=surge.pk)
+        surge = (
+            SurgeRequest.objects.select_for_update(of=("self",))
+            .select_related("crisis", "municipality")
+            .get(pk=surge.pk)
+        )
         if surge.crisis.ended_at is not None:
             raise PreparednessError("Krisen er slået fra; anmodningen kan ikke længere besvares.")
         surge.answer = SurgeAnswer.YES if yes else SurgeAnswer.NO
