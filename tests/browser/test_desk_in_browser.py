@@ -194,6 +194,7 @@ def test_the_desk_during_a_call_and_its_wrap_up(live_server: Any, guides: None, 
     assert page.console_errors == []
 
 
+@pytest.mark.slow
 def test_the_desk_during_a_chat_with_canned_replies(live_server: Any, guides: None, desk_page: Any) -> None:
     page, url = desk_page, live_server.url
     _ready(page, url, "agent-greve-1")
