@@ -31,7 +31,8 @@ from tests.contact.conftest import open_all_hours
 NEW_QUESTION = "hvem henter de døde duer på min altan"  # not answerable today; an example of "waste" makes it so
 RETRAIN_TASK = "samvirke.assistant.tasks.retrain_assistant"
 
-pytestmark = pytest.mark.django_db(transaction=True)  # changes are announced after a real commit
+# Changes are announced after a real commit (transaction=True); slow: each test flushes and retrains (≈ 3–18 s here).
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 
 def chat(question: str, code: int = 316) -> str:
@@ -67,7 +68,6 @@ def test_an_edit_does_not_train_in_the_request_and_the_chat_answers_with_the_old
     assert model_status().state == "ready"
 
 
-@pytest.mark.slow
 def test_a_burst_of_edits_queues_one_retrain_and_an_edit_during_a_retrain_queues_one_more(
     knowledge: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -176,7 +176,6 @@ def test_a_model_signed_with_another_key_is_refused(knowledge: object) -> None:
         service.load_model(bytes(build.payload), other_key.hexdigest())
 
 
-@pytest.mark.slow
 def test_before_the_first_model_the_chat_hands_over_at_once_and_queues_a_build(fellesskab: object) -> None:
     open_all_hours()  # the hand-over offers the open hotline, whatever the hour the test runs at
     do_load_knowledge(None)  # as a database migrated and filled without a command that trains

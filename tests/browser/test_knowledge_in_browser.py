@@ -14,7 +14,8 @@ from samvirke.knowledge.models import Guide
 from tests.browser.conftest import screenshot
 from tests.browser.test_member_list_in_browser import demo, log_in  # noqa: F401 (fixture)
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+# Slow: the module trains the assistant once before its first scene (≈ 20 s here).
+pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 
 def test_the_editor_reads_the_overview_and_searches_like_an_agent(
