@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
 
+from samvirke.core.lib.formatting import phone_da
+
 
 class Region(models.Model):
     code = models.PositiveIntegerField("regionskode", unique=True)
@@ -136,10 +138,7 @@ class HotlineNumber(models.Model):
 
     @property
     def display_number(self) -> str:
-        digits = self.number
-        if len(digits) == 8 and digits.isdigit():
-            return " ".join(digits[i : i + 2] for i in range(0, 8, 2))
-        return digits
+        return phone_da(self.number)
 
 
 class LineNumber(models.Model):
@@ -165,10 +164,7 @@ class LineNumber(models.Model):
 
     @property
     def display_number(self) -> str:
-        digits = self.number
-        if len(digits) == 8 and digits.isdigit():
-            return " ".join(digits[i : i + 2] for i in range(0, 8, 2))
-        return digits
+        return phone_da(self.number)
 
     def clean(self) -> None:
         if HotlineNumber.objects.filter(number=self.number).exists():

@@ -15,6 +15,7 @@ from samvirke.core.lib.formatting import (
     kr,
     number_da,
     percent_da,
+    phone_da,
     signed_da,
     thousands,
 )
@@ -89,3 +90,9 @@ def test_signed_and_dates() -> None:
     assert [signed_da(D(v)) for v in ("3", "-2.5", "0", "-0.0")] == ["+3", "−2,5", "0", "0"]
     assert date_da(dt.date(2026, 12, 28)) == "mandag 28. december"
     assert date_da(dt.date(2027, 6, 5)) == "lørdag 5. juni"
+
+
+def test_a_phone_number_is_written_in_pairs_and_anything_else_as_it_is() -> None:
+    assert phone_da("72363636") == "72 36 36 36"
+    assert phone_da("+4572363636") == "+4572363636"
+    assert phone_da("7236363") == "7236363"

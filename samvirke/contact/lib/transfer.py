@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from samvirke.core.lib.formatting import phone_da
+
 MAX_TYPED_CHARS = 40  # what an agent types is cut to this before it is looked at
 MAX_LABEL_CHARS = 100  # Contact.transferred_to
 _SEPARATORS = " -.()/"
@@ -32,9 +34,8 @@ def normalise_phone(typed: str) -> str:
 def display_phone(number: str) -> str:
     """Eight digits in pairs, as Danes write them: 72 36 36 36. Anything else is shown as it is."""
     digits = number.replace(" ", "")
-    if len(digits) == 8 and digits.isdigit():
-        return " ".join(digits[i : i + 2] for i in range(0, 8, 2))
-    return number
+    spaced = phone_da(digits)
+    return number if spaced == digits else spaced
 
 
 def destination_label(name: str, phone: str = "") -> str:

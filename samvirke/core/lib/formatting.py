@@ -92,3 +92,10 @@ def signed_da(value: Decimal) -> str:
 def date_da(day: dt.date) -> str:
     """ "mandag 28. december": the weekday in lower case, as Danish writes it inside a sentence."""
     return f"{WEEKDAYS_DA[day.weekday()]} {day.day}. {MONTHS_DA[day.month - 1]}"
+
+
+def phone_da(number: str) -> str:
+    """Eight digits in pairs, as Danes write them: "72363636" → "72 36 36 36". Anything else as it is."""
+    if len(number) == 8 and number.isdigit():
+        return " ".join(number[i : i + 2] for i in range(0, 8, 2))
+    return number
