@@ -6,6 +6,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 from samvirke.core.lib.hours import OpeningHours, describe, inside_sentence, is_open, next_opening, week_da, when_da
+from samvirke.core.lib.opening import parse_opening_hours
 
 CPH = ZoneInfo("Europe/Copenhagen")
 HOURS = OpeningHours.hotline_default()
@@ -81,3 +82,17 @@ def test_describe_names_the_line() -> None:
     assert describe(OpeningHours.hotline_default(), monday_10, "Sundhedsapps-linjen") == (
         "Sundhedsapps-linjen har åbent nu, indtil kl. 20.00."
     )
+
+
+def test_open_until_midnight_has_no_closed_second_at_midnight() -> None:
+    """A closing time of "24:00" is stored as 23:59:59 (a time of day cannot hold 24:00); the last second of the day is still open —
+    a queue open around the clock once refused a call offered at 23:59:59.5 (a test failed at midnight)."""
+    all_day = parse_opening_hours({str(day): [["00:00", "24:00"]] for day in range(7)})
+    last_second = dt.datetime(2026, 12, 7, 23, 59, 59, 500_000, tzinfo=CPH)
+    assert is_open(all_day, last_second) and is_open(all_day, last_second + dt.timedelta(seconds=1))
+    assert all_day.hours_per_week() == 7 * 24
+    assert describe(all_day, last_second) == "Hotlinen har åbent nu, indtil kl. 24.00."
+    assert week_da(all_day) == "mandag–søndag kl. 00.00–24.00"
+    evening = parse_opening_hours({"0": [["18:00", "24:00"]]})
+    assert not is_open(evening, dt.datetime(2026, 12, 8, 0, 0, 0, tzinfo=CPH))  # Tuesday: Monday's span has ended
+    assert not is_open(evening, dt.datetime(2026, 12, 7, 17, 59, 59, tzinfo=CPH))

@@ -15,6 +15,7 @@ from types import MappingProxyType
 
 import holidays
 
+from samvirke.core.lib.clock import END_OF_DAY, minutes_of_day
 from samvirke.core.lib.formatting import WEEKDAYS_DA, date_da
 
 
@@ -30,11 +31,19 @@ class OpeningHours:
         return cls({weekday: list(day) for weekday in range(5)})
 
     def hours_per_week(self) -> float:
-        minutes = 0
-        for spans in self.week.values():
-            for start, end in spans:
-                minutes += (end.hour * 60 + end.minute) - (start.hour * 60 + start.minute)
-        return minutes / 60
+        spans = [span for day in self.week.values() for span in day]
+        return sum(minutes_of_day(end) - minutes_of_day(start) for start, end in spans) / 60
+
+
+def within(start: dt.time, end: dt.time, now: dt.time) -> bool:
+    """`now` in the span [start, end); an end of `END_OF_DAY` ("24.00") runs to midnight, so the day's last second
+    (23:59:59–24:00) is inside it too: a queue open all day has no closed second at midnight."""
+    return start <= now and (now < end or end == END_OF_DAY)
+
+
+def clock_da(moment: dt.time) -> str:
+    """A time of day the Danish way, "08.00"; `END_OF_DAY` is "24.00"."""
+    return "24.00" if moment == END_OF_DAY else f"{moment:%H.%M}"
 
 
 # Not public holidays, but public offices close (month, day) → name. They win over a public holiday falling on
@@ -73,7 +82,7 @@ def is_open(hours: OpeningHours, moment: dt.datetime) -> bool:
     if closed_day_name(moment.date()):
         return False
     now = moment.time()
-    return any(start <= now < end for start, end in hours.week.get(moment.weekday(), []))
+    return any(within(start, end, now) for start, end in hours.week.get(moment.weekday(), []))
 
 
 def next_opening(hours: OpeningHours, moment: dt.datetime) -> dt.datetime | None:
@@ -107,8 +116,8 @@ def describe(hours: OpeningHours, moment: dt.datetime, name: str = "Hotlinen") -
     """A Danish sentence: open now, or when it opens next (and why it is closed on a holiday). `name`: what is
     open, as the sentence's subject ("Hotlinen", "Sundhedsapps-linjen")."""
     if is_open(hours, moment):
-        closing = next(end for start, end in hours.week[moment.weekday()] if start <= moment.time() < end)
-        return f"{name} har åbent nu, indtil kl. {closing:%H.%M}."
+        closing = next(end for start, end in hours.week[moment.weekday()] if within(start, end, moment.time()))
+        return f"{name} har åbent nu, indtil kl. {clock_da(closing)}."
     holiday = closed_day_name(moment.date())
     reason = f" i dag ({holiday})" if holiday else " nu"
     following = next_opening(hours, moment)
@@ -124,7 +133,7 @@ def week_da(hours: OpeningHours) -> str:
         spans = hours.week.get(day) or []
         if not spans:
             continue
-        text = "kl. " + " og ".join(f"{start:%H.%M}–{end:%H.%M}" for start, end in spans)
+        text = "kl. " + " og ".join(f"{clock_da(start)}–{clock_da(end)}" for start, end in spans)
         if groups and groups[-1][1] == day - 1 and groups[-1][2] == text:
             groups[-1] = (groups[-1][0], day, text)
         else:
