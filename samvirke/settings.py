@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "samvirke.contact",
     "samvirke.onboarding",
     "samvirke.staffing",
+    "samvirke.telecare",
     "samvirke.reports",
     "django_htmx",
     "ninja",  # django-ninja serves /api/docs with its own copy of Swagger UI (static files), not from a CDN
