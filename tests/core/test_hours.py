@@ -85,8 +85,8 @@ def test_describe_names_the_line() -> None:
 
 
 def test_open_until_midnight_has_no_closed_second_at_midnight() -> None:
-    """A closing time of "24:00" is stored as 23:59:59 (a time of day cannot hold 24:00); the last second of the day is still open —
-    a queue open around the clock once refused a call offered at 23:59:59.5 (a test failed at midnight)."""
+    """A closing time of "24:00" is stored as 23:59:59 (a time of day cannot hold 24:00); the day's last second is
+    still open — a queue open around the clock once refused a call offered at 23:59:59.5 (a test failed at midnight)."""
     all_day = parse_opening_hours({str(day): [["00:00", "24:00"]] for day in range(7)})
     last_second = dt.datetime(2026, 12, 7, 23, 59, 59, 500_000, tzinfo=CPH)
     assert is_open(all_day, last_second) and is_open(all_day, last_second + dt.timedelta(seconds=1))
