@@ -159,7 +159,9 @@ def computed_cells(row: PrintedRow, rates: VolumeRates = _SEED_RATES, new_step: 
 
 
 # Shown by `samvirke telecare-volumes --seed-anomalies`, so in Danish like the command's other output.
-NEAREST_10 = "passer kun, hvis nye borgere pr. måned rundes til nærmeste 10 (ikke til helt tal) før udkørslerne"
+NEAREST_10 = (
+    "rækken passer kun, hvis nye borgere pr. måned rundes til nærmeste 10 (ikke til helt tal), før udkørslerne beregnes"
+)
 UNEXPLAINED = "uforklaret"
 
 
