@@ -16,6 +16,7 @@ from samvirke.knowledge import access as knowledge_access
 from samvirke.onboarding import access as onboarding_access
 from samvirke.preparedness import access as preparedness_access
 from samvirke.staffing import access as staffing_access
+from samvirke.telecare import access as telecare_access
 from samvirke.training import access as training_access
 
 
@@ -53,6 +54,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append({"label": "Business cases", "url": "/oekonomi/business-cases/"})
         if preparedness_access.can_view_preparedness(user):
             items.append({"label": "Beredskab", "url": reverse("preparedness:index")})
+        if telecare_access.can_view_telecare(user):
+            items.append({"label": "Telemedicin", "url": reverse("telecare:index")})
         if user.is_staff:
             items.append({"label": "Administration", "url": reverse("admin:index")})
     # The most specific link that the path starts with is the current one (/oekonomi/ vs /oekonomi/business-cases/).

@@ -43,6 +43,7 @@ urlpatterns = [
     path("uddannelse/", include("samvirke.training.urls")),
     path("vidensbase/", include("samvirke.knowledge_base_urls")),
     path("beredskab/", include("samvirke.preparedness.urls")),
+    path("telemedicin/", include("samvirke.telecare.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

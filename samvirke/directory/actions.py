@@ -7,8 +7,8 @@ import datetime as dt
 from django.db import transaction
 
 from samvirke.audit.actions import record
-from samvirke.directory.lib.populations import PopulationUpdate
-from samvirke.directory.models import Actor, Membership, MembershipStatus, Municipality
+from samvirke.directory.lib.populations import Population40PlusRow, PopulationUpdate
+from samvirke.directory.models import Actor, Membership, MembershipStatus, Municipality, PopulationAged40Plus
 
 # The life of a membership. A member that left may start onboarding again; nothing skips onboarding.
 ALLOWED_TRANSITIONS: dict[str, set[str]] = {
@@ -50,6 +50,33 @@ def do_import_populations(actor: Actor | None, updates: list[PopulationUpdate]) 
         )
         changed += 1
     return changed
+
+
+@transaction.atomic
+def do_import_populations_40plus(actor: Actor | None, rows: list[Population40PlusRow], year: int, source: str) -> int:
+    """Write checked counts of inhabitants aged 40+ for `year` (see lib.populations); returns how many changed.
+    One audit entry for the file, naming what changed."""
+    by_code = {m.code: m for m in Municipality.objects.filter(code__in=[r.kommunekode for r in rows])}
+    existing = {
+        p.municipality_id: p
+        for p in PopulationAged40Plus.objects.select_for_update().filter(year=year, municipality__in=by_code.values())
+    }
+    changed: list[dict[str, object]] = []
+    for row in rows:
+        municipality = by_code[row.kommunekode]
+        current = existing.get(municipality.pk)
+        if current is not None and (current.count, current.source) == (row.count, source):
+            continue
+        before = None if current is None else current.count
+        PopulationAged40Plus.objects.update_or_create(
+            municipality=municipality, year=year, defaults={"count": row.count, "source": source}
+        )
+        changed.append({"kommunekode": row.kommunekode, "before": before, "after": row.count, "line": row.line})
+    if changed:
+        record(
+            actor, "directory.population_40plus_imported", None, {"year": year, "source": source, "changed": changed}
+        )
+    return len(changed)
 
 
 @transaction.atomic

@@ -22,6 +22,7 @@ from samvirke.directory.models import (
     Membership,
     Municipality,
     Person,
+    PopulationAged40Plus,
     Region,
 )
 
@@ -71,6 +72,13 @@ class MunicipalityAdmin(AuditedAdmin):
     list_display = ["code", "name", "region", "population", "population_year"]
     list_filter = ["region"]
     search_fields = ["name", "code"]
+
+
+@admin.register(PopulationAged40Plus)
+class PopulationAged40PlusAdmin(AuditedAdmin):
+    list_display = ["municipality", "year", "count", "source"]
+    list_filter = ["year", "municipality__region"]
+    search_fields = ["municipality__name", "municipality__code"]
 
 
 @admin.register(LineNumber)

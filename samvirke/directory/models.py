@@ -237,3 +237,27 @@ class Person(AbstractUser):
 # Who a request acts as: `request.user` is a Person once signed in, else Django's AnonymousUser. The access checks
 # (*/access.py) take this; after one of their guards says yes, the type checker knows it is a Person.
 Actor: TypeAlias = Person | AnonymousUser
+
+
+class PopulationAged40Plus(models.Model):
+    """Inhabitants aged 40 or more in a municipality in a year: the demand-independent key (D) of telemedicine's
+    split between municipalities (seed 003, ch. 5), imported per year with its source (import-population-40plus)."""
+
+    municipality = models.ForeignKey(
+        Municipality, on_delete=models.PROTECT, related_name="populations_40plus", verbose_name="kommune"
+    )
+    year = models.PositiveIntegerField("år")
+    count = models.PositiveIntegerField("indbyggere på 40 år og derover", validators=[MinValueValidator(1)])
+    source = models.CharField("kilde", max_length=200)
+
+    class Meta:
+        ordering = ["year", "municipality__name"]
+        verbose_name = "indbyggertal 40+"
+        verbose_name_plural = "indbyggertal 40+"
+        constraints = [
+            models.UniqueConstraint(fields=["municipality", "year"], name="one_population_40plus_per_year"),
+            models.CheckConstraint(condition=models.Q(count__gt=0), name="population_40plus_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.municipality.name} {self.year}: {self.count}"

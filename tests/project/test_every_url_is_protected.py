@@ -30,6 +30,7 @@ from samvirke.onboarding.actions import do_create_cohort, do_create_intake
 from samvirke.preparedness.models import Crisis, SurgeRequest
 from samvirke.staffing.access import agent_feed_token
 from samvirke.staffing.models import Rota, SwapRequest
+from samvirke.telecare.models import Landsdel
 from samvirke.training.models import MedLytBooking, MedLytSession
 from tests.conftest import AARHUS, HOLBAEK, client_for
 from tests.knowledge.conftest import small_knowledge  # noqa: F401  (a fixture, used by name)
@@ -140,6 +141,9 @@ PAGES: dict[str, Page] = {
     "optagelse/kommune/<int:code>/": Page("/optagelse/kommune/350/"),
     "optagelse/kommune/<int:code>/punkt/<int:pk>/": Page("/optagelse/kommune/350/punkt/{checklist_item}/", ("POST",)),
     "optagelse/kommune/<int:code>/tilsidesaet/": Page("/optagelse/kommune/350/tilsidesaet/", ("POST",)),
+    # telemedicine
+    "telemedicin/": Page("/telemedicin/"),
+    "telemedicin/<slug:slug>/": Page("/telemedicin/sjaelland/"),
     # the knowledge base
     "assistent/status/": Page("/assistent/status/"),
     "vidensbase/": Page("/vidensbase/"),
@@ -267,6 +271,14 @@ def world(
         None, fellesskab, Municipality.objects.get(code=350), "Kim", "kim@lejre.dk", dt.date(2026, 1, 5), None
     )
     do_create_cohort(None, fellesskab, [intake.pk], dt.date(2026, 5, 5))
+    # Telemedicine's landsdel Sjælland (Holbæk, Greve … are in it; Aarhus is not).
+    Landsdel.objects.create(
+        name="Sjælland",
+        slug="sjaelland",
+        region=Municipality.objects.get(code=HOLBAEK).region,
+        fellesskab=Fellesskab.objects.create(name="Telemedicin Sjælland", slug="telemedicin-sjaelland"),
+        first_year=2025,
+    )
     session = MedLytSession.objects.create(date=timezone.localdate(), host=holbaek, capacity=3)
     booking = MedLytBooking.objects.create(session=session, person=holbaek_agent, booked_at=timezone.now())
 

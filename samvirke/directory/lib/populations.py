@@ -127,3 +127,85 @@ def parse_population_file(text: str, known_codes: set[int]) -> list[PopulationUp
     if not updates:
         raise PopulationImportError(["Filen har ingen rækker under overskriften."])
     return updates
+
+
+# --- inhabitants aged 40+ (telemedicine's split, seed 003 ch. 5) ---------------------------------------------
+
+POPULATION_40PLUS_COLUMNS = ("kommunekode", "population_40plus")
+
+
+@dataclass(frozen=True)
+class Population40PlusRow:
+    line: int
+    kommunekode: int
+    count: int
+
+
+def check_year_and_source(year: int, source: str) -> list[str]:
+    """What is wrong with a year and a source given for a whole file (empty: nothing)."""
+    problems: list[str] = []
+    if not EARLIEST_YEAR <= year <= LATEST_YEAR:
+        problems.append(f"Året {year} ligger ikke mellem {EARLIEST_YEAR} og {LATEST_YEAR}.")
+    source = source.strip()
+    if not source:
+        problems.append(f"Kilden mangler: skriv hvor tallene kommer fra, fx «{EXAMPLE_SOURCE}».")
+    elif len(source) > SOURCE_MAX_LENGTH:
+        problems.append(f"Kilden er længere end {SOURCE_MAX_LENGTH} tegn.")
+    elif _NOT_A_SOURCE.search(source):
+        problems.append(
+            f"Kilden '{source}' er et filnavn eller en henvisning til et dokument, ikke en kilde – "
+            f"skriv hvor tallet kommer fra, fx «{EXAMPLE_SOURCE}»."
+        )
+    return problems
+
+
+def parse_population_40plus_file(text: str, known_codes: set[int]) -> list[Population40PlusRow]:
+    """Parse `kommunekode,population_40plus` rows; raise PopulationImportError listing every problem (all or
+    nothing, like parse_population_file)."""
+    header, rows = read_rows(text)
+    if not header:
+        raise PopulationImportError(["Filen er tom. Første linje skal være: " + ",".join(POPULATION_40PLUS_COLUMNS)])
+    if sorted(header) != sorted(POPULATION_40PLUS_COLUMNS):
+        raise PopulationImportError(
+            [
+                "Linje 1: kolonnerne skal være "
+                + ",".join(POPULATION_40PLUS_COLUMNS)
+                + f", men filen har {','.join(header)}."
+            ]
+        )
+    problems: list[str] = []
+    parsed: list[Population40PlusRow] = []
+    first_line_of_code: dict[int, int] = {}
+    for line, row in rows:
+        if "__extra__" in row:
+            problems.append(f"Linje {line}: der er flere felter end de to kolonner.")
+            continue
+        code = _plain_number(row["kommunekode"])
+        count = _population_number(row["population_40plus"])
+        line_problems: list[str] = []
+        if code is None:
+            line_problems.append(f"kommunekoden '{row['kommunekode']}' er ikke et tal")
+        elif code not in known_codes:
+            line_problems.append(f"kommunekoden {code} findes ikke")
+        elif code in first_line_of_code:
+            line_problems.append(f"kommunekode {code} står også i linje {first_line_of_code[code]}")
+        if count is None:
+            line_problems.append(f"antallet '{row['population_40plus']}' er ikke et helt tal")
+        elif count <= 0:
+            line_problems.append(f"antallet skal være større end 0, ikke {count}")
+        elif count > MAX_POPULATION:
+            line_problems.append(
+                f"antallet {thousands(count)} er større end {thousands(MAX_POPULATION)}"
+                " – ingen dansk kommune er så stor"
+            )
+        if line_problems:
+            problems.append(f"Linje {line}: " + "; ".join(line_problems) + ".")
+            continue
+        assert code is not None and count is not None
+        first_line_of_code[code] = line
+        parsed.append(Population40PlusRow(line, code, count))
+    if problems:
+        raise PopulationImportError(problems)
+    if not parsed:
+        raise PopulationImportError(["Filen har ingen rækker under overskriften."])
+    return parsed

@@ -256,6 +256,23 @@ def fees_by_price(members: Sequence[Member], price_per_citizen: Decimal) -> list
     return [_money(member.population * price) for member in members]
 
 
+def largest_remainder(total_units: int, weights: Sequence[Fraction | int], tie_break: Sequence[Any]) -> list[int]:
+    """Split `total_units` whole units (øre) in proportion to `weights`; the parts add up to it exactly.
+
+    Largest remainder (docs/models/hotline-economy.md): every part gets the whole units of its exact share;
+    the units left over go one each to the largest remainders, ties to the smaller `tie_break` key. Weights
+    are non-negative and not all zero (the caller checks, with its own message); a zero weight gets 0.
+    """
+    total_weight = sum((Fraction(weight) for weight in weights), Fraction(0))
+    exact = [Fraction(total_units) * Fraction(weight) / total_weight for weight in weights]
+    parts = [math.floor(value) for value in exact]
+    left = total_units - sum(parts)
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - parts[i]), tie_break[i]))
+    for i in order[:left]:
+        parts[i] += 1
+    return parts
+
+
 def fees_by_budget(members: Sequence[Member], budget: Decimal) -> list[Decimal]:
     """Split a yearly budget (kr., whole øre) by share of population; the fees add up to it to the øre.
 
@@ -266,17 +283,11 @@ def fees_by_budget(members: Sequence[Member], budget: Decimal) -> list[Decimal]:
     budget_ore = Fraction(budget) * 100
     if budget_ore.denominator != 1:
         raise EconomyInputError(f"Budgettet skal angives i hele øre (højst to decimaler), ikke {budget}.")
-    total_ore = int(budget_ore)
-    total_population = sum(member.population for member in members)
-    shares = [divmod(total_ore * member.population, total_population) for member in members]
-    ore = [whole for whole, _ in shares]
-    left = total_ore - sum(ore)
-    order = sorted(
-        range(len(members)),
-        key=lambda i: (-shares[i][1], -members[i].population, members[i].kommunekode),
+    ore = largest_remainder(
+        int(budget_ore),
+        [member.population for member in members],
+        [(-member.population, member.kommunekode) for member in members],
     )
-    for i in order[:left]:
-        ore[i] += 1
     return [Decimal(amount).scaleb(-2) for amount in ore]
 
 
