@@ -223,3 +223,11 @@ def test_the_console_script_with_the_dashed_name_and_its_exit_codes():
     unknown = _samvirke("telecare-volumes", "--citizenz", "1", "--format", "json")
     assert unknown.returncode == 2
     assert "Traceback" not in unknown.stderr
+
+
+def test_the_table_example_in_docs_cli_md_is_what_the_command_prints():
+    lines = (REPO / "docs" / "cli.md").read_text(encoding="utf-8").splitlines()
+    for command in ("--landsdel hovedstaden --staffing --format table", "--seed-anomalies --format table"):
+        start = lines.index(f"$ samvirke telecare-volumes {command}") + 1
+        end = next(i for i in range(start, len(lines)) if lines[i].startswith("$ "))
+        assert "\n".join(lines[start:end]) == run(*command.split()).rstrip("\n"), command

@@ -21,11 +21,12 @@ Pure: no Django, no database, no settings.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+
+from samvirke.economy.lib.fees import round_half_up
 
 __all__ = [
     "DEFAULT_CALLS_PER_CITIZEN_MONTH",
@@ -58,11 +59,8 @@ class VolumeInputError(ValueError):
 
 
 def half_up(value: Fraction | int) -> int:
-    """The nearest integer, ties away from zero (ROUND_HALF_UP), exactly."""
-    value = Fraction(value)
-    if value < 0:
-        return -half_up(-value)
-    return math.floor(value + Fraction(1, 2))
+    """The nearest integer, ties away from zero (ROUND_HALF_UP), exactly: economy's rounding, as an int."""
+    return int(round_half_up(value))
 
 
 def _rate(value: object, what: str) -> Decimal:
