@@ -76,7 +76,7 @@ def _decimal(value: object, what: str) -> Decimal:
 def _share(value: object, what: str) -> Decimal:
     share = _decimal(value, what)
     if not 0 <= share <= 1:
-        raise PaymentInputError(f"{what} skal ligge mellem 0 og 1 (fx 0.65), ikke {share}.")
+        raise PaymentInputError(f"{what} skal ligge mellem 0 og 1, ikke {share}.")
     return share
 
 
