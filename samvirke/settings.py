@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "samvirke.onboarding",
     "samvirke.staffing",
     "samvirke.telecare",
+    "samvirke.consent",
+    "samvirke.kits",
+    "samvirke.telesupport",
     "samvirke.reports",
     "django_htmx",
     "ninja",  # django-ninja serves /api/docs with its own copy of Swagger UI (static files), not from a CDN

@@ -1,0 +1,1 @@
+"""Citizens in the telemedicine programme, consent, data processing agreements, operators and the disclosure log."""

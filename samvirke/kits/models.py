@@ -1,0 +1,1 @@
+"""Devices, kits, their lifecycle and stock; logistics tasks and day plans."""

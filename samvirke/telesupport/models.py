@@ -1,0 +1,1 @@
+"""Support cases, problem trees and lessons."""
