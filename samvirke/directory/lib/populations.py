@@ -61,6 +61,29 @@ EXAMPLE_SOURCE = "Danmarks Statistik, FOLK1A, 1. kvartal 2025"
 _NOT_A_SOURCE = re.compile(r"(\.(csv|xlsx?|json|txt)$)|(^seed\s*\d+)", re.IGNORECASE)
 
 
+def _code_problems(raw: str, code: int | None, known_codes: set[int], first_line_of_code: dict[int, int]) -> list[str]:
+    """What is wrong with a row's kommunekode (`raw` as typed, `code` parsed): not a number, unknown, repeated."""
+    if code is None:
+        return [f"kommunekoden '{raw}' er ikke et tal"]
+    if code not in known_codes:
+        return [f"kommunekoden {code} findes ikke"]
+    if code in first_line_of_code:
+        return [f"kommunekode {code} står også i linje {first_line_of_code[code]}"]
+    return []
+
+
+def _count_problems(raw: str, count: int | None, what: str) -> list[str]:
+    """What is wrong with a count of inhabitants (`what`: "indbyggertallet", "antallet"): not a whole number, not
+    positive, larger than any Danish municipality."""
+    if count is None:
+        return [f"{what} '{raw}' er ikke et helt tal"]
+    if count <= 0:
+        return [f"{what} skal være større end 0, ikke {count}"]
+    if count > MAX_POPULATION:
+        return [f"{what} {thousands(count)} er større end {thousands(MAX_POPULATION)} – ingen dansk kommune er så stor"]
+    return []
+
+
 def parse_population_file(text: str, known_codes: set[int]) -> list[PopulationUpdate]:
     """Parse `kommunekode,population,year,source` rows; raise PopulationImportError listing every problem.
 
@@ -85,22 +108,8 @@ def parse_population_file(text: str, known_codes: set[int]) -> list[PopulationUp
         population = _population_number(row["population"])
         year = _plain_number(row["year"])
         source = row["source"]
-        line_problems: list[str] = []
-        if code is None:
-            line_problems.append(f"kommunekoden '{row['kommunekode']}' er ikke et tal")
-        elif code not in known_codes:
-            line_problems.append(f"kommunekoden {code} findes ikke")
-        elif code in first_line_of_code:
-            line_problems.append(f"kommunekode {code} står også i linje {first_line_of_code[code]}")
-        if population is None:
-            line_problems.append(f"indbyggertallet '{row['population']}' er ikke et helt tal")
-        elif population <= 0:
-            line_problems.append(f"indbyggertallet skal være større end 0, ikke {population}")
-        elif population > MAX_POPULATION:
-            line_problems.append(
-                f"indbyggertallet {thousands(population)} er større end {thousands(MAX_POPULATION)}"
-                " – ingen dansk kommune er så stor"
-            )
+        line_problems = _code_problems(row["kommunekode"], code, known_codes, first_line_of_code)
+        line_problems += _count_problems(row["population"], population, "indbyggertallet")
         if year is None:
             line_problems.append(f"året '{row['year']}' er ikke et tal")
         elif not EARLIEST_YEAR <= year <= LATEST_YEAR:
@@ -182,22 +191,8 @@ def parse_population_40plus_file(text: str, known_codes: set[int]) -> list[Popul
             continue
         code = _plain_number(row["kommunekode"])
         count = _population_number(row["population_40plus"])
-        line_problems: list[str] = []
-        if code is None:
-            line_problems.append(f"kommunekoden '{row['kommunekode']}' er ikke et tal")
-        elif code not in known_codes:
-            line_problems.append(f"kommunekoden {code} findes ikke")
-        elif code in first_line_of_code:
-            line_problems.append(f"kommunekode {code} står også i linje {first_line_of_code[code]}")
-        if count is None:
-            line_problems.append(f"antallet '{row['population_40plus']}' er ikke et helt tal")
-        elif count <= 0:
-            line_problems.append(f"antallet skal være større end 0, ikke {count}")
-        elif count > MAX_POPULATION:
-            line_problems.append(
-                f"antallet {thousands(count)} er større end {thousands(MAX_POPULATION)}"
-                " – ingen dansk kommune er så stor"
-            )
+        line_problems = _code_problems(row["kommunekode"], code, known_codes, first_line_of_code)
+        line_problems += _count_problems(row["population_40plus"], count, "antallet")
         if line_problems:
             problems.append(f"Linje {line}: " + "; ".join(line_problems) + ".")
             continue
