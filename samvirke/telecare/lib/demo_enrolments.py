@@ -5,7 +5,8 @@ number enrolled follows the seed's N series (seed 003, Tabel 2, l. 766–774: Sj
 The month's model:
 - the target at the end of month m of programme year y is N_{y−1} + (N_y − N_{y−1}) · m/12, rounded half up (N_0 = 0;
   after the series' last year N stays at its last value), so at every year end exactly N_y are enrolled;
-- take-downs: `takedown_rate` of those enrolled at the start of the month (rounded half up) end during the month.
+- take-downs: `takedown_rate` of those enrolled at the start of the month (rounded half up) end during the month,
+  or more if the series falls faster than that.
   The seed's volume model counts 0.04 trips per citizen per month for exchanges and take-downs together (Tabel 7–9,
   l. 1022–1074); the demo takes it all as take-downs, which is an upper bound;
 - new citizens: whatever brings the month to its target (≥ 0); each goes to the municipality furthest below its
@@ -91,12 +92,13 @@ def simulate_enrolments(
     year, month = first_year, 1
     while dt.date(year, month, 1) <= until:
         days = calendar.monthrange(year, month)[1]
-        leaving = rng.sample(active, half_up(takedown_rate * len(active)))
+        target = target_at_month_end(citizens, year - first_year + 1, month)
+        # More leave when the series falls faster than the rate takes them (a year with fewer than the last).
+        leaving = rng.sample(active, max(half_up(takedown_rate * len(active)), len(active) - target))
         for citizen in leaving:  # enrolled before this month; the last day of the month is left to the next
             citizen.end = dt.date(year, month, rng.randint(1, days - 1))
         left = {id(c) for c in leaving}
         active = [c for c in active if id(c) not in left]
-        target = target_at_month_end(citizens, year - first_year + 1, month)
         starts = sorted(rng.randint(1, days) for _ in range(max(0, target - len(active))))
         for day in starts:
             citizen = _Citizen(allocator.next(), f"{prefix}-{len(everyone) + 1:06d}", dt.date(year, month, day))
