@@ -35,8 +35,8 @@ POPULATION_SHARE_40PLUS = Decimal("0.52")
 POPULATION_YEAR = 2024
 POPULATION_SOURCE = "Skøn til demo: 52 % af indbyggertallet 2024 (Danmarks Statistik, FOLK1A)"
 
-# (name, mode, unit, tariff). The tariff add-on is the seed's urgent installation (2 working days instead of 12,
-# seed 003, ch. 3); its price is invented for the demo.
+# (name, mode, unit, tariff). The tariff add-on is the seed's urgent installation ("2 arbejdsdage for hastesager"
+# against 12 as standard, seed 003, Bilag C (l. 11008)); its price is invented for the demo.
 DEMO_ADDONS: list[tuple[str, str, str, Decimal | None]] = [
     ("Oplæring af plejepersonale i udstyret", AddOnMode.FOLDED, "kursus", None),
     ("Rådgivning om nye telemedicinske forløb", AddOnMode.PARALLEL, "time", None),

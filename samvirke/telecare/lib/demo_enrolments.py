@@ -1,5 +1,5 @@
 """Synthetic enrolments for the demo: citizens joining and leaving a landsdel's programme month by month so that the
-number enrolled follows the seed's N series (seed 003, Tabel 2, l. 766–774: Sjælland 170 at +12 months, 780 at +24
+number enrolled follows the seed's N series (seed 003, Tabel 2 (l. 768): Sjælland 170 at +12 months, 780 at +24
 …), spread over the municipalities by their population aged 40+, with pseudonymous references ("SJ-000123").
 
 The month's model:
@@ -7,8 +7,8 @@ The month's model:
   after the series' last year N stays at its last value), so at every year end exactly N_y are enrolled;
 - take-downs: `takedown_rate` of those enrolled at the start of the month (rounded half up) end during the month,
   or more if the series falls faster than that.
-  The seed's volume model counts 0.04 trips per citizen per month for exchanges and take-downs together (Tabel 7–9,
-  l. 1022–1074); the demo takes it all as take-downs, which is an upper bound;
+  The seed's volume model counts 0.04 trips per citizen per month for exchanges and take-downs together (seed 003,
+  Tabel 7–9 (l. 1022–1074)); the demo takes it all as take-downs, which is an upper bound;
 - new citizens: whatever brings the month to its target (≥ 0); each goes to the municipality furthest below its
   population share of all new citizens so far, so the municipalities' intake follows their 40+ population closely.
 
