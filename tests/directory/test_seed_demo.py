@@ -42,6 +42,7 @@ def test_it_loads_the_region_sjaelland_pilot_and_prints_the_logins(db: None) -> 
     assert "17 medlemmer" in out
     assert "adgangskode for alle: samvirke-demo" in out
     assert "sekretariat" in out and "koordinator-holbaek" in out and "agent-holbaek-1" in out
+    assert "Telemedicin: 5 landsdele" in out and "/telemedicin/sjaelland/" in out  # telecare/demo.py, its own tests
     assert Membership.objects.filter(status=MembershipStatus.ACTIVE).count() == 17
     assert set(Membership.objects.values_list("municipality__region__code", flat=True)) == {1085}
     assert Person.objects.filter(role=Role.COORDINATOR).count() == 17

@@ -35,6 +35,7 @@ from samvirke.economy.demo import load_demo_economy
 from samvirke.economy.demo_business_cases import load_demo_business_cases
 from samvirke.knowledge.actions import do_load_knowledge
 from samvirke.staffing.demo import load_demo_rota
+from samvirke.telecare.demo import load_demo_telecare
 from samvirke.training.demo import load_demo_training
 
 SJAELLAND = 1085
@@ -75,6 +76,10 @@ class Command(BaseCommand):
     def _print_logins(self, options: dict[str, Any]) -> None:
         if not options["quiet_logins"]:
             self.stdout.write("")
+            self.stdout.write(
+                "Telemedicin: /telemedicin/ (sekretariatet ser alle fem landsdele; region og "
+                "koordinator-<kommune> ser landsdel Sjælland, koordinatorerne kun egen kommunes tal)."
+            )
             self.stdout.write(f"Demo-logins (adgangskode for alle: {demo.DEMO_PASSWORD}):")
             self.stdout.write("  sekretariat             sekretariatet (ser alt, har adgang til administration)")
             self.stdout.write("  region                  Region Sjælland")
@@ -187,6 +192,9 @@ class Command(BaseCommand):
             f"{knowledge['variants']} nye kommunale varianter (demo)."
         )
         self.stdout.write(economy_summary)
+        started = time.perf_counter()
+        telecare_summary = load_demo_telecare(timezone.localdate())
+        self.stdout.write(f"{telecare_summary} ({time.perf_counter() - started:.1f} s)")
         self.stdout.write(load_demo_contact_centre())
         # Before the traffic and the rota: overflow and the rota use only agents trained for the line.
         self.stdout.write(load_demo_training(timezone.localdate(), Municipality.objects.get(code=HOLBAEK)))
