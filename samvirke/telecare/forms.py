@@ -134,7 +134,7 @@ def _amount_field(label: str, *, required: bool) -> forms.DecimalField:
         localize=True,
         error_messages={
             "min_value": "Beløbet kan ikke være negativt.",
-            "invalid": "Beløbet skal være et tal i kr., fx 5.580.000 eller 5580000,00.",
+            "invalid": "Beløbet skal være et tal i kr. uden tusindtalsseparator, fx 5580000 eller 5580000,50.",
             "required": "Angiv beløbet.",
             "max_decimal_places": "Beløbet har højst 2 decimaler (øre).",
             "max_digits": "Beløbet er for stort.",
