@@ -92,7 +92,10 @@ def _csv(text: str, name: str = "indskrivninger.csv") -> SimpleUploadedFile:
 
 
 def test_an_enrolment_file_is_read_and_written(landsdel: Landsdel, secretariat: Person) -> None:
-    text = f"kommunekode,citizen_ref,enrolled_from,enrolled_to\n{GREVE},SJ-1,2025-01-02,\n{HOLBAEK},SJ-2,2025-02-01,2025-09-30\n"
+    text = (
+        "kommunekode,citizen_ref,enrolled_from,enrolled_to\n"
+        f"{GREVE},SJ-1,2025-01-02,\n{HOLBAEK},SJ-2,2025-02-01,2025-09-30\n"
+    )
     page = _post(client_for(secretariat), "indskrivninger/", {"file": _csv(text)})
     assert "2 linjer læst. 2 nye indskrivninger" in page
     assert Enrolment.objects.count() == 2
