@@ -109,8 +109,8 @@ def _back(landsdel: Landsdel, year: int | None, anchor: str) -> HttpResponse:
     return redirect(f"{url}?aar={year}#{anchor}" if year else f"{url}#{anchor}")
 
 
-def _posted_year(request: HttpRequest) -> int | None:
-    raw = request.POST.get("year", "")
+def _posted_year(request: HttpRequest, name: str = "year") -> int | None:
+    raw = request.POST.get(name, "")
     return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else None
 
 
@@ -128,7 +128,7 @@ def save_settings(request: HttpRequest, slug: str) -> HttpResponse:
     form = forms.SettingsForm(request.POST)
     if not form.is_valid():
         messages.error(request, forms.first_error(form))
-        return _back(landsdel, None, "indstillinger")
+        return _back(landsdel, _posted_year(request, "aar"), "indstillinger")
     data = form.cleaned_data
 
     def write() -> str:
@@ -139,7 +139,7 @@ def save_settings(request: HttpRequest, slug: str) -> HttpResponse:
         return "Indstillingerne er gemt." if changed else "Indstillingerne er uændrede."
 
     _run(request, write)
-    return _back(landsdel, None, "indstillinger")
+    return _back(landsdel, _posted_year(request, "aar"), "indstillinger")
 
 
 @login_required
@@ -149,22 +149,22 @@ def upload_enrolments(request: HttpRequest, slug: str) -> HttpResponse:
     form = forms.EnrolmentUploadForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, forms.first_error(form))
-        return _back(landsdel, None, "indskrivninger")
+        return _back(landsdel, _posted_year(request, "aar"), "indskrivninger")
     try:
         text = form.text()
         codes = set(Municipality.objects.filter(region=landsdel.region_id).values_list("code", flat=True))
         rows = parse_enrolment_file(text, codes)
     except forms.forms.ValidationError as error:
         messages.error(request, f"{' '.join(error.messages)} Intet er ændret.")
-        return _back(landsdel, None, "indskrivninger")
+        return _back(landsdel, _posted_year(request, "aar"), "indskrivninger")
     except EnrolmentImportError as error:
         shown = error.problems[:5]
         more = f" … og {len(error.problems) - 5} fejl mere." if len(error.problems) > 5 else ""
         messages.error(request, f"Filen har {len(error.problems)} fejl; intet er ændret. {' '.join(shown)}{more}")
-        return _back(landsdel, None, "indskrivninger")
+        return _back(landsdel, _posted_year(request, "aar"), "indskrivninger")
     result = actions.do_import_enrolments(request.user, landsdel, rows)
     messages.success(request, f"{len(rows)} linjer læst. {result.summary()}")
-    return _back(landsdel, None, "indskrivninger")
+    return _back(landsdel, _posted_year(request, "aar"), "indskrivninger")
 
 
 @login_required
