@@ -79,7 +79,7 @@ class EnrolmentFileField(forms.FileField):
 class EnrolmentUploadForm(forms.Form):
     file = EnrolmentFileField(
         label="Indskrivninger (CSV)",
-        help_text="Kolonnerne kommunekode,citizen_ref,enrolled_from,enrolled_to (tom: stadig indskrevet). "
+        help_text="Kolonnerne kommunekode, citizen_ref, enrolled_from, enrolled_to (tom: stadig indskrevet). "
         "citizen_ref er et pseudonym, aldrig et CPR-nummer. Alt eller intet.",
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,text/csv"}),
         error_messages={"required": "Vælg en CSV-fil.", "empty": "Filen er tom."},

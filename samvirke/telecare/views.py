@@ -19,7 +19,7 @@ from samvirke.core.lib.formatting import kr
 from samvirke.directory.models import Municipality
 from samvirke.telecare import access, actions, exports, forms, selectors
 from samvirke.telecare.lib.enrolments import EnrolmentImportError, parse_enrolment_file
-from samvirke.telecare.models import Landsdel
+from samvirke.telecare.models import AddOnMode, Landsdel
 
 
 @login_required
@@ -90,7 +90,8 @@ def landsdel(request: HttpRequest, slug: str) -> HttpResponse:
                 "close_form": forms.CloseYearForm(initial={"year": year}),
                 "usage_form": forms.AddOnUsageForm(landsdel=landsdel, initial={"year": year}),
                 "addon_invoice_form": forms.AddOnInvoiceForm(initial={"year": year}),
-                "addons": selectors.addon_services(landsdel),
+                "addons": (addons := selectors.addon_services(landsdel)),
+                "has_tariff_addons": any(addon.mode == AddOnMode.TARIFF for addon in addons),
                 "enrolment_count": landsdel.enrolments.count(),
             }
         )

@@ -11,9 +11,10 @@ import pytest
 
 from samvirke.directory.models import Person
 from samvirke.telecare.models import Landsdel, SubscriptionInvoice
-from tests.browser.conftest import screenshot
+from tests.browser.conftest import ARTIFACTS, screenshot
 from tests.conftest import PASSWORD
-from tests.telecare.conftest import GREVE, HOLBAEK, landsdel  # noqa: F401  (a fixture, used by name)
+from tests.telecare.conftest import GREVE, HOLBAEK
+from tests.telecare.conftest import landsdel as landsdel  # noqa: F401  (a fixture, used by name)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -53,6 +54,8 @@ def test_the_secretariat_uploads_forecasts_and_invoices_a_quarter(
     assert SubscriptionInvoice.objects.filter(quarter=1).count() == 18
     page.goto(f"{live_server.url}/telemedicin/sjaelland/?aar=2025")
     screenshot(page, "telecare-landsdel-secretariat-1280")
+    for part in ("sekretariat", "volume-chart", "scenario-table"):
+        page.locator(f"#{part}").screenshot(path=str(ARTIFACTS / f"telecare-{part}-1280.png"))
 
     page.context.clear_cookies()
     log_in(page, live_server.url, "koordinator-greve", "/telemedicin/sjaelland/?aar=2025")
