@@ -595,3 +595,35 @@ def do_invoice_addons(
             usage.save(update_fields=["invoice"])
             record(actor, "telecare.invoice_issued", invoice, {"amount": str(invoice.amount), "kind": invoice.kind})
     return run
+
+
+# --- the landsdel's settings --------------------------------------------------------------------------------
+
+
+def do_save_landsdel_settings(
+    actor: Actor | None, landsdel: Landsdel, *, weight: Decimal, region_share: Decimal, first_year: int
+) -> bool:
+    """The secretariat's settings: w (0–1), the region's share (0–1), the programme's first year. A forecast
+    already made keeps the settings it was made with (TelecareBudget.weight/region_share); True if anything
+    changed."""
+    if not Decimal(0) <= weight <= 1:
+        raise TelecareActionError(f"Vægten w skal ligge mellem 0 og 1, ikke {decimal_da(weight)}.")
+    if not Decimal(0) <= region_share <= 1:
+        raise TelecareActionError(f"Regionens andel skal ligge mellem 0 og 1, ikke {decimal_da(region_share)}.")
+    if not 2000 <= first_year <= 2100:
+        raise TelecareActionError(f"Programmets første år skal ligge mellem 2000 og 2100, ikke {first_year}.")
+    with transaction.atomic():
+        current = Landsdel.objects.select_for_update().get(pk=landsdel.pk)
+        before = {
+            "weight": str(current.weight),
+            "region_share": str(current.region_share),
+            "first_year": current.first_year,
+        }
+        current.weight, current.region_share, current.first_year = weight, region_share, first_year
+        after = {"weight": str(current.weight), "region_share": str(current.region_share), "first_year": first_year}
+        if {k: Decimal(str(v)) for k, v in before.items()} == {k: Decimal(str(v)) for k, v in after.items()}:
+            return False
+        current.save(update_fields=["weight", "region_share", "first_year"])
+        record(actor, "telecare.settings_saved", current, {"before": before, "after": after})
+    landsdel.weight, landsdel.region_share, landsdel.first_year = weight, region_share, first_year
+    return True

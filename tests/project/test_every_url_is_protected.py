@@ -144,6 +144,14 @@ PAGES: dict[str, Page] = {
     # telemedicine
     "telemedicin/": Page("/telemedicin/"),
     "telemedicin/<slug:slug>/": Page("/telemedicin/sjaelland/"),
+    "telemedicin/<slug:slug>/<int:year>.xlsx": Page("/telemedicin/sjaelland/2025.xlsx"),
+    "telemedicin/<slug:slug>/indstillinger/": Page("/telemedicin/sjaelland/indstillinger/", ("POST",)),
+    "telemedicin/<slug:slug>/indskrivninger/": Page("/telemedicin/sjaelland/indskrivninger/", ("POST",)),
+    "telemedicin/<slug:slug>/prognose/": Page("/telemedicin/sjaelland/prognose/", ("POST",)),
+    "telemedicin/<slug:slug>/kvartal/": Page("/telemedicin/sjaelland/kvartal/", ("GET", "POST")),
+    "telemedicin/<slug:slug>/afslut/": Page("/telemedicin/sjaelland/afslut/", ("POST",)),
+    "telemedicin/<slug:slug>/tilkoeb/forbrug/": Page("/telemedicin/sjaelland/tilkoeb/forbrug/", ("POST",)),
+    "telemedicin/<slug:slug>/tilkoeb/fakturer/": Page("/telemedicin/sjaelland/tilkoeb/fakturer/", ("POST",)),
     # the knowledge base
     "assistent/status/": Page("/assistent/status/"),
     "vidensbase/": Page("/vidensbase/"),
