@@ -73,8 +73,8 @@ def viewer_kind(user: Actor | None) -> str | None:
     operator = operator_of(user)
     if operator is not None:
         return str(operator.kind)
-    if user.role == Role.SECRETARIAT:
-        return CONTROLLER
+    if user.role == Role.SECRETARIAT:  # as telecare: nothing to see before there is a landsdel
+        return CONTROLLER if Landsdel.objects.exists() else None
     if user.role == Role.REGION_STAFF and user.region_id is not None:
         return CONTROLLER if Landsdel.objects.filter(region_id=user.region_id).exists() else None
     if user.role == Role.COORDINATOR and user.municipality is not None:

@@ -18,17 +18,23 @@ from django.utils import timezone
 
 from samvirke.audit.actions import record
 from samvirke.consent.models import (
+    Accession,
     Consent,
     ConsentText,
+    ControllerKind,
+    DataProcessingAgreement,
+    DpaTemplate,
+    Operator,
     OperatorKind,
     ProgrammeCitizen,
     ReferrerKind,
+    SubProcessor,
     Urgency,
 )
 from samvirke.consent.signals import citizen_enrolled, citizen_referred, consent_withdrawn, course_ended
 from samvirke.core.lib.masking import mask_personal_data
 from samvirke.directory.access import acting_person
-from samvirke.directory.models import Actor, Municipality
+from samvirke.directory.models import Actor, Municipality, Region
 from samvirke.telecare.lib.enrolments import looks_like_cpr
 from samvirke.telecare.models import Enrolment, Landsdel
 
@@ -238,3 +244,137 @@ def do_withdraw_consent(actor: Actor | None, consent: Consent) -> Consent:
         record(actor, "consent.consent_withdrawn", consent, {"citizen": consent.citizen.citizen_ref})
         consent_withdrawn.send(sender=ProgrammeCitizen, citizen=consent.citizen, consent=consent, actor=actor)
     return consent
+
+
+# --- data processing agreements -----------------------------------------------------------------------------
+
+
+def _next_audit_due(day: dt.date) -> dt.date:
+    """A year after `day` (29 February → 28 February)."""
+    try:
+        return day.replace(year=day.year + 1)
+    except ValueError:
+        return day.replace(year=day.year + 1, day=28)
+
+
+def do_sign_agreement(
+    actor: Actor | None,
+    operator: Operator,
+    *,
+    signed_at: dt.date,
+    region: Region | None = None,
+    municipality: Municipality | None = None,
+) -> DataProcessingAgreement:
+    """One agreement per operator and controller (the region or one municipality of the landsdel), from the
+    template of the operator's kind; the first audit statement is due a year after signing."""
+    if (region is None) == (municipality is None):
+        raise ConsentActionError("Angiv én dataansvarlig: regionen eller en kommune.")
+    landsdel_region = operator.landsdel.region_id
+    if (region is not None and region.pk != landsdel_region) or (
+        municipality is not None and municipality.region_id != landsdel_region
+    ):
+        raise ConsentActionError("Den dataansvarlige hører ikke til operatørens landsdel.")
+    template = DpaTemplate.objects.filter(operator_kind=operator.kind).first()
+    if template is None:
+        raise ConsentActionError(f"Der er ingen skabelon for {operator.get_kind_display().lower()}.")
+    exists = DataProcessingAgreement.objects.filter(operator=operator, region=region, municipality=municipality)
+    if exists.exists():
+        raise ConsentActionError("Der er allerede en aftale mellem operatøren og den dataansvarlige.")
+    with transaction.atomic():
+        agreement = DataProcessingAgreement.objects.create(
+            operator=operator,
+            controller_kind=ControllerKind.REGION if region is not None else ControllerKind.MUNICIPALITY,
+            region=region,
+            municipality=municipality,
+            template=template,
+            signed_at=signed_at,
+            audit_statement_due=_next_audit_due(signed_at),
+        )
+        record(actor, "consent.dpa_signed", agreement, {"template": template.version})
+    return agreement
+
+
+def do_accede(actor: Actor | None, agreement: DataProcessingAgreement, participant: str, day: dt.date) -> Accession:
+    participant = participant.strip()
+    if not participant:
+        raise ConsentActionError("Angiv deltageren, der tiltræder.")
+    if agreement.terminated_at is not None:
+        raise ConsentActionError("Aftalen er ophørt.")
+    if agreement.accessions.filter(participant=participant).exists():
+        raise ConsentActionError(f"{participant} har allerede tiltrådt aftalen.")
+    with transaction.atomic():
+        accession = Accession.objects.create(agreement=agreement, participant=participant, acceded_at=day)
+        record(actor, "consent.dpa_acceded", agreement, {"participant": participant, "day": day.isoformat()})
+    return accession
+
+
+def do_add_sub_processor(
+    actor: Actor | None,
+    operator: Operator,
+    *,
+    name: str,
+    service: str,
+    since: dt.date,
+    country: str = "Danmark",
+    replaces: SubProcessor | None = None,
+    notified_at: dt.date | None = None,
+) -> SubProcessor:
+    """A sub-processor in the register; a replacement ends the old one and must be notified to the controllers
+    (notified_at, no later than the change)."""
+    if replaces is not None:
+        if replaces.operator_id != operator.pk:
+            raise ConsentActionError("Den erstattede underdatabehandler hører til en anden operatør.")
+        if notified_at is None:
+            raise ConsentActionError(
+                "En udskiftning af underdatabehandler kræver, at de dataansvarlige er underrettet."
+            )
+        if notified_at > since:
+            raise ConsentActionError("De dataansvarlige skal underrettes før udskiftningen.")
+    with transaction.atomic():
+        sub = SubProcessor.objects.create(
+            operator=operator,
+            name=name.strip(),
+            service=service.strip(),
+            country=country.strip(),
+            since=since,
+            replaces=replaces,
+            notified_at=notified_at,
+        )
+        if replaces is not None:
+            SubProcessor.objects.filter(pk=replaces.pk).update(until=since)
+        record(
+            actor,
+            "consent.sub_processor_added",
+            sub,
+            {"replaces": replaces.name if replaces else None, "notified_at": str(notified_at or "")},
+        )
+    return sub
+
+
+def do_record_audit_statement(actor: Actor | None, agreement: DataProcessingAgreement, day: dt.date) -> None:
+    """The yearly audit statement received: the next is due a year later."""
+    with transaction.atomic():
+        agreement.last_audit_statement_at = day
+        agreement.audit_statement_due = _next_audit_due(day)
+        agreement.save(update_fields=["last_audit_statement_at", "audit_statement_due"])
+        record(actor, "consent.dpa_audit_statement", agreement, {"received": day.isoformat()})
+
+
+def do_terminate_agreement(
+    actor: Actor | None, agreement: DataProcessingAgreement, day: dt.date, handling: str, handled_at: dt.date
+) -> None:
+    """Termination records what became of the data: returned or deleted, and when."""
+    if handling not in ("returned", "deleted"):
+        raise ConsentActionError("Angiv om data er tilbageleveret eller slettet.")
+    if agreement.terminated_at is not None:
+        raise ConsentActionError("Aftalen er allerede ophørt.")
+    if handled_at < day:
+        raise ConsentActionError("Data kan ikke være tilbageleveret eller slettet før ophøret.")
+    with transaction.atomic():
+        agreement.terminated_at, agreement.data_returned_or_deleted, agreement.data_handled_at = (
+            day,
+            handling,
+            handled_at,
+        )
+        agreement.save(update_fields=["terminated_at", "data_returned_or_deleted", "data_handled_at"])
+        record(actor, "consent.dpa_terminated", agreement, {"day": day.isoformat(), "data": handling})
