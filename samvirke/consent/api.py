@@ -8,15 +8,19 @@ import datetime as dt
 from decimal import Decimal
 
 from django.http import HttpRequest
-from ninja import Router, Schema
+from ninja import Path, Query, Router, Schema
 
 from samvirke.consent import access
 from samvirke.consent.disclosure import citizen_card
-from samvirke.core.api_schemas import SESSION_ERRORS
+from samvirke.core.api_schemas import SESSION_ERRORS, DetailOut
 
 router = Router(tags=["telecare"])
 
 API_PURPOSE = "Opslag via API"
+# Printable characters only. A reference with control characters is refused with 400 by core's middleware before
+# the schema is checked, hence the documented 400.
+REF_PATTERN = r"^[0-9A-Za-zÆØÅæøå._/-]{1,64}$"
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]{1,50}$"
 
 
 class CitizenOut(Schema):
@@ -45,10 +49,16 @@ class CitizenOut(Schema):
 
 @router.get(
     "/citizens/{ref}",
-    response={200: CitizenOut, **SESSION_ERRORS},
+    response={200: CitizenOut, 400: DetailOut, **SESSION_ERRORS},
     exclude_unset=True,
     summary="En borger i telemedicin (kun de felter, du må se)",
 )
-def get_citizen(request: HttpRequest, ref: str, landsdel: str | None = None) -> CitizenOut:
+def get_citizen(
+    request: HttpRequest,
+    ref: str = Path(..., pattern=REF_PATTERN, description="Borgerens pseudonyme reference"),
+    landsdel: str | None = Query(
+        None, pattern=SLUG_PATTERN, description="Landsdelens slug, hvis referencen er tvetydig"
+    ),
+) -> CitizenOut:
     citizen = access.access_citizen(request.user, ref, landsdel)
     return CitizenOut(**citizen_card(request.user, citizen, API_PURPOSE))
