@@ -17,6 +17,7 @@ from samvirke.onboarding import access as onboarding_access
 from samvirke.preparedness import access as preparedness_access
 from samvirke.staffing import access as staffing_access
 from samvirke.telecare import access as telecare_access
+from samvirke.telesupport import access as telesupport_access
 from samvirke.training import access as training_access
 
 
@@ -56,6 +57,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append({"label": "Beredskab", "url": reverse("preparedness:index")})
         if telecare_access.can_view_telecare(user):
             items.append({"label": "Telemedicin", "url": reverse("telecare:index")})
+        if telesupport_access.can_view_support(user):
+            items.append({"label": "Telesupport", "url": reverse("telesupport:index")})
         if user.is_staff:
             items.append({"label": "Administration", "url": reverse("admin:index")})
     # The most specific link that the path starts with is the current one (/oekonomi/ vs /oekonomi/business-cases/).

@@ -123,7 +123,7 @@ def access_steering(user: Actor | None, slug: str) -> Landsdel:
 
 def access_case(user: Actor | None, pk: int) -> SupportCase:
     require_support(user)
-    case = SupportCase.objects.select_related("landsdel", "citizen").filter(pk=pk).first()
+    case = SupportCase.objects.select_related("landsdel", "citizen", "unit").filter(pk=pk).first()
     if case is None:
         raise Http404("Der findes ingen supportsag med det nummer.")
     if not visible_landsdele(user).filter(pk=case.landsdel_id).exists():

@@ -15,6 +15,7 @@ from django.db import models
 
 from samvirke.consent.models import ProgrammeCitizen
 from samvirke.contact.models import Contact
+from samvirke.kits.models import LogisticsTask, Unit
 from samvirke.telecare.models import Landsdel
 from samvirke.telesupport.lib.trees import DEVICE_KINDS, FORWARDS
 
@@ -120,6 +121,7 @@ class SupportCase(models.Model):
     priority = models.CharField("prioritet", max_length=10, choices=Priority.choices, default=Priority.NORMAL)
     priority_rank = models.PositiveSmallIntegerField(default=2, editable=False)
     device_kind = models.CharField("udstyr", max_length=20, choices=DeviceKind.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="support_cases")
     description = models.TextField("beskrivelse", max_length=MAX_FREE_TEXT)
     cause = models.CharField("årsag", max_length=60, blank=True)
     state = models.CharField("status", max_length=20, choices=CaseState.choices, default=CaseState.OPEN)
@@ -129,6 +131,9 @@ class SupportCase(models.Model):
     outcome_text = models.TextField("resultat", blank=True)
     forwarded_to = models.CharField("videresendt til", max_length=20, choices=ForwardTo.choices, blank=True)
     forwarded_at = models.DateTimeField("videresendt", null=True, blank=True)
+    exchange_task = models.ForeignKey(
+        LogisticsTask, on_delete=models.SET_NULL, null=True, blank=True, related_name="support_cases"
+    )
     opened_at = models.DateTimeField("oprettet", db_index=True)
     opened_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -188,6 +193,7 @@ class ServiceRequest(models.Model):
     case = models.ForeignKey(
         SupportCase, on_delete=models.SET_NULL, null=True, blank=True, related_name="service_requests"
     )
+    unit = models.ForeignKey(Unit, on_delete=models.SET_NULL, null=True, blank=True, related_name="service_requests")
     text = models.TextField("anmodning", max_length=MAX_FREE_TEXT)
     state = models.CharField(max_length=10, choices=ServiceRequestState.choices, default=ServiceRequestState.OPEN)
     created_at = models.DateTimeField("oprettet")
