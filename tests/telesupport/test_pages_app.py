@@ -151,3 +151,18 @@ def test_steering_is_for_the_secretariat_and_the_region(
     for person in (operators["support"], greve_coordinator):
         assert client_for(person).get(url).status_code == 403
     assert client_for(secretariat).get(url + "?fra=2026-05-01&til=2026-01-01").status_code == 200
+
+
+def test_steering_counts_a_fault_per_device_model_and_the_case_by_cause(
+    operators: dict[str, Person], secretariat: Person, case: SupportCase, scale: Unit
+) -> None:
+    client = client_for(operators["support"])
+    action = f"/telesupport/sager/{case.pk}/handling/"
+    client.post(action, {"handling": "svar", "answer": "Nej"})
+    client.post(action, {"handling": "svar", "answer": "Nej"})
+    client.post(action, {"handling": "videresend", "forward_to": "logistics", "unit": str(scale.pk)})
+    page = client_for(secretariat).get("/telesupport/sjaelland/styring/").content.decode()
+    repeat = page.split('id="repeat-faults"')[1].split("</table>")[0]
+    assert "Model scale" in repeat
+    by_cause = page.split('id="by-cause"')[1].split("</table>")[0]
+    assert "Vægt defekt" in by_cause
