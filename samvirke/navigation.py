@@ -18,6 +18,7 @@ from samvirke.onboarding import access as onboarding_access
 from samvirke.preparedness import access as preparedness_access
 from samvirke.staffing import access as staffing_access
 from samvirke.telecare import access as telecare_access
+from samvirke.telesupport import access as telesupport_access
 from samvirke.training import access as training_access
 
 
@@ -59,6 +60,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append({"label": "Telemedicin", "url": reverse("telecare:index")})
         if consent_access.can_view_citizens(user):
             items.append({"label": "Samtykker", "url": reverse("consent:register")})
+        if telesupport_access.can_view_support(user):
+            items.append({"label": "Telesupport", "url": reverse("telesupport:index")})
         if user.is_staff:
             items.append({"label": "Administration", "url": reverse("admin:index")})
     # The most specific link that the path starts with is the current one (/oekonomi/ vs /oekonomi/business-cases/).

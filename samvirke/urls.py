@@ -45,6 +45,7 @@ urlpatterns = [
     path("beredskab/", include("samvirke.preparedness.urls")),
     path("telemedicin/", include("samvirke.telecare.urls")),
     path("samtykke/", include("samvirke.consent.urls")),
+    path("telesupport/", include("samvirke.telesupport.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

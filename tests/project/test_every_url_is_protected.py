@@ -162,6 +162,14 @@ PAGES: dict[str, Page] = {
     "samtykke/samtykker/<int:pk>/tilbagekald/": Page("/samtykke/samtykker/{consent}/tilbagekald/", ("POST",)),
     "samtykke/samtykker/<int:pk>/udskrift/": Page("/samtykke/samtykker/{consent}/udskrift/"),
     "samtykke/databehandleraftaler/": Page("/samtykke/databehandleraftaler/"),
+    # telemedicine support (the support operator's desk, cases, trees; steering for the secretariat and region).
+    # Access is decided before any lookup, so case 1 need not exist for the outsider's 403.
+    "telesupport/": Page("/telesupport/"),
+    "telesupport/<slug:slug>/": Page("/telesupport/sjaelland/", ("GET", "POST")),
+    "telesupport/sager/<int:pk>/": Page("/telesupport/sager/1/"),
+    "telesupport/sager/<int:pk>/handling/": Page("/telesupport/sager/1/handling/", ("POST",)),
+    "telesupport/<slug:slug>/traeer/<slug:kind>/": Page("/telesupport/sjaelland/traeer/scale/", ("GET", "POST")),
+    "telesupport/<slug:slug>/styring/": Page("/telesupport/sjaelland/styring/"),
     # the knowledge base
     "assistent/status/": Page("/assistent/status/"),
     "vidensbase/": Page("/vidensbase/"),
