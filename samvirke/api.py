@@ -12,6 +12,7 @@ from ninja.errors import AuthenticationError, ValidationError
 from ninja.openapi.docs import Swagger
 from ninja.security import django_auth
 
+from samvirke.consent.api import router as consent_router
 from samvirke.contact.api import contact_router, telephony_router
 from samvirke.core.middleware import busy_response, is_busy_database
 from samvirke.directory.api import router as directory_router
@@ -58,3 +59,4 @@ def busy_database(request: HttpRequest, exc: Exception) -> HttpResponse:
 api.add_router("/directory/", directory_router)
 api.add_router("/telephony/", telephony_router)
 api.add_router("/contact/", contact_router)
+api.add_router("/telecare/", consent_router)

@@ -9,6 +9,7 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from samvirke.consent import access as consent_access
 from samvirke.contact import access as contact_access
 from samvirke.directory import access
 from samvirke.economy import access as economy_access
@@ -56,6 +57,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append({"label": "Beredskab", "url": reverse("preparedness:index")})
         if telecare_access.can_view_telecare(user):
             items.append({"label": "Telemedicin", "url": reverse("telecare:index")})
+        if consent_access.can_view_citizens(user):
+            items.append({"label": "Samtykker", "url": reverse("consent:register")})
         if user.is_staff:
             items.append({"label": "Administration", "url": reverse("admin:index")})
     # The most specific link that the path starts with is the current one (/oekonomi/ vs /oekonomi/business-cases/).

@@ -44,6 +44,7 @@ urlpatterns = [
     path("vidensbase/", include("samvirke.knowledge_base_urls")),
     path("beredskab/", include("samvirke.preparedness.urls")),
     path("telemedicin/", include("samvirke.telecare.urls")),
+    path("samtykke/", include("samvirke.consent.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -3,8 +3,8 @@
 Who sees which citizens:
 - an operator user (a person with an OperatorUser row): the citizens of their operator's landsdel, whatever
   their directory role;
-- the secretariat: every citizen; region staff: their region's landsdel; a municipal coordinator: the citizens
-  of their own municipality;
+- the secretariat: every citizen; region staff: their region's landsdel; a municipal coordinator of a
+  municipality in a landsdel: the citizens of their own municipality;
 - everyone else: none (403).
 
 Which fields (FIELDS_BY_KIND): support and logistics see who the citizen is, where, the phone and that they are
@@ -31,6 +31,7 @@ from django.utils import timezone
 from samvirke.consent.models import CITIZEN_FIELDS, Consent, OperatorKind, ProgrammeCitizen
 from samvirke.consent.selectors import operator_of
 from samvirke.directory.models import Actor, Person, Role
+from samvirke.telecare.models import Landsdel
 
 CONTROLLER = "controller"  # the viewer kind of the secretariat, region staff and coordinators
 
@@ -75,9 +76,10 @@ def viewer_kind(user: Actor | None) -> str | None:
     if user.role == Role.SECRETARIAT:
         return CONTROLLER
     if user.role == Role.REGION_STAFF and user.region_id is not None:
-        return CONTROLLER
-    if user.role == Role.COORDINATOR and user.municipality_id is not None:
-        return CONTROLLER
+        return CONTROLLER if Landsdel.objects.filter(region_id=user.region_id).exists() else None
+    if user.role == Role.COORDINATOR and user.municipality is not None:
+        region_id = user.municipality.region_id
+        return CONTROLLER if Landsdel.objects.filter(region_id=region_id).exists() else None
     return None
 
 

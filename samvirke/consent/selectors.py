@@ -32,3 +32,32 @@ def audit_statements_due(today: dt.date, within_days: int = 30) -> list[tuple[Da
         .order_by("audit_statement_due", "id")
     )
     return [(a, (a.audit_statement_due - today).days) for a in agreements if a.audit_statement_due is not None]
+
+
+def agreements_for(user: Actor | None) -> QuerySet[DataProcessingAgreement]:
+    """The agreements the user may see: the secretariat all; region staff those of operators in their region's
+    landsdel; a coordinator those their municipality or their region is controller of."""
+    from samvirke.directory.models import Role
+
+    agreements = DataProcessingAgreement.objects.select_related(
+        "operator__landsdel", "region", "municipality", "template"
+    ).prefetch_related("accessions", "operator__sub_processors")
+    if not isinstance(user, Person) or not user.is_authenticated or operator_of(user) is not None:
+        return agreements.none()
+    if user.role == Role.SECRETARIAT:
+        return agreements.all()
+    if user.role == Role.REGION_STAFF and user.region_id is not None:
+        return agreements.filter(operator__landsdel__region_id=user.region_id)
+    if user.role == Role.COORDINATOR and user.municipality is not None:
+        return agreements.filter(municipality=user.municipality) | agreements.filter(
+            region_id=user.municipality.region_id
+        )
+    return agreements.none()
+
+
+def consent_state(citizen: ProgrammeCitizen) -> str:
+    """ "aktivt", "tilbagekaldt" or "mangler" — the register's column; no personal field."""
+    consents = list(consents_of(citizen))
+    if any(c.withdrawn_at is None for c in consents):
+        return "aktivt"
+    return "tilbagekaldt" if consents else "mangler"

@@ -19,6 +19,8 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.utils import timezone
 
+from samvirke.consent.actions import do_record_consent, do_refer_citizen
+from samvirke.consent.models import ConsentText
 from samvirke.contact.actions import do_start_chat
 from samvirke.contact.models import Queue
 from samvirke.directory.models import Fellesskab, Municipality, Person
@@ -144,6 +146,14 @@ PAGES: dict[str, Page] = {
     # telemedicine
     "telemedicin/": Page("/telemedicin/"),
     "telemedicin/<slug:slug>/": Page("/telemedicin/sjaelland/"),
+    # consent (issue 16): citizens in telemedicine, consents, data processing agreements
+    "samtykke/": Page("/samtykke/"),
+    "samtykke/borgere.xlsx": Page("/samtykke/borgere.xlsx"),
+    "samtykke/borgere/<int:pk>/": Page("/samtykke/borgere/{programme_citizen}/"),
+    "samtykke/borgere/<int:pk>/samtykke/": Page("/samtykke/borgere/{programme_citizen}/samtykke/", ("POST",)),
+    "samtykke/samtykker/<int:pk>/tilbagekald/": Page("/samtykke/samtykker/{consent}/tilbagekald/", ("POST",)),
+    "samtykke/samtykker/<int:pk>/udskrift/": Page("/samtykke/samtykker/{consent}/udskrift/"),
+    "samtykke/databehandleraftaler/": Page("/samtykke/databehandleraftaler/"),
     # the knowledge base
     "assistent/status/": Page("/assistent/status/"),
     "vidensbase/": Page("/vidensbase/"),
@@ -171,6 +181,7 @@ API: dict[str, Page] = {
     "api/directory/members": Page("/api/directory/members"),
     "api/directory/municipalities/<code>": Page("/api/directory/municipalities/316"),
     "api/contact/wallboard": Page("/api/contact/wallboard"),
+    "api/telecare/citizens/<ref>": Page("/api/telecare/citizens/SJ-0001"),
 }
 
 PUBLIC: dict[str, str] = {
@@ -272,13 +283,28 @@ def world(
     )
     do_create_cohort(None, fellesskab, [intake.pk], dt.date(2026, 5, 5))
     # Telemedicine's landsdel Sjælland (Holbæk, Greve … are in it; Aarhus is not).
-    Landsdel.objects.create(
+    landsdel = Landsdel.objects.create(
         name="Sjælland",
         slug="sjaelland",
         region=Municipality.objects.get(code=HOLBAEK).region,
         fellesskab=Fellesskab.objects.create(name="Telemedicin Sjælland", slug="telemedicin-sjaelland"),
         first_year=2025,
     )
+    # A citizen of Holbæk in the landsdel's programme, with a consent (consent, issue 16).
+    programme_citizen = do_refer_citizen(
+        None,
+        landsdel,
+        citizen_ref="SJ-0001",
+        municipality=HOLBAEK,
+        name="Karen Hansen",
+        address="Byvej 1",
+        postcode="4300",
+        city="Holbæk",
+        referred_at=dt.date(2025, 3, 3),
+        referrer_kind="hospital",
+    )
+    ConsentText.objects.create(version="2025.1", body="Samtykke …")
+    consent = do_record_consent(None, programme_citizen, operator_kinds=["support"])
     session = MedLytSession.objects.create(date=timezone.localdate(), host=holbaek, capacity=3)
     booking = MedLytBooking.objects.create(session=session, person=holbaek_agent, booked_at=timezone.now())
 
@@ -307,6 +333,8 @@ def world(
             "checklist_item": first_pk(intake.checklist),
             "trainee": holbaek_agent.pk,
             "booking": booking.pk,
+            "programme_citizen": programme_citizen.pk,
+            "consent": consent.pk,
         }
     )
 
