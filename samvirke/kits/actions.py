@@ -418,6 +418,7 @@ def do_save_day_plan(plan_id: int, problem: Problem, solution: Solution) -> DayP
         plan.solver_status = solution.plan.status[:60]
         plan.travel_seconds = solution.plan.travel_seconds
         plan.baseline_travel_seconds = solution.baseline.travel_seconds
+        plan.baseline_planned = solution.baseline.planned
         plan.unplanned = [{"task": int(u.visit_key), "reason": u.reason} for u in solution.unplanned]
         plan.changes = changes
         plan.save()
@@ -432,6 +433,7 @@ def do_save_day_plan(plan_id: int, problem: Problem, solution: Solution) -> DayP
                 "changes": len(changes),
                 "travel_seconds": plan.travel_seconds,
                 "baseline_travel_seconds": plan.baseline_travel_seconds,
+                "baseline_planned": plan.baseline_planned,
             },
         )
     return plan

@@ -207,6 +207,7 @@ class DayPlan(models.Model):
     solver_status = models.CharField(max_length=60, blank=True)
     travel_seconds = models.PositiveIntegerField(default=0)
     baseline_travel_seconds = models.PositiveIntegerField(null=True, blank=True)
+    baseline_planned = models.PositiveIntegerField(null=True, blank=True)  # visits the nearest-neighbour plan fits
     unplanned = models.JSONField(default=list, blank=True)  # [{"task": id, "reason": "…"}]
     error = models.CharField(max_length=300, blank=True)
     # What the planner was asked: depot, shift, speed, service minutes per task kind (kits.actions.PlanSettings).

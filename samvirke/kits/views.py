@@ -220,7 +220,8 @@ def _plan_context(request: HttpRequest, pk: int, with_routes: bool = True) -> di
             ]
             routes.append({"technician": route.technician, "stops": stops})
     saved = None
-    if plan.baseline_travel_seconds:
+    planned = sum(len(route["stops"]) for route in routes)
+    if plan.baseline_travel_seconds and plan.baseline_planned == planned:  # a fair comparison: the same visits
         saved = round(100 * (plan.baseline_travel_seconds - plan.travel_seconds) / plan.baseline_travel_seconds)
     return {
         "plan": plan,
@@ -229,6 +230,7 @@ def _plan_context(request: HttpRequest, pk: int, with_routes: bool = True) -> di
         "travel_minutes": round(plan.travel_seconds / 60),
         "baseline_minutes": round((plan.baseline_travel_seconds or 0) / 60),
         "saved_percent": saved,
+        "planned": planned,
     }
 
 
