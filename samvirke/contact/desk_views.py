@@ -39,7 +39,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from samvirke.assistant import service
-from samvirke.contact import access, actions, selectors
+from samvirke.contact import access, actions, desk_actions, selectors
 from samvirke.contact.lib.desk import fill_canned_reply, region_key, suggestion_query, wrap_up_ends_at
 from samvirke.contact.lib.retention import RetentionPolicy
 from samvirke.contact.lib.transfer import PhoneNumberError, destination_label, display_phone, normalise_phone
@@ -282,6 +282,8 @@ def _context(request: HttpRequest, s: Snapshot, parts: tuple[str, ...] | list[st
         return context
     if "work" in parts:
         context["form"] = RegistrationForm(initial=_draft_initial(contact))
+        if isinstance(request.user, Person):  # actions other apps offer for the queue's line (desk_actions)
+            context["desk_actions"] = desk_actions.actions_for(request.user, contact)
         context["service_info"] = ServiceInfo.objects.filter(municipality=contact.citizen_municipality_id).first()
         municipality = contact.citizen_municipality.name if contact.citizen_municipality else None
         if contact.channel == Channel.CHAT:

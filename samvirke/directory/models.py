@@ -115,6 +115,8 @@ class Membership(models.Model):
 class Line(models.TextChoices):
     CITIZEN_SERVICE = "citizen_service", "Borgerservice-hotline"
     HEALTH_APPS = "health_apps", "Sundhedsapps-linje"
+    # The telemedicine support line (seed 003, ch. 3): telesupport's queue and the regions' numbers on it.
+    TELEMEDICINE = "telemedicine", "Telemedicin-linje"
 
 
 class HotlineNumber(models.Model):

@@ -7,3 +7,11 @@ class TelesupportConfig(AppConfig):
 
     name = "samvirke.telesupport"
     verbose_name = "Telemedicinsk support"
+
+    def ready(self) -> None:
+        # The contact centre's desk offers "Opret supportsag" on the telemedicine line (telesupport/desk.py).
+        from samvirke.contact import desk_actions
+        from samvirke.telesupport.desk import support_case_action
+        from samvirke.telesupport.reference_data import TELEMEDICINE_LINE
+
+        desk_actions.register(TELEMEDICINE_LINE, support_case_action)

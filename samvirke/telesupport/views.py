@@ -10,13 +10,16 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from samvirke.contact.models import Contact
 from samvirke.kits.models import Unit
 from samvirke.telesupport import access, actions, selectors
+from samvirke.telesupport.desk import may_open_from
 from samvirke.telesupport.lib import trees
 from samvirke.telesupport.models import CallerKind, DeviceKind, ForwardTo, Priority, ProblemTree
 
@@ -68,6 +71,50 @@ def desk(request: HttpRequest, slug: str) -> HttpResponse:
             "caller_kinds": CallerKind.choices,
             "trees": ProblemTree.objects.filter(landsdel=landsdel),
         },
+    )
+
+
+@login_required
+def from_contact(request: HttpRequest, pk: int) -> HttpResponse:
+    """A case from a call on the telemedicine line (the desk's "Opret supportsag"): the agent who answered it (or
+    the secretariat) picks the equipment, the priority and the citizen; the case is linked to the contact. A
+    contact that already has a case goes to that case."""
+    person = access.require_support(request.user)
+    contact = Contact.objects.select_related("queue").filter(pk=pk).first()
+    landsdel = may_open_from(person, contact) if contact is not None else None
+    if contact is None or landsdel is None:
+        raise PermissionDenied("Du kan kun oprette en supportsag fra et opkald på telemedicin-linjen, du har besvaret.")
+    existing = contact.support_cases.order_by("pk").first()
+    if existing is not None:
+        return redirect("telesupport:case", pk=existing.pk)
+    if request.method == "POST":
+        try:
+            new_case = actions.do_open_case(
+                person,
+                landsdel,
+                device_kind=request.POST.get("device_kind", ""),
+                description=request.POST.get("description", ""),
+                priority=request.POST.get("priority", ""),
+                caller_kind=request.POST.get("caller_kind", ""),
+                citizen_ref=request.POST.get("citizen_ref", ""),
+                contact=contact,
+            )
+        except actions.SupportActionError as error:
+            messages.error(request, str(error))
+        else:
+            return redirect("telesupport:case", pk=new_case.pk)
+    return render(
+        request,
+        "telesupport/from_contact.html",
+        {
+            "contact": contact,
+            "landsdel": landsdel,
+            "posted": request.POST if request.method == "POST" else {},
+            "device_kinds": DeviceKind.choices,
+            "priorities": Priority.choices,
+            "caller_kinds": CallerKind.choices,
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 

@@ -15,7 +15,12 @@ from samvirke.training.lib.qualification import LINES, STEP_NAMES, TrainingState
 from samvirke.training.models import MedLytBooking, MedLytSession, Qualification, TrainingRecord
 
 TRAINABLE_ROLES = (Role.AGENT, Role.COORDINATOR)
-RECORDED_STEPS = {"elearning": "elearning_on", "course_day": "course_day_on", "health_module": "health_module_on"}
+RECORDED_STEPS = {
+    "elearning": "elearning_on",
+    "course_day": "course_day_on",
+    "health_module": "health_module_on",
+    "telemedicine_module": "telemedicine_module_on",
+}
 
 
 class TrainingError(Exception):
@@ -35,6 +40,7 @@ def training_state(person: Person) -> TrainingState:
         course_day=row.course_day_on if row else None,
         medlyt=first_medlyt.session.date if first_medlyt else None,
         health_module=row.health_module_on if row else None,
+        telemedicine_module=row.telemedicine_module_on if row else None,
     )
 
 
@@ -77,18 +83,20 @@ def do_record_training(
     course_day: dt.date | None,
     medlyt: MedLytSession | None,
     health_module: dt.date | None = None,
+    telemedicine_module: dt.date | None = None,
 ) -> TrainingRecord:
     """Record a whole course of training done earlier (a member joining with trained staff, the demo): the steps'
     dates and attendance on a med-lyt day that has passed. Again with the same values changes nothing."""
     _check_trainee(person)
     today = _today()
-    if any(day is not None and day > today for day in (elearning, course_day, health_module)) or (
+    if any(day is not None and day > today for day in (elearning, course_day, health_module, telemedicine_module)) or (
         medlyt is not None and medlyt.date > today
     ):
         raise TrainingError("Gennemført uddannelse kan ikke ligge i fremtiden.")
     with transaction.atomic():
         row, _ = TrainingRecord.objects.select_for_update().get_or_create(person=person)
         row.elearning_on, row.course_day_on, row.health_module_on = elearning, course_day, health_module
+        row.telemedicine_module_on = telemedicine_module
         row.save()
         if medlyt is not None:
             locked = MedLytSession.objects.select_for_update().get(pk=medlyt.pk)

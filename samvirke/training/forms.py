@@ -8,6 +8,7 @@ STEP_CHOICES = [
     ("elearning", "E-læring (2 timer)"),
     ("course_day", "Kursusdag"),
     ("health_module", "Modul om sundhedsapps-linjen"),
+    ("telemedicine_module", "Modul om telemedicin-linjen"),
 ]
 
 

@@ -1,8 +1,7 @@
 """Training records per agent (seed 000, "Afhængigheder til kommune rekrutteringen"): e-learning, the course
-day, med-lyt sessions (a day listening in at
-an existing member, booked on sessions with a capacity) and the health-app line's module. `Qualification` holds, per
-agent and line, the first day the agent is qualified (training.lib.qualification), kept by the actions so routing
-and the rota can ask in one query."""
+day, med-lyt sessions (a day listening in at an existing member, booked on sessions with a capacity), the
+health-app line's module and the telemedicine line's. `Qualification` holds, per agent and line, the first day the
+agent is qualified (training.lib.qualification), kept by the actions so routing and the rota can ask in one query."""
 
 from __future__ import annotations
 
@@ -19,6 +18,7 @@ class TrainingRecord(models.Model):
     elearning_on = models.DateField("e-læring gennemført", null=True, blank=True)
     course_day_on = models.DateField("kursusdag gennemført", null=True, blank=True)
     health_module_on = models.DateField("sundhedsapps-modul gennemført", null=True, blank=True)
+    telemedicine_module_on = models.DateField("telemedicin-modul gennemført", null=True, blank=True)
 
     class Meta:
         verbose_name = "uddannelsesforløb"

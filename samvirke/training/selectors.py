@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from django.db.models import Count
 
 from samvirke.directory.models import Person
-from samvirke.training.lib.qualification import GENERAL_LINE, HEALTH_LINE, TrainingState, is_qualified, missing_steps
+from samvirke.training.lib.qualification import (
+    GENERAL_LINE,
+    HEALTH_LINE,
+    TELEMEDICINE_LINE,
+    TrainingState,
+    is_qualified,
+    missing_steps,
+)
 from samvirke.training.models import MedLytBooking, MedLytSession, Qualification, TrainingRecord
 
 
@@ -19,6 +26,7 @@ class TraineeRow:
     bookings: list[MedLytBooking]
     general: bool
     health: bool
+    telemedicine: bool
     missing_general: list[str]
 
 
@@ -37,6 +45,7 @@ def trainee_rows(people: list[Person], today: dt.date) -> list[TraineeRow]:
             course_day=record.course_day_on if record else None,
             medlyt=min(attended) if attended else None,
             health_module=record.health_module_on if record else None,
+            telemedicine_module=record.telemedicine_module_on if record else None,
         )
         rows.append(
             TraineeRow(
@@ -45,6 +54,7 @@ def trainee_rows(people: list[Person], today: dt.date) -> list[TraineeRow]:
                 bookings=bookings.get(person.pk, []),
                 general=is_qualified(state, GENERAL_LINE, today),
                 health=is_qualified(state, HEALTH_LINE, today),
+                telemedicine=is_qualified(state, TELEMEDICINE_LINE, today),
                 missing_general=missing_steps(state, GENERAL_LINE, today),
             )
         )

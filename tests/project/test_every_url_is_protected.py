@@ -170,6 +170,8 @@ PAGES: dict[str, Page] = {
     "telesupport/<slug:slug>/": Page("/telesupport/sjaelland/", ("GET", "POST")),
     "telesupport/sager/<int:pk>/": Page("/telesupport/sager/1/"),
     "telesupport/sager/<int:pk>/handling/": Page("/telesupport/sager/1/handling/", ("POST",)),
+    # a case from a call on the telemedicine line (the desk's "Opret supportsag"); refused before the lookup
+    "telesupport/kontakter/<int:pk>/sag/": Page("/telesupport/kontakter/1/sag/", ("GET", "POST")),
     "telesupport/<slug:slug>/traeer/<slug:kind>/": Page("/telesupport/sjaelland/traeer/scale/", ("GET", "POST")),
     "telesupport/<slug:slug>/styring/": Page("/telesupport/sjaelland/styring/"),
     # kits and logistics (issue 16): stock, tasks, units, day plans

@@ -1,7 +1,8 @@
 """Who may take calls on which line (seed 000, "Afhængigheder til kommune rekrutteringen"): an agent takes calls
 on the general hotline after the e-learning
 (2 hours), the course day and a med-lyt day (listening in at an existing member); the health-app line (seed 001)
-also needs the health-line module. Pure: dates in, dates out."""
+also needs the health-line module, and the telemedicine line (seed 003, ch. 3: support for the COPD programme's
+equipment) its own module. Pure: dates in, dates out."""
 
 from __future__ import annotations
 
@@ -10,17 +11,20 @@ from dataclasses import dataclass
 
 GENERAL_LINE = "citizen_service"  # directory.models.Line's values
 HEALTH_LINE = "health_apps"
-LINES = (GENERAL_LINE, HEALTH_LINE)
+TELEMEDICINE_LINE = "telemedicine"
+LINES = (GENERAL_LINE, HEALTH_LINE, TELEMEDICINE_LINE)
 
 STEP_NAMES = {
     "elearning": "e-læring (2 timer)",
     "course_day": "kursusdag",
     "medlyt": "med-lyt-dag",
     "health_module": "modul om sundhedsapps-linjen",
+    "telemedicine_module": "modul om telemedicin-linjen",
 }
 _STEPS_FOR_LINE = {
     GENERAL_LINE: ("elearning", "course_day", "medlyt"),
     HEALTH_LINE: ("elearning", "course_day", "medlyt", "health_module"),
+    TELEMEDICINE_LINE: ("elearning", "course_day", "medlyt", "telemedicine_module"),
 }
 
 
@@ -32,6 +36,7 @@ class TrainingState:
     course_day: dt.date | None = None
     medlyt: dt.date | None = None
     health_module: dt.date | None = None
+    telemedicine_module: dt.date | None = None
 
     def done_on(self, step: str) -> dt.date | None:
         value: dt.date | None = getattr(self, step)
