@@ -43,12 +43,23 @@ class Municipality(models.Model):
         return f"{self.name} Kommune"
 
 
+class FellesskabService(models.TextChoices):
+    """What a fællesskab runs. An installation runs one hotline fællesskab (directory.selectors.the_fellesskab) and
+    may hold a telemedicine fællesskab per landsdel beside it (telecare.Landsdel: its invoice numbering)."""
+
+    HOTLINE = "hotline", "Borgerservice-hotline"
+    TELEMEDICINE = "telemedicine", "Telemedicin"
+
+
 class Fellesskab(models.Model):
     """A fællesskab: municipalities (and a region) running a shared citizen service together."""
 
     name = models.CharField("navn", max_length=200, unique=True)
     slug = models.SlugField(unique=True)
     description = models.TextField("beskrivelse", blank=True)
+    service = models.CharField(
+        "opgave", max_length=20, choices=FellesskabService.choices, default=FellesskabService.HOTLINE
+    )
 
     class Meta:
         verbose_name = "fællesskab"

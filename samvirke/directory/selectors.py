@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from samvirke.directory.models import Fellesskab
+from samvirke.directory.models import Fellesskab, FellesskabService
 
 
 def the_fellesskab() -> Fellesskab | None:
-    """The fællesskab this installation runs. One installation serves one fællesskab (the first created)."""
-    return Fellesskab.objects.order_by("pk").first()
+    """The hotline fællesskab this installation runs (the first created). The telemedicine landsdele's fællesskaber
+    beside it (telecare) are never it, whenever they were created."""
+    return Fellesskab.objects.filter(service=FellesskabService.HOTLINE).order_by("pk").first()
 
 
 def the_fellesskab_or_404() -> Fellesskab:

@@ -14,7 +14,7 @@ from samvirke.audit.actions import record
 from samvirke.core.lib.formatting import kr
 from samvirke.directory.actions import do_import_populations_40plus
 from samvirke.directory.lib.populations import Population40PlusRow
-from samvirke.directory.models import Fellesskab, Municipality, PopulationAged40Plus, Region
+from samvirke.directory.models import Fellesskab, FellesskabService, Municipality, PopulationAged40Plus, Region
 from samvirke.economy.lib.fees import round_half_up
 from samvirke.telecare.actions import (
     do_import_enrolments,
@@ -60,6 +60,7 @@ def _landsdele(first_year: int) -> list[Landsdel]:
                 slug=f"telemedicin-{key}",
                 defaults={
                     "name": f"Telemedicin {name}",
+                    "service": FellesskabService.TELEMEDICINE,
                     "description": f"Demodata: landsdel {name}s fællesskab om service, support og logistik for "
                     "telemedicinsk hjemmemonitorering af borgere med KOL (abonnement og fakturaer).",
                 },

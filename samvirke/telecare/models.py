@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
-from samvirke.directory.models import Fellesskab, Municipality, Person, Region
+from samvirke.directory.models import Fellesskab, FellesskabService, Municipality, Person, Region
 from samvirke.telecare.lib.enrolments import looks_like_cpr
 
 
@@ -22,7 +22,11 @@ class Landsdel(models.Model):
     slug = models.SlugField(unique=True)
     region = models.OneToOneField(Region, on_delete=models.PROTECT, related_name="landsdel", verbose_name="region")
     fellesskab = models.OneToOneField(
-        Fellesskab, on_delete=models.PROTECT, related_name="landsdel", verbose_name="fællesskab"
+        Fellesskab,
+        on_delete=models.PROTECT,
+        related_name="landsdel",
+        verbose_name="fællesskab",
+        limit_choices_to={"service": FellesskabService.TELEMEDICINE},
     )
     weight = models.DecimalField(
         "vægt w (befolkning 40+)",

@@ -10,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from samvirke.directory.models import Fellesskab
+from samvirke.directory.models import Fellesskab, FellesskabService
 from samvirke.economy.actions.invoicing import do_save_economy_settings, prepare_invoicing
 from samvirke.economy.models import EconomySettings, Invoice
 from tests.browser.conftest import screenshot
@@ -23,7 +23,7 @@ def demo() -> int:
     """The demo, with a model for this year (the demo has 2025 and 2026), not yet invoiced."""
     call_command("seed_demo", "--quiet-logins", "--no-traffic", "--no-rota", stdout=open("/dev/null", "w"))  # noqa: SIM115
     year = timezone.localdate().year
-    fellesskab = Fellesskab.objects.get()
+    fellesskab = Fellesskab.objects.get(service=FellesskabService.HOTLINE)
     if not EconomySettings.objects.filter(fellesskab=fellesskab, year=year).exists():
         do_save_economy_settings(None, fellesskab, year, price_per_citizen=Decimal("1.25"))
     return year
@@ -62,7 +62,7 @@ def test_invoicing_asks_says_the_year_is_not_over_and_a_double_click_issues_once
     live_server: Any, demo: int, page: Any
 ) -> None:
     year = demo
-    fellesskab = Fellesskab.objects.get()
+    fellesskab = Fellesskab.objects.get(service=FellesskabService.HOTLINE)
     expected = len(prepare_invoicing(fellesskab, year).plan.to_issue)
     log_in(page, live_server.url, f"/oekonomi/fakturaer/?aar={year}")
     page.get_by_role("link", name=f"Fakturér {year} …").click()

@@ -24,7 +24,9 @@ def landsdel(fellesskab: Fellesskab) -> Landsdel:
         name="Sjælland",
         slug="sjaelland",
         region=Region.objects.get(code=SJAELLAND),
-        fellesskab=Fellesskab.objects.create(name="Telemedicin Sjælland", slug="telemedicin-sjaelland"),
+        fellesskab=Fellesskab.objects.create(
+            name="Telemedicin Sjælland", slug="telemedicin-sjaelland", service="telemedicine"
+        ),
         first_year=2025,
     )
 
@@ -35,7 +37,9 @@ def other_landsdel(fellesskab: Fellesskab) -> Landsdel:
         name="Hovedstaden",
         slug="hovedstaden",
         region=Region.objects.get(code=1084),
-        fellesskab=Fellesskab.objects.create(name="Telemedicin Hovedstaden", slug="telemedicin-hovedstaden"),
+        fellesskab=Fellesskab.objects.create(
+            name="Telemedicin Hovedstaden", slug="telemedicin-hovedstaden", service="telemedicine"
+        ),
         first_year=2025,
     )
 

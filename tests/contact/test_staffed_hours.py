@@ -55,11 +55,11 @@ def test_staffed_hours_by_municipality(agents: list[Person]) -> None:
 def test_the_balance_page_shows_staffed_hours(secretariat: Person, agents: list[Person]) -> None:
     from django.utils import timezone
 
-    from samvirke.directory.models import Fellesskab
+    from samvirke.directory.models import Fellesskab, FellesskabService
     from samvirke.economy.demo import load_demo_economy
     from tests.conftest import client_for
 
-    load_demo_economy(Fellesskab.objects.get())
+    load_demo_economy(Fellesskab.objects.get(service=FellesskabService.HOTLINE))
     telephony = Telephony()
     now = timezone.now()
     telephony.agent("agent-holbaek-1", "ready", now - dt.timedelta(hours=3))

@@ -23,7 +23,7 @@ from samvirke.consent.actions import do_record_consent, do_refer_citizen
 from samvirke.consent.models import ConsentText
 from samvirke.contact.actions import do_start_chat
 from samvirke.contact.models import Queue
-from samvirke.directory.models import Fellesskab, Municipality, Person
+from samvirke.directory.models import Fellesskab, FellesskabService, Municipality, Person
 from samvirke.economy.actions.invoicing import do_run_invoicing, do_save_economy_settings
 from samvirke.economy.demo_business_cases import load_demo_business_cases
 from samvirke.economy.models import BusinessCase, Invoice
@@ -276,7 +276,7 @@ def world(
     from tests.staffing.test_rota_pages import BUILD, WEEK
     from tests.worker import run_queued_tasks
 
-    fellesskab = Fellesskab.objects.get()
+    fellesskab = Fellesskab.objects.get(service=FellesskabService.HOTLINE)
     holbaek = Municipality.objects.get(code=HOLBAEK)
     do_save_economy_settings(None, fellesskab, 2025, price_per_citizen=Decimal("1.25"))
     do_run_invoicing(None, fellesskab, 2025)
@@ -316,7 +316,9 @@ def world(
         name="Sjælland",
         slug="sjaelland",
         region=Municipality.objects.get(code=HOLBAEK).region,
-        fellesskab=Fellesskab.objects.create(name="Telemedicin Sjælland", slug="telemedicin-sjaelland"),
+        fellesskab=Fellesskab.objects.create(
+            name="Telemedicin Sjælland", slug="telemedicin-sjaelland", service="telemedicine"
+        ),
         first_year=2025,
     )
     # A citizen of Holbæk in the landsdel's programme, with a consent (consent, issue 16).

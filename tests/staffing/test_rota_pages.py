@@ -143,10 +143,10 @@ def test_an_unknown_week_is_a_404(secretariat: Person) -> None:
 
 
 def test_the_economy_balance_shows_the_published_hours(rota: Rota, secretariat: Person) -> None:
-    from samvirke.directory.models import Fellesskab
+    from samvirke.directory.models import Fellesskab, FellesskabService
     from samvirke.economy.demo import load_demo_economy
 
-    load_demo_economy(Fellesskab.objects.get())
+    load_demo_economy(Fellesskab.objects.get(service=FellesskabService.HOTLINE))
     client = client_for(secretariat)
     client.post(f"/bemanding/{WEEK}/offentliggoer/")
     holbaek = sum(s.hours for s in rota.shifts.filter(municipality__code=316))

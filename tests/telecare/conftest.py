@@ -22,7 +22,9 @@ def landsdel(fellesskab: Fellesskab) -> Landsdel:
         name="Sjælland",
         slug="sjaelland",
         region=region,
-        fellesskab=Fellesskab.objects.create(name="Telemedicin Sjælland", slug="telemedicin-sjaelland"),
+        fellesskab=Fellesskab.objects.create(
+            name="Telemedicin Sjælland", slug="telemedicin-sjaelland", service="telemedicine"
+        ),
         first_year=2025,
     )
     for municipality in Municipality.objects.filter(region=region):
