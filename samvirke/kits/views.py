@@ -145,7 +145,9 @@ def task(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unit(request: HttpRequest, pk: int) -> HttpResponse:
     found = access.access_unit(request.user, pk)
-    form = MoveForm(initial={"location": found.location})
+    nexts = [s for s in lifecycle.STATUSES if s in lifecycle.TRANSITIONS[found.status]]
+    # The select starts at the lifecycle's first possible next status, not at "ordered".
+    form = MoveForm(initial={"location": found.location, "to_status": nexts[0] if nexts else ""})
     status = 200
     if request.method == "POST":
         person = access.require_work(request.user, found.landsdel)
