@@ -309,6 +309,181 @@ def do_complete_install(
     return task
 
 
+# --- exchange and take-down visits ------------------------------------------------------------------------------
+
+# The exchange visit's checklist: the new unit brought, set up and paired, tested, the old one collected, the
+# citizen instructed (no health advice — as the install).
+EXCHANGE_STEPS = (
+    ("install", "Ny enhed sat op og parret"),
+    ("test", "Testet (måling sendt)"),
+    ("collect", "Den defekte enhed taget med"),
+    ("instruct", "Borgeren instrueret (ingen sundhedsfaglig rådgivning)"),
+)
+# How a unit at the citizen's is brought to "collected": a unit fixed remotely goes through "fault" first.
+_TO_COLLECTED = {
+    lifecycle.INSTALLED: lifecycle.COLLECTED,
+    lifecycle.IN_USE: lifecycle.COLLECTED,
+    lifecycle.FAULT: lifecycle.COLLECTED,
+    lifecycle.REMOTE_FIXED: lifecycle.FAULT,
+}
+_TO_INSTALLED = {lifecycle.IN_STOCK: lifecycle.PREPARING, lifecycle.PREPARING: lifecycle.INSTALLED}
+
+
+def _check_visit(actor: Actor | None, what: str, task: LogisticsTask, kind: str, at: dt.datetime) -> None:
+    """What every visit needs: the right kind of task, still open, the visit inside the task's window."""
+    if task.kind != kind:
+        raise _refuse(actor, what, task, f"Opgaven er ikke en {TaskKind(kind).label.lower()}.")
+    if task.state in (TaskState.DONE, TaskState.CANCELLED):
+        raise _refuse(actor, what, task, "Opgaven er allerede afsluttet.")
+    if task.window_start and task.window_end and not task.window_start <= at <= task.window_end:
+        raise _refuse(actor, what, task, "Besøget ligger uden for opgavens tidsvindue.")
+
+
+def _collect(actor: Actor | None, unit: Unit, note: str) -> Unit:
+    """The unit taken from the citizen's home: → collected (still linked to the citizen until cleaned), out of its
+    kit."""
+    while unit.status != lifecycle.COLLECTED:
+        step = _TO_COLLECTED.get(unit.status)
+        if step is None:
+            raise KitsActionError(f"Enheden {unit.serial} kan ikke hentes fra status «{lifecycle.label(unit.status)}».")
+        unit = do_move_unit(actor, unit, step, "Hentet hos borgeren", note)
+    KitUnit.objects.filter(unit=unit).delete()
+    return unit
+
+
+def _reported_to(citizen: ProgrammeCitizen) -> str:
+    return f"{citizen.get_referrer_kind_display()}: {citizen.referrer_name}".strip(": ")[:200]
+
+
+def do_complete_exchange(
+    actor: Actor | None,
+    task: LogisticsTask,
+    new_unit: Unit,
+    checklist: Mapping[str, bool],
+    at: dt.datetime,
+    result: str = "",
+) -> LogisticsTask:
+    """The exchange visit: the new unit (from the landsdel's stock, of the faulty unit's device kind) is installed
+    at the citizen's — in the citizen's kit, paired, the unit linked to the citizen — and the faulty one collected
+    (→ collected, out of the kit); the task is done and the result reported to the referrer. Refused, nothing
+    changed and the attempt logged: another kind of task, a task already done, a step of the checklist missing, a
+    new unit not ready in stock (or of another landsdel, or in a kit), of another device kind, a visit outside the
+    window, no active consent covering the logistics operator."""
+    task = LogisticsTask.objects.select_related("citizen", "unit__model").get(pk=task.pk)
+    new_unit = Unit.objects.select_related("model").get(pk=new_unit.pk)
+    _check_visit(actor, "complete_exchange", task, TaskKind.EXCHANGE, at)
+    old_unit = task.unit
+    if old_unit is None:
+        raise _refuse(actor, "complete_exchange", task, "Opgaven angiver ikke, hvilken enhed der skal byttes.")
+    missing = [label for step, label in EXCHANGE_STEPS if not checklist.get(step)]
+    if missing:
+        raise _refuse(actor, "complete_exchange", task, f"Tjeklisten mangler: {', '.join(missing)}.")
+    details = {"serial": new_unit.serial}
+    if new_unit.pk == old_unit.pk:
+        raise _refuse(actor, "complete_exchange", task, "Den nye enhed er den samme som den defekte.", **details)
+    if new_unit.status not in lifecycle.IN_STORE:
+        raise _refuse(
+            actor,
+            "complete_exchange",
+            task,
+            f"Enheden {new_unit.serial} er ikke på lager eller klargjort "
+            f"(status «{lifecycle.label(new_unit.status)}»).",
+            **details,
+        )
+    if new_unit.landsdel_id != task.landsdel_id:
+        raise _refuse(actor, "complete_exchange", task, f"Enheden {new_unit.serial} hører til en anden landsdel.")
+    if new_unit.model.kind != old_unit.model.kind:
+        raise _refuse(
+            actor,
+            "complete_exchange",
+            task,
+            f"Enheden {new_unit.serial} er af typen «{new_unit.model.get_kind_display()}», "
+            f"men den defekte er af typen «{old_unit.model.get_kind_display()}».",
+            **details,
+        )
+    if KitUnit.objects.filter(unit=new_unit).exists():
+        raise _refuse(actor, "complete_exchange", task, f"Enheden {new_unit.serial} er allerede i et kit.", **details)
+    citizen = task.citizen
+    if not has_active_consent(citizen, OperatorKind.LOGISTICS, at):
+        raise _refuse(actor, "complete_exchange", task, "Borgeren har ikke længere et aktivt samtykke.")
+    note = f"Ombytning (opgave {task.pk})"
+    try:
+        with transaction.atomic():
+            membership = KitUnit.objects.filter(unit=old_unit).select_related("kit").first()
+            kit = membership.kit if membership else Kit.objects.filter(citizen=citizen).order_by("pk").first()
+            if kit is None:
+                kit = Kit.objects.create(landsdel_id=task.landsdel_id, citizen=citizen)
+            _collect(actor, old_unit, note)
+            unit = new_unit
+            while unit.status != lifecycle.INSTALLED:
+                unit = do_move_unit(actor, unit, _TO_INSTALLED[unit.status], "Hos borgeren", note, citizen=citizen)
+            KitUnit.objects.create(kit=kit, unit=unit)
+            Kit.objects.filter(pk=kit.pk).update(citizen=citizen, paired=True)
+            reported_to = _reported_to(citizen)
+            text = result.strip() or f"{old_unit.serial} byttet med {unit.serial}; udstyret virker."
+            LogisticsTask.objects.filter(pk=task.pk).update(
+                state=TaskState.DONE,
+                kit=kit,
+                checklist={step: True for step, _label in EXCHANGE_STEPS},
+                completed_at=at,
+                result=mask_personal_data(text)[:500],
+                result_reported_to=reported_to,
+                result_reported_at=timezone.now(),
+            )
+            record(
+                actor,
+                "kits.exchange_completed",
+                task,
+                {
+                    "at": at.isoformat(),
+                    "old": old_unit.serial,
+                    "new": unit.serial,
+                    "kit": kit.pk,
+                    "reported_to": reported_to,
+                },
+            )
+    except KitsActionError as exc:  # a step refused inside: the whole visit is undone, the attempt logged
+        raise _refuse(actor, "complete_exchange", task, str(exc), **details) from None
+    task.refresh_from_db()
+    return task
+
+
+def do_complete_takedown(
+    actor: Actor | None, task: LogisticsTask, at: dt.datetime | None = None, result: str = ""
+) -> LogisticsTask:
+    """The take-down at the end of a course: every unit at the citizen's collected (→ collected, out of its kit),
+    the citizen's kits dissolved (no units, no citizen, unpaired), the task done. A withdrawn consent does not stop
+    it: the region's devices are fetched home either way. Refused for another kind of task, a task already done,
+    a visit outside the window."""
+    at = at or timezone.now()
+    task = LogisticsTask.objects.select_related("citizen").get(pk=task.pk)
+    _check_visit(actor, "complete_takedown", task, TaskKind.TAKEDOWN, at)
+    citizen = task.citizen
+    note = f"Nedtagning (opgave {task.pk})"
+    try:
+        with transaction.atomic():
+            units = list(Unit.objects.filter(citizen=citizen, status__in=lifecycle.AT_CITIZEN).order_by("serial"))
+            collected = [_collect(actor, unit, note).serial for unit in units]
+            kits = list(Kit.objects.filter(citizen=citizen).values_list("pk", flat=True))
+            KitUnit.objects.filter(kit_id__in=kits).delete()
+            Kit.objects.filter(pk__in=kits).update(citizen=None, paired=False)
+            text = result.strip() or (
+                f"Udstyret hentet: {', '.join(collected)}." if collected else "Intet udstyr hos borgeren."
+            )
+            LogisticsTask.objects.filter(pk=task.pk).update(
+                state=TaskState.DONE,
+                completed_at=at,
+                result=mask_personal_data(text)[:500],
+                result_reported_to=_reported_to(citizen),
+                result_reported_at=timezone.now(),
+            )
+            record(actor, "kits.takedown_completed", task, {"at": at.isoformat(), "collected": collected, "kits": kits})
+    except KitsActionError as exc:
+        raise _refuse(actor, "complete_takedown", task, str(exc)) from None
+    task.refresh_from_db()
+    return task
+
+
 # --- day plans (the solver runs in kits.tasks.plan_day, never in the request nor inside a transaction) ----------
 
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from django import forms
+from typing import Any
 
+from django import forms
+from django.db.models import QuerySet
+
+from samvirke.kits.actions import EXCHANGE_STEPS
 from samvirke.kits.lib import lifecycle
-from samvirke.kits.models import CHECKLIST_STEPS
+from samvirke.kits.models import CHECKLIST_STEPS, Unit
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -35,6 +39,64 @@ class ChecklistForm(forms.Form):
 
     def steps(self) -> dict[str, bool]:
         return {step: bool(self.cleaned_data.get(step)) for step, _label in CHECKLIST_STEPS}
+
+
+def _visited_at() -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label="Besøgstidspunkt",
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        error_messages={"required": "Angiv besøgstidspunktet.", "invalid": "Angiv besøgstidspunktet som dato og tid."},
+    )
+
+
+class UnitChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.serial} – {obj.model.name} ({lifecycle.STATUS_LABELS[obj.status].lower()}, {obj.location})"
+
+
+class ExchangeForm(forms.Form):
+    """The exchange visit: the new unit picked from the stock of the faulty unit's kind, the checklist, the time
+    of the visit and the result for the referrer."""
+
+    new_unit = UnitChoice(
+        label="Ny enhed fra lageret",
+        queryset=Unit.objects.none(),
+        empty_label="Vælg enhed",
+        error_messages={"required": "Vælg den nye enhed.", "invalid_choice": "Vælg en enhed fra listen."},
+    )
+    install = forms.BooleanField(label=dict(EXCHANGE_STEPS)["install"], required=False)
+    test = forms.BooleanField(label=dict(EXCHANGE_STEPS)["test"], required=False)
+    collect = forms.BooleanField(label=dict(EXCHANGE_STEPS)["collect"], required=False)
+    instruct = forms.BooleanField(label=dict(EXCHANGE_STEPS)["instruct"], required=False)
+    visited_at = _visited_at()
+    result = forms.CharField(
+        label="Resultat til henviseren",
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Tomt: «<gammel> byttet med <ny>; udstyret virker». Ingen sundhedsfaglige oplysninger.",
+    )
+
+    def __init__(self, *args: Any, candidates: QuerySet[Unit] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Any unit may be posted (the action refuses a wrong one with its reason); the list offers the right ones.
+        field = self.fields["new_unit"]
+        assert isinstance(field, UnitChoice)
+        field.queryset = Unit.objects.select_related("model")
+        self.candidates = candidates if candidates is not None else Unit.objects.none()
+        field.widget.choices = [("", "Vælg enhed")] + [(u.pk, field.label_from_instance(u)) for u in self.candidates]
+
+    def steps(self) -> dict[str, bool]:
+        return {step: bool(self.cleaned_data.get(step)) for step, _label in EXCHANGE_STEPS}
+
+
+class TakedownForm(forms.Form):
+    confirm = forms.BooleanField(
+        label="Alt udstyr er hentet hos borgeren",
+        error_messages={"required": "Bekræft, at alt udstyr er hentet."},
+    )
+    visited_at = _visited_at()
 
 
 class MoveForm(forms.Form):

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from samvirke.consent.models import OperatorKind, OperatorUser
+from samvirke.consent.models import OperatorKind, OperatorUser, ProgrammeCitizen
 from samvirke.core.lib.clock import LOCAL
 from samvirke.directory.models import Person
 from samvirke.kits.lib import lifecycle
@@ -193,3 +193,26 @@ def plan_routes(plan: DayPlan) -> list[RouteView]:
 
 def plans(landsdel: Landsdel, limit: int = 20) -> QuerySet[DayPlan]:
     return DayPlan.objects.filter(landsdel=landsdel).select_related("requested_by").order_by("-date", "-id")[:limit]
+
+
+# --- exchange visits -------------------------------------------------------------------------------------------
+
+
+def exchange_candidates(task: LogisticsTask) -> QuerySet[Unit]:
+    """The units an exchange may bring: the landsdel's units in stock or being prepared, of the faulty unit's
+    device kind, in no kit; the prepared ones first."""
+    units = Unit.objects.filter(
+        landsdel_id=task.landsdel_id, status__in=lifecycle.IN_STORE, kit_membership__isnull=True
+    ).select_related("model")
+    if task.unit is None:
+        return units.none()
+    return units.filter(model__kind=task.unit.model.kind).exclude(pk=task.unit.pk).order_by("-status", "serial")
+
+
+def citizen_units(citizen: ProgrammeCitizen) -> QuerySet[Unit]:
+    """The units at the citizen's home (what a take-down collects): serials, models, statuses — no personal data."""
+    return (
+        Unit.objects.filter(citizen=citizen, status__in=lifecycle.AT_CITIZEN)
+        .select_related("model")
+        .order_by("model__kind", "serial")
+    )

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
@@ -18,9 +19,10 @@ from samvirke.consent.disclosure import DisclosureRefused, disclose
 from samvirke.consent.models import ProgrammeCitizen
 from samvirke.directory.models import Actor
 from samvirke.kits import access, actions, selectors
-from samvirke.kits.forms import ChecklistForm, MoveForm, PlanForm
+from samvirke.kits.actions import EXCHANGE_STEPS
+from samvirke.kits.forms import ChecklistForm, ExchangeForm, MoveForm, PlanForm, TakedownForm
 from samvirke.kits.lib import lifecycle
-from samvirke.kits.models import CHECKLIST_STEPS, DayPlanState, TaskKind, TaskState
+from samvirke.kits.models import CHECKLIST_STEPS, DayPlanState, LogisticsTask, TaskKind, TaskState
 from samvirke.kits.planner import PlanSettings
 
 VISIT_FIELDS = ("name", "address", "postcode", "city", "phone")
@@ -78,25 +80,48 @@ def tasks(request: HttpRequest, slug: str) -> HttpResponse:
     )
 
 
+def _task_form(task: LogisticsTask, data: Any = None) -> forms.Form:
+    """The visit's form for the task's kind: the install checklist, the exchange (new unit from stock of the right
+    kind), the take-down (confirm)."""
+    initial = {"visited_at": timezone.localtime().replace(second=0, microsecond=0)}
+    if task.kind == TaskKind.EXCHANGE:
+        return ExchangeForm(data, initial=initial, candidates=selectors.exchange_candidates(task))
+    if task.kind == TaskKind.TAKEDOWN:
+        return TakedownForm(data, initial=initial)
+    return ChecklistForm(data, initial=initial)
+
+
+def _complete(person: Actor, task: LogisticsTask, form: forms.Form) -> str:
+    """Do the visit's action; the success message (a refusal raises KitsActionError)."""
+    data = form.cleaned_data
+    if isinstance(form, ExchangeForm):
+        actions.do_complete_exchange(person, task, data["new_unit"], form.steps(), data["visited_at"], data["result"])
+        return "Ombytningen er registreret: den nye enhed er hos borgeren, den defekte er hentet."
+    if isinstance(form, TakedownForm):
+        actions.do_complete_takedown(person, task, data["visited_at"])
+        return "Nedtagningen er registreret: udstyret er hentet, og kittet er opløst."
+    assert isinstance(form, ChecklistForm)
+    actions.do_complete_install(person, task, form.steps(), data["visited_at"], data["result"])
+    return "Installationen er registreret, og resultatet er meldt til henviseren."
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def task(request: HttpRequest, pk: int) -> HttpResponse:
     found = access.access_task(request.user, pk)
     can_work = access.can_work(request.user, found.landsdel)
-    form = ChecklistForm(initial={"visited_at": timezone.localtime().replace(second=0, microsecond=0)})
+    form = _task_form(found)
     status = 200
     if request.method == "POST":
         person = access.require_work(request.user, found.landsdel)
-        form = ChecklistForm(request.POST)
+        form = _task_form(found, request.POST)
         if form.is_valid():
             try:
-                actions.do_complete_install(
-                    person, found, form.steps(), form.cleaned_data["visited_at"], form.cleaned_data["result"]
-                )
+                done = _complete(person, found, form)
             except actions.KitsActionError as exc:
                 form.add_error(None, str(exc))
             else:
-                messages.success(request, "Installationen er registreret, og resultatet er meldt til henviseren.")
+                messages.success(request, done)
                 return redirect("kits:task", pk=found.pk)
         status = 400
     card = _visit_card(request.user, found.citizen, f"Logistikopgave {found.pk}: besøg hos borgeren")
@@ -108,10 +133,9 @@ def task(request: HttpRequest, pk: int) -> HttpResponse:
             "benchmark": selectors.task_benchmark(found, timezone.now()),
             "card": card,
             "form": form,
-            "steps": CHECKLIST_STEPS,
-            "can_complete": can_work
-            and found.kind == TaskKind.SETUP
-            and found.state in (TaskState.OPEN, TaskState.PLANNED),
+            "steps": CHECKLIST_STEPS if found.kind == TaskKind.SETUP else EXCHANGE_STEPS,
+            "can_complete": can_work and found.state in (TaskState.OPEN, TaskState.PLANNED),
+            "citizen_units": selectors.citizen_units(found.citizen) if found.kind == TaskKind.TAKEDOWN else [],
         },
         status=status,
     )
@@ -121,7 +145,9 @@ def task(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def unit(request: HttpRequest, pk: int) -> HttpResponse:
     found = access.access_unit(request.user, pk)
-    form = MoveForm(initial={"location": found.location})
+    nexts = [s for s in lifecycle.STATUSES if s in lifecycle.TRANSITIONS[found.status]]
+    # The select starts at the lifecycle's first possible next status, not at "ordered".
+    form = MoveForm(initial={"location": found.location, "to_status": nexts[0] if nexts else ""})
     status = 200
     if request.method == "POST":
         person = access.require_work(request.user, found.landsdel)

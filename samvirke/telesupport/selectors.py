@@ -22,6 +22,7 @@ from samvirke.kits.lib import benchmark
 from samvirke.kits.lib.lifecycle import label as status_label
 from samvirke.kits.models import LogisticsTask, TaskKind, TaskState, Unit, UnitEvent
 from samvirke.telecare.models import Landsdel
+from samvirke.telesupport.labels import card_value
 from samvirke.telesupport.lib import steering
 from samvirke.telesupport.models import CaseState, Priority, ServiceRequest, SupportCase
 from samvirke.telesupport.reference_data import TELEMEDICINE_LINE
@@ -69,7 +70,7 @@ def citizen_card(person: Person, case: SupportCase) -> CitizenCard:
         values = disclose(person, case.citizen, fields, f"Supportsag {case.pk}")
     except DisclosureRefused as refused:
         return CitizenCard([], str(refused.args[0] if refused.args else refused))
-    return CitizenCard([(FIELD_LABELS.get(f, f), values[f]) for f in fields])
+    return CitizenCard([(FIELD_LABELS.get(f, f), card_value(f, values[f])) for f in fields])
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,9 @@ from samvirke.contact.models import Contact
 from samvirke.kits.models import Unit
 from samvirke.telesupport import access, actions, selectors
 from samvirke.telesupport.desk import may_open_from
+from samvirke.telesupport.labels import event_label
 from samvirke.telesupport.lib import trees
-from samvirke.telesupport.models import CallerKind, DeviceKind, ForwardTo, Priority, ProblemTree
+from samvirke.telesupport.models import CallerKind, CaseEvent, DeviceKind, ForwardTo, Priority, ProblemTree
 
 MAX_ANSWERS_IN_FORM = 40
 
@@ -139,13 +140,18 @@ def case(request: HttpRequest, pk: int) -> HttpResponse:
             "tree_error": tree_error,
             "card": selectors.citizen_card(person, support_case),
             "units": selectors.kit_status(support_case.citizen),
-            "events": support_case.events.select_related("actor"),
+            "events": [_labelled(event) for event in support_case.events.select_related("actor")],
             "service_requests": support_case.service_requests.all(),
             "can_work": access.can_work_cases(request.user, support_case.landsdel),
             "forwards": ForwardTo.choices,
             "priorities": Priority.choices,
         },
     )
+
+
+def _labelled(event: CaseEvent) -> CaseEvent:
+    event.label = event_label(event.kind)  # type: ignore[attr-defined]  # the Danish word for the template
+    return event
 
 
 @login_required

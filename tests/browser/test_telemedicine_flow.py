@@ -2,8 +2,10 @@
 about a broken scale on the region's telemedicine number → the call reaches the agent qualified for the line →
 the agent opens a support case from the desk and walks the scale's problem tree to the exchange → the case is
 forwarded to Logistics (an exchange task) → the technician plans the day on the kits page (the background task)
-and the plan holds the exchange → the old scale is collected → cleaning → in stock (its timeline shows it) and a
-new one installed → the case gets its follow-up and is closed. Screenshots of the case page and the day plan."""
+and the plan holds the exchange → the technician completes the exchange on the task page (a new scale from stock
+installed in the citizen's kit, the old one collected) → the old scale goes cleaning → in stock (its timeline shows
+it) → the case page shows the new scale at the citizen's, the case gets its follow-up and is closed (its history in
+Danish). Screenshots of the day plan, the done exchange, the old scale's timeline and the case page."""
 
 from __future__ import annotations
 
@@ -129,25 +131,58 @@ def test_a_broken_scale_from_the_call_to_the_closed_case(
     assert "Karen Hansen" in tech.locator("main").inner_text()
     screenshot(tech, "telemedicine-flow-day-plan-1280")
 
-    # The visit: the new scale installed, the old one collected → cleaning → in stock.
-    _move(tech, base, new_scale, "preparing", "Lager Roskilde")
-    _move(tech, base, new_scale, "installed", "Hos borgeren")
-    for status, location in (("collected", "I bilen"), ("cleaning", "Værksted Roskilde"), ("in_stock", "Lager")):
+    # The visit, registered on the task page: the new scale picked from stock (only scales are offered), the
+    # checklist ticked; the new scale is installed in the citizen's kit and the old one collected.
+    tech.goto(f"{base}/telemedicin/udstyr/opgaver/{task.pk}/")
+    exchange = tech.locator("#exchange-form")
+    offered = exchange.locator("select[name=new_unit] option").all_inner_texts()
+    assert [o for o in offered if o.startswith("SC-")] == ["SC-0002 – Model scale (på lager, Lager Roskilde)"]
+    exchange.get_by_label("Ny enhed fra lageret").select_option(str(new_scale.pk))
+    for step in ("Ny enhed sat op og parret", "Testet (måling sendt)", "Den defekte enhed taget med"):
+        exchange.get_by_label(step).check()
+    exchange.get_by_label("Borgeren instrueret (ingen sundhedsfaglig rådgivning)").check()
+    exchange.get_by_role("button", name="Registrér ombytningen").click()
+    tech.wait_for_url(f"{base}/telemedicin/udstyr/opgaver/{task.pk}/")
+    assert "Ombytningen er registreret" in tech.locator(".messages").inner_text()
+    assert "SC-0001 byttet med SC-0002" in tech.locator("#result").inner_text()
+    screenshot(tech, "telemedicine-flow-exchange-done-1280")
+    task.refresh_from_db()
+    new_scale.refresh_from_db()
+    old_scale.refresh_from_db()
+    assert task.state == "done" and task.result_reported_to
+    assert (new_scale.status, new_scale.citizen_id) == ("installed", citizen.pk)
+    assert old_scale.status == "collected"
+
+    # After the visit the old scale is cleaned and put back in stock (through its unit page).
+    for status, location in (("cleaning", "Værksted Roskilde"), ("in_stock", "Lager")):
         _move(tech, base, old_scale, status, location)
     old_scale.refresh_from_db()
-    assert old_scale.status == "in_stock"
+    assert old_scale.status == "in_stock" and old_scale.citizen_id is None
     timeline = tech.locator("main").inner_text()
     statuses = list(old_scale.events.order_by("at", "pk").values_list("to_status", flat=True))
-    assert statuses[-3:] == ["collected", "cleaning", "in_stock"]
-    for location in ("I bilen", "Værksted Roskilde"):
+    assert statuses[-4:] == ["fault", "collected", "cleaning", "in_stock"]
+    for location in ("Hentet hos borgeren", "Værksted Roskilde"):
         assert location in timeline
     screenshot(tech, "telemedicine-flow-old-scale-1280")
+
+    # The support case shows the new scale at the citizen's in the kit's operational status.
+    case_page.goto(f"{base}/telesupport/sager/{case.pk}/")
+    kit_status = case_page.locator("#kit").inner_text()
+    assert "SC-0002" in kit_status and "Leveret og installeret" in kit_status
+    assert "SC-0001" not in kit_status  # back in stock, no longer the citizen's
 
     # Support follows up with the citizen and closes the case.
     case_page.goto(f"{base}/telesupport/sager/{case.pk}/")
     case_page.locator("#follow-up").get_by_label("Opfølgning (hvad sagde borgeren?)").fill("Den nye vægt virker")
     case_page.locator("#follow-up").get_by_role("button", name="Registrér opfølgning").click()
     case_page.get_by_role("button", name="Luk sagen").click()
+    case_page.locator("#history").get_by_text("Sag lukket").wait_for()
     case.refresh_from_db()
     assert case.state == CaseState.CLOSED and case.follow_up_note
+    history = case_page.locator("#history").inner_text()
+    for label in ("Sag oprettet", "Problemtræets resultat", "Videresendt", "Opfølgning", "Sag lukket"):
+        assert label in history
+    for key in ("opened", "tree_outcome", "forwarded", "followed_up", "closed"):
+        assert f"– {key}" not in history
+    assert "I KOL-programmet\nJa" in case_page.locator("#citizen").inner_text().replace("\t", "\n")
     screenshot(case_page, "telemedicine-flow-case-1280")
