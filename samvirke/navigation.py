@@ -13,6 +13,7 @@ from samvirke.consent import access as consent_access
 from samvirke.contact import access as contact_access
 from samvirke.directory import access
 from samvirke.economy import access as economy_access
+from samvirke.kits import access as kits_access
 from samvirke.knowledge import access as knowledge_access
 from samvirke.onboarding import access as onboarding_access
 from samvirke.preparedness import access as preparedness_access
@@ -62,6 +63,8 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
             items.append({"label": "Samtykker", "url": reverse("consent:register")})
         if telesupport_access.can_view_support(user):
             items.append({"label": "Telesupport", "url": reverse("telesupport:index")})
+        if kits_access.can_view_kits(user):
+            items.append({"label": "Udstyr og logistik", "url": reverse("kits:index")})
         if user.is_staff:
             items.append({"label": "Administration", "url": reverse("admin:index")})
     # The most specific link that the path starts with is the current one (/oekonomi/ vs /oekonomi/business-cases/).

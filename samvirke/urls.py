@@ -43,6 +43,8 @@ urlpatterns = [
     path("uddannelse/", include("samvirke.training.urls")),
     path("vidensbase/", include("samvirke.knowledge_base_urls")),
     path("beredskab/", include("samvirke.preparedness.urls")),
+    # Kits and logistics (issue 16) before telecare's include, whose "<slug>/" would otherwise take "udstyr/".
+    path("telemedicin/udstyr/", include("samvirke.kits.urls")),
     path("telemedicin/", include("samvirke.telecare.urls")),
     path("samtykke/", include("samvirke.consent.urls")),
     path("telesupport/", include("samvirke.telesupport.urls")),

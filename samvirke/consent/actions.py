@@ -31,7 +31,13 @@ from samvirke.consent.models import (
     SubProcessor,
     Urgency,
 )
-from samvirke.consent.signals import citizen_enrolled, citizen_referred, consent_withdrawn, course_ended
+from samvirke.consent.signals import (
+    citizen_enrolled,
+    citizen_referred,
+    consent_recorded,
+    consent_withdrawn,
+    course_ended,
+)
 from samvirke.core.lib.masking import mask_personal_data
 from samvirke.directory.access import acting_person
 from samvirke.directory.models import Actor, Municipality, Region
@@ -229,6 +235,7 @@ def do_record_consent(
                 "by_proxy": by_proxy,
             },
         )
+        consent_recorded.send(sender=ProgrammeCitizen, citizen=citizen, consent=consent, actor=actor)
     return consent
 
 

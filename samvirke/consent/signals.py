@@ -13,3 +13,4 @@ citizen_referred = Signal()  # kwargs: citizen, actor, day
 citizen_enrolled = Signal()  # kwargs: citizen, actor, day
 course_ended = Signal()  # kwargs: citizen, actor, day
 consent_withdrawn = Signal()  # kwargs: citizen, consent, actor
+consent_recorded = Signal()  # kwargs: citizen, consent, actor (kits: the set-up task once logistics is covered)

@@ -24,10 +24,14 @@ from samvirke.consent.access import has_active_consent
 from samvirke.consent.models import OperatorKind, ProgrammeCitizen
 from samvirke.core.lib.masking import mask_personal_data
 from samvirke.directory.models import Actor
+from samvirke.kits import planner, selectors
 from samvirke.kits.lib import lifecycle
 from samvirke.kits.lib.benchmark import due_date
 from samvirke.kits.models import (
     CHECKLIST_STEPS,
+    DayPlan,
+    DayPlanState,
+    DayPlanStop,
     DeviceModel,
     Kit,
     KitUnit,
@@ -37,7 +41,10 @@ from samvirke.kits.models import (
     Unit,
     UnitEvent,
 )
+from samvirke.kits.planner import PlanningError, PlanSettings, Problem, Solution
 from samvirke.telecare.models import Landsdel
+
+ACTIVE_PLAN_STATES = (DayPlanState.QUEUED, DayPlanState.RUNNING)
 
 
 class KitsActionError(ValueError):
@@ -300,3 +307,131 @@ def do_complete_install(
         record(actor, "kits.install_completed", task, {"at": at.isoformat(), "reported_to": reported_to})
     task.refresh_from_db()
     return task
+
+
+# --- day plans (the solver runs in kits.tasks.plan_day, never in the request nor inside a transaction) ----------
+
+
+class DayPlanAlreadyRunning(KitsActionError):
+    def __init__(self, plan: DayPlan) -> None:
+        super().__init__("Dagen planlægges allerede; siden viser planen, når den er færdig.")
+        self.plan = plan
+
+
+def do_request_day_plan(
+    actor: Actor | None, landsdel: Landsdel, day: dt.date, settings: PlanSettings | None = None
+) -> DayPlan:
+    """Queue the day's route planning for the background worker and return at once. Refused at once (nothing
+    queued) for bad settings or a landsdel without technicians; a day already being planned is not queued twice."""
+    settings = settings or PlanSettings()
+    try:
+        settings.check()
+    except PlanningError as exc:
+        raise _refuse(actor, "request_day_plan", None, str(exc)) from None
+    if not selectors.technicians(landsdel):
+        raise _refuse(
+            actor, "request_day_plan", None, "Landsdelen har ingen teknikere (brugere hos en logistikoperatør)."
+        )
+    with transaction.atomic():
+        Landsdel.objects.select_for_update().get(pk=landsdel.pk)  # one request at a time per landsdel
+        running = (
+            DayPlan.objects.filter(landsdel=landsdel, date=day, state__in=ACTIVE_PLAN_STATES).order_by("-id").first()
+        )
+        if running is not None:
+            raise DayPlanAlreadyRunning(running)
+        plan = DayPlan.objects.create(
+            landsdel=landsdel,
+            date=day,
+            requested_by=_actor_obj(actor),
+            requested_at=timezone.now(),
+            settings=settings.as_dict(),
+        )
+        record(actor, "kits.request_day_plan", plan, {"date": day.isoformat(), **settings.as_dict()})
+        _enqueue_plan(plan.pk)
+    return plan
+
+
+def _enqueue_plan(plan_id: int) -> None:
+    """As staffing's rota builds: the database backend writes the task's row in this transaction; a backend that
+    runs the task at once (TASKS_BACKEND=immediate) runs it after the commit, outside the transaction."""
+    from django_tasks_db import DatabaseBackend
+
+    from samvirke.kits.tasks import plan_day  # tasks imports this module
+
+    if isinstance(plan_day.get_backend(), DatabaseBackend):
+        plan_day.enqueue(plan_id)
+    else:
+        transaction.on_commit(lambda: plan_day.enqueue(plan_id))
+
+
+def do_start_day_plan(plan_id: int) -> DayPlan | None:
+    """The worker claims a queued plan (→ running); None when there is nothing to run."""
+    with transaction.atomic():
+        plan = DayPlan.objects.select_for_update().filter(pk=plan_id, state=DayPlanState.QUEUED).first()
+        if plan is None:
+            return None
+        plan.state = DayPlanState.RUNNING
+        plan.save(update_fields=["state"])
+    return plan
+
+
+def do_fail_day_plan(plan_id: int, reason: str) -> None:
+    with transaction.atomic():
+        updated = DayPlan.objects.filter(pk=plan_id, state__in=ACTIVE_PLAN_STATES).update(
+            state=DayPlanState.FAILED, error=reason[:300], finished_at=timezone.now()
+        )
+        if updated:
+            record(None, "kits.day_plan_failed", DayPlan.objects.get(pk=plan_id), {"reason": reason[:300]})
+
+
+def do_save_day_plan(plan_id: int, problem: Problem, solution: Solution) -> DayPlan | None:
+    """Write the solved plan in one short transaction: a stop per visit (technician, order, arrival, departure),
+    the tasks planned with their technician, the unplanned visits with why. The tasks are read again here: what
+    changed since the planner's read is listed on the plan (`changes`), and a task no longer open gets no stop."""
+    with transaction.atomic():
+        plan = DayPlan.objects.select_for_update().select_related("landsdel").filter(pk=plan_id).first()
+        if plan is None or plan.state != DayPlanState.RUNNING:
+            return None
+        now_tasks = selectors.planning_tasks(plan.landsdel, plan.date)
+        changes = selectors.changed_tasks(problem.tasks, now_tasks)
+        still_open = {t.task_id for t in now_tasks}
+        for route in solution.plan.routes:
+            technician_id = int(route.technician_key)
+            sequence = 0
+            for stop in route.stops:
+                task_id = int(stop.visit_key)
+                if task_id not in still_open:
+                    continue
+                sequence += 1
+                DayPlanStop.objects.create(
+                    plan=plan,
+                    technician_id=technician_id,
+                    task_id=task_id,
+                    sequence=sequence,
+                    arrival=planner.moment_of(plan.date, stop.start),
+                    departure=planner.moment_of(plan.date, stop.departure),
+                    travel_seconds=stop.travel_seconds,
+                )
+                LogisticsTask.objects.filter(pk=task_id).update(state=TaskState.PLANNED, technician_id=technician_id)
+        plan.state = DayPlanState.DONE
+        plan.finished_at = timezone.now()
+        plan.solver_status = solution.plan.status[:60]
+        plan.travel_seconds = solution.plan.travel_seconds
+        plan.baseline_travel_seconds = solution.baseline.travel_seconds
+        plan.unplanned = [{"task": int(u.visit_key), "reason": u.reason} for u in solution.unplanned]
+        plan.changes = changes
+        plan.save()
+        record(
+            plan.requested_by,
+            "kits.day_plan_saved",
+            plan,
+            {
+                "date": plan.date.isoformat(),
+                "stops": plan.stops.count(),
+                "unplanned": len(plan.unplanned),
+                "changes": len(changes),
+                "travel_seconds": plan.travel_seconds,
+                "baseline_travel_seconds": plan.baseline_travel_seconds,
+            },
+        )
+    return plan

@@ -209,6 +209,10 @@ class DayPlan(models.Model):
     baseline_travel_seconds = models.PositiveIntegerField(null=True, blank=True)
     unplanned = models.JSONField(default=list, blank=True)  # [{"task": id, "reason": "…"}]
     error = models.CharField(max_length=300, blank=True)
+    # What the planner was asked: depot, shift, speed, service minutes per task kind (kits.actions.PlanSettings).
+    settings = models.JSONField(default=dict, blank=True)
+    # Tasks that changed (new, changed, gone) between the planner's read and the plan's write: the plan says so.
+    changes = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-date", "-id"]

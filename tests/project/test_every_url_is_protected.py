@@ -27,6 +27,8 @@ from samvirke.directory.models import Fellesskab, Municipality, Person
 from samvirke.economy.actions.invoicing import do_run_invoicing, do_save_economy_settings
 from samvirke.economy.demo_business_cases import load_demo_business_cases
 from samvirke.economy.models import BusinessCase, Invoice
+from samvirke.kits.actions import do_order_units
+from samvirke.kits.models import DayPlan, DeviceModel, LogisticsTask
 from samvirke.knowledge.models import CrisisNotice, ExampleQuestion, GuideRevision
 from samvirke.onboarding.actions import do_create_cohort, do_create_intake
 from samvirke.preparedness.models import Crisis, SurgeRequest
@@ -170,6 +172,15 @@ PAGES: dict[str, Page] = {
     "telesupport/sager/<int:pk>/handling/": Page("/telesupport/sager/1/handling/", ("POST",)),
     "telesupport/<slug:slug>/traeer/<slug:kind>/": Page("/telesupport/sjaelland/traeer/scale/", ("GET", "POST")),
     "telesupport/<slug:slug>/styring/": Page("/telesupport/sjaelland/styring/"),
+    # kits and logistics (issue 16): stock, tasks, units, day plans
+    "telemedicin/udstyr/": Page("/telemedicin/udstyr/"),
+    "telemedicin/udstyr/<slug:slug>/": Page("/telemedicin/udstyr/sjaelland/"),
+    "telemedicin/udstyr/<slug:slug>/opgaver/": Page("/telemedicin/udstyr/sjaelland/opgaver/"),
+    "telemedicin/udstyr/<slug:slug>/dagsplaner/": Page("/telemedicin/udstyr/sjaelland/dagsplaner/", ("GET", "POST")),
+    "telemedicin/udstyr/opgaver/<int:pk>/": Page("/telemedicin/udstyr/opgaver/{logistics_task}/", ("GET", "POST")),
+    "telemedicin/udstyr/enheder/<int:pk>/": Page("/telemedicin/udstyr/enheder/{unit}/", ("GET", "POST")),
+    "telemedicin/udstyr/dagsplaner/<int:pk>/": Page("/telemedicin/udstyr/dagsplaner/{day_plan}/"),
+    "telemedicin/udstyr/dagsplaner/<int:pk>/status/": Page("/telemedicin/udstyr/dagsplaner/{day_plan}/status/"),
     # the knowledge base
     "assistent/status/": Page("/assistent/status/"),
     "vidensbase/": Page("/vidensbase/"),
@@ -321,6 +332,13 @@ def world(
     )
     ConsentText.objects.create(version="2025.1", body="Samtykke …")
     consent = do_record_consent(None, programme_citizen, operator_kinds=["support"])
+    # Kits (issue 16): a unit, a set-up task (made when logistics consent is recorded) and a day plan.
+    unit = do_order_units(
+        None, landsdel, DeviceModel.objects.create(name="BS-410", kind="scale", supplier="X"), ["S-1"]
+    )[0]
+    do_record_consent(None, programme_citizen, operator_kinds=["logistics"])
+    logistics_task = LogisticsTask.objects.get(citizen=programme_citizen)
+    day_plan = DayPlan.objects.create(landsdel=landsdel, date=dt.date(2025, 3, 12), requested_at=timezone.now())
     session = MedLytSession.objects.create(date=timezone.localdate(), host=holbaek, capacity=3)
     booking = MedLytBooking.objects.create(session=session, person=holbaek_agent, booked_at=timezone.now())
 
@@ -351,6 +369,9 @@ def world(
             "booking": booking.pk,
             "programme_citizen": programme_citizen.pk,
             "consent": consent.pk,
+            "unit": unit.pk,
+            "logistics_task": logistics_task.pk,
+            "day_plan": day_plan.pk,
         }
     )
 
