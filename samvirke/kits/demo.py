@@ -192,7 +192,21 @@ def _installed_kits(landsdel: Landsdel, models: dict[str, DeviceModel], actor_id
         )
     KitUnit.objects.bulk_create(members, batch_size=500)
     UnitEvent.objects.bulk_create(events, batch_size=1000)
-    LogisticsTask.objects.bulk_create(tasks, batch_size=500)
+    # A consent recorded through the action (by proxy, withdrawn) already made the citizen's set-up task (kits'
+    # receiver): that task is the one completed, not a second.
+    made = dict(
+        LogisticsTask.objects.filter(citizen__in=citizens, kind=TaskKind.SETUP, state=TaskState.OPEN).values_list(
+            "citizen_id", "id"
+        )
+    )
+    fields = ("kit", "technician_id", "state", "checklist", "completed_at", "result", "result_reported_to")
+    for task in tasks:
+        existing = made.get(task.citizen_id)
+        if existing is not None:
+            LogisticsTask.objects.filter(pk=existing).update(
+                **{name: getattr(task, name) for name in fields}, result_reported_at=task.result_reported_at
+            )
+    LogisticsTask.objects.bulk_create([t for t in tasks if t.citizen_id not in made], batch_size=500)
     record(
         None,
         "kits.demo_kits_loaded",

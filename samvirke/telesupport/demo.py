@@ -7,6 +7,7 @@ again: a landsdel that has cases gets no more (the set-up action is idempotent i
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 from samvirke.consent.access import has_active_consent
 from samvirke.consent.demo import DemoPeople
@@ -25,7 +26,10 @@ from samvirke.telesupport.actions import (
     do_request_service,
     do_resolve,
     do_setup_landsdel_support,
+    do_walk_tree,
+    tree_for,
 )
+from samvirke.telesupport.lib import trees
 from samvirke.telesupport.models import CallerKind, ForwardTo, Priority, SupportCase, SupportModel
 from samvirke.telesupport.reference_data import TELEMEDICINE_LINE
 
@@ -62,6 +66,17 @@ def _day(today: dt.date, working_days_ago: int) -> dt.date:
     return day
 
 
+def walk_to(agent: Person, case: SupportCase, forward: str, rng: random.Random | None = None) -> None:
+    """Walk the case's problem tree to an outcome that forwards to `forward` ("" for a fix support tries), as the
+    agent would click through it (sets the case's cause); a tree without such an outcome is left unwalked."""
+    _row, tree = tree_for(case)
+    found = [
+        labels for labels, node in trees.paths(tree) if isinstance(node, trees.Outcome) and node.forward == forward
+    ]
+    if found:
+        do_walk_tree(agent, case, rng.choice(found) if rng is not None else found[0])
+
+
 def _citizens(landsdel: Landsdel, count: int) -> list[ProgrammeCitizen]:
     """Enrolled citizens with an active consent and a kit, spread over the list."""
     candidates = list(
@@ -82,7 +97,9 @@ def _cases(landsdel: Landsdel, today: dt.date, agent: Person) -> int:
     for kind, priority, caller, with_citizen, outcome, text, days_ago, hour in CASES:
         citizen = next(citizens, None) if with_citizen else None
         unit = Unit.objects.filter(citizen=citizen, model__kind=kind).first() if citizen else None
-        at = min(dt.datetime.combine(_day(today, days_ago), dt.time(hour, 5), tzinfo=LOCAL), now)
+        at = dt.datetime.combine(_day(today, days_ago), dt.time(hour, 5), tzinfo=LOCAL)
+        if at > now:  # seeded before the hour: the day before
+            at = dt.datetime.combine(_day(today, days_ago + 1), dt.time(hour, 5), tzinfo=LOCAL)
         case = do_open_case(
             agent,
             landsdel,
@@ -95,6 +112,9 @@ def _cases(landsdel: Landsdel, today: dt.date, agent: Person) -> int:
             at=at,
         )
         later = min(at + dt.timedelta(minutes=9), now)
+        forward = {"exchange": "logistics", "service": "service", "health_staff": "health_staff"}.get(outcome, "")
+        if outcome != "open" or priority == Priority.CRITICAL:
+            walk_to(agent, case, forward)
         if outcome == "exchange" and unit is not None:
             do_forward(agent, case, ForwardTo.LOGISTICS, "Fejlfinding gennemført; enheden byttes.", unit=unit, at=later)
         elif outcome == "service":

@@ -44,6 +44,7 @@ from samvirke.kits.models import Unit
 from samvirke.telecare.lib.seed_volumes import series_info
 from samvirke.telecare.models import Landsdel
 from samvirke.telesupport.actions import do_forward, do_open_case, do_resolve
+from samvirke.telesupport.demo import walk_to
 from samvirke.telesupport.lib import telecare_traffic as traffic
 from samvirke.telesupport.models import ForwardTo, Priority
 from samvirke.telesupport.reference_data import TELEMEDICINE_LINE
@@ -254,6 +255,7 @@ class TelecareSimulation:
             at=at,
         )
         later = at + dt.timedelta(minutes=8)
+        walk_to(self.agent, case, "logistics" if kind == traffic.FAULT_EXCHANGE else "", self.rng)
         if kind == traffic.FAULT_EXCHANGE:
             do_forward(
                 self.agent, case, ForwardTo.LOGISTICS, "Fejlfinding gennemført; enheden byttes.", unit=unit, at=later

@@ -88,6 +88,10 @@ def test_the_demo_data_is_consistent_and_a_second_run_adds_nothing(fellesskab: F
     states = Counter(row.benchmark.state for row in rows if row.task.kind == TaskKind.SETUP and row.benchmark)
     assert states[BREACHED] >= 1 and states[WARNING] >= 1
     assert DayPlan.objects.filter(landsdel=landsdel, date__gt=today).count() == 1
+    # An installed citizen has no open set-up (the proxy and withdrawn consents' signal made one: it is the done one).
+    installed_setups = LogisticsTask.objects.filter(kind=TaskKind.SETUP, citizen__enrolled_at__isnull=False)
+    assert not installed_setups.exclude(state="done").exists()
+    assert installed_setups.count() == Kit.objects.filter(landsdel=landsdel).count()
     # Support: every state and every priority; one audit statement overdue; the line has its number.
     cases = SupportCase.objects.filter(landsdel=landsdel)
     assert set(cases.values_list("state", flat=True)) == set(CaseState.values)
