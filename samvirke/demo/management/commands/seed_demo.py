@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from samvirke.assistant import service as assistant_service
 from samvirke.audit.actions import record
+from samvirke.consent.demo import load_demo_consent
 from samvirke.contact.demo import load_demo_contact_centre
 from samvirke.contact.models import Contact
 from samvirke.core.lib.hours import is_closed_day
@@ -33,9 +34,12 @@ from samvirke.directory.models import (
 from samvirke.directory.reference_data import ensure_reference_data
 from samvirke.economy.demo import load_demo_economy
 from samvirke.economy.demo_business_cases import load_demo_business_cases
+from samvirke.kits.demo import load_demo_kits
 from samvirke.knowledge.actions import do_load_knowledge
 from samvirke.staffing.demo import load_demo_rota
-from samvirke.telecare.demo import load_demo_telecare
+from samvirke.telecare.demo import DEMO_LANDSDEL, load_demo_telecare
+from samvirke.telecare.models import Landsdel
+from samvirke.telesupport.demo import load_demo_telesupport
 from samvirke.training.demo import load_demo_training
 
 SJAELLAND = 1085
@@ -195,6 +199,15 @@ class Command(BaseCommand):
         started = time.perf_counter()
         telecare_summary = load_demo_telecare(timezone.localdate())
         self.stdout.write(f"{telecare_summary} ({time.perf_counter() - started:.1f} s)")
+        started = time.perf_counter()
+        sjaelland = Landsdel.objects.get(slug=DEMO_LANDSDEL)
+        today = timezone.localdate()
+        consent_summary, operator_people = load_demo_consent(sjaelland, today, template.password)
+        kits_summary = load_demo_kits(sjaelland, today, operator_people)
+        support_summary = load_demo_telesupport(sjaelland, today, operator_people)
+        for line in (consent_summary, kits_summary, support_summary):
+            self.stdout.write(line)
+        self.stdout.write(f"Telemedicinens dagligdag (issue 16) indlæst på {time.perf_counter() - started:.1f} s.")
         self.stdout.write(load_demo_contact_centre())
         # Before the traffic and the rota: overflow and the rota use only agents trained for the line.
         self.stdout.write(load_demo_training(timezone.localdate(), Municipality.objects.get(code=HOLBAEK)))
