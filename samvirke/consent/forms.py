@@ -21,6 +21,7 @@ from samvirke.consent.models import (
     DataProcessingAgreement,
     Operator,
     OperatorKind,
+    ProgrammeCitizen,
     ReferrerKind,
     SubProcessor,
     Urgency,
@@ -163,6 +164,10 @@ class ReferForm(CprRefusingForm):
         landsdel, municipality = cleaned.get("landsdel"), cleaned.get("municipality")
         if landsdel is not None and municipality is not None and municipality.region_id != landsdel.region_id:
             self.add_error("municipality", "Kommunen ligger ikke i landsdelens region.")
+        ref = cleaned.get("citizen_ref")
+        taken = ProgrammeCitizen.objects.filter(landsdel=landsdel, citizen_ref=ref)
+        if landsdel is not None and ref and taken.exists():
+            self.add_error("citizen_ref", "Referencen findes allerede i landsdelen; brug en anden.")
         referred_at = cleaned.get("referred_at")
         if referred_at is not None and referred_at > timezone.localdate():
             self.add_error("referred_at", "Henvisningen kan ikke ligge i fremtiden.")
