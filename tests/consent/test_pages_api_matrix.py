@@ -155,6 +155,8 @@ def test_consent_form_records_and_bad_input_changes_nothing(secretariat: Person,
         url,
         {
             "operator_kinds": ["support"],
+            "data_categories": ["identitet", "kontakt"],
+            "purposes": ["support"],
             "diagnoses": "KOL, Hjertesvigt",
             "by_proxy": "on",
             "proxy_name": "Jens Hansen",

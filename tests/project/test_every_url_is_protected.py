@@ -164,6 +164,22 @@ PAGES: dict[str, Page] = {
     "samtykke/samtykker/<int:pk>/tilbagekald/": Page("/samtykke/samtykker/{consent}/tilbagekald/", ("POST",)),
     "samtykke/samtykker/<int:pk>/udskrift/": Page("/samtykke/samtykker/{consent}/udskrift/"),
     "samtykke/databehandleraftaler/": Page("/samtykke/databehandleraftaler/"),
+    # consent's forms (issue 16): referral, enrolment, end of course; the agreements' writes. Access is decided
+    # before any lookup, so agreement 1 need not exist for the outsider's 403.
+    "samtykke/borgere/henvis/": Page("/samtykke/borgere/henvis/", ("GET", "POST")),
+    "samtykke/borgere/<int:pk>/indskriv/": Page("/samtykke/borgere/{programme_citizen}/indskriv/", ("POST",)),
+    "samtykke/borgere/<int:pk>/afslut/": Page("/samtykke/borgere/{programme_citizen}/afslut/", ("POST",)),
+    "samtykke/databehandleraftaler/ny/": Page("/samtykke/databehandleraftaler/ny/", ("POST",)),
+    "samtykke/databehandleraftaler/underdatabehandlere/": Page(
+        "/samtykke/databehandleraftaler/underdatabehandlere/", ("POST",)
+    ),
+    "samtykke/databehandleraftaler/<int:pk>/tiltraedelse/": Page(
+        "/samtykke/databehandleraftaler/1/tiltraedelse/", ("POST",)
+    ),
+    "samtykke/databehandleraftaler/<int:pk>/revisionserklaering/": Page(
+        "/samtykke/databehandleraftaler/1/revisionserklaering/", ("POST",)
+    ),
+    "samtykke/databehandleraftaler/<int:pk>/ophoer/": Page("/samtykke/databehandleraftaler/1/ophoer/", ("POST",)),
     # telemedicine support (the support operator's desk, cases, trees; steering for the secretariat and region).
     # Access is decided before any lookup, so case 1 need not exist for the outsider's 403.
     "telesupport/": Page("/telesupport/"),
