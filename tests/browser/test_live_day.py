@@ -47,6 +47,9 @@ SPEED = 10  # simulated seconds per real second: a call of 4–5 minutes lasts ~
 CALLS_PER_YEAR = 150_000  # the demo's 17 members are ~37,000; more calls so the agents get some at once
 MESSAGES_EACH_WAY = 5
 REACHES_CITIZEN_WITHIN_S = 10.0
+# A new question needs the assistant retrained by the worker (≈ 10 s alone on this machine, more when it is busy):
+# the bound guards against the old freeze of a minute, not a speed (bench/assistant_retrain.py measures that).
+RETRAINED_WITHIN_S = 45.0
 ANSWER_WITHIN_S = 1.0
 MARKER = "Husk at sortere pap for sig."  # the editor's new sentence in the guide on waste
 NEW_QUESTION = "hvem henter de døde duer på min altan"  # not answerable before the editor adds it to "waste"
@@ -124,7 +127,7 @@ def scene(site: LiveSite, browser: Any, watch: Watch) -> None:
                     learned = time.monotonic() - published
             print(f"edited answer after {edited} s, new question answered after {learned} s")
             assert edited is not None and edited <= REACHES_CITIZEN_WITHIN_S
-            assert learned is not None and learned <= REACHES_CITIZEN_WITHIN_S
+            assert learned is not None and learned <= RETRAINED_WITHIN_S
         exchange(agent, citizen, 3, MESSAGES_EACH_WAY, arrivals)
         register(agent, "digital-help", "Chat om at tale med en medarbejder.")
         if chat == 1:
