@@ -50,7 +50,10 @@ REACHES_CITIZEN_WITHIN_S = 10.0
 # A new question needs the assistant retrained by the worker (≈ 10 s alone on this machine, more when it is busy):
 # the bound guards against the old freeze of a minute, not a speed (bench/assistant_retrain.py measures that).
 RETRAINED_WITHIN_S = 45.0
-ANSWER_WITHIN_S = 1.0
+# The assistant answers in well under a second on a quiet machine (bench/live_day.py measures it); CI runs the
+# SQLite and PostgreSQL suites side by side, so this is a guard against a frozen chat (the walkthrough's bug), not a
+# speed.
+ANSWER_WITHIN_S = 5.0
 MARKER = "Husk at sortere pap for sig."  # the editor's new sentence in the guide on waste
 NEW_QUESTION = "hvem henter de døde duer på min altan"  # not answerable before the editor adds it to "waste"
 

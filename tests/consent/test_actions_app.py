@@ -28,7 +28,7 @@ pytestmark = pytest.mark.django_db
 @pytest.mark.parametrize("cpr", ["010203-1234", "0102031234", "01.02.03-1234"])
 def test_a_cpr_looking_value_is_refused_in_any_field(landsdel: Landsdel, field: str, cpr: str) -> None:
     with pytest.raises(ConsentActionError, match="CPR"):
-        refer(landsdel, **{field: cpr})
+        refer(landsdel, **dict[str, Any]({field: cpr}))
     assert not ProgrammeCitizen.objects.exists()
     assert not AuditEntry.objects.filter(action="consent.citizen_referred").exists()
 

@@ -100,7 +100,7 @@ def test_a_municipality_outside_the_landsdels_region_is_refused(
 @pytest.mark.parametrize("field", ["citizen_ref", "name", "address", "referrer_name"])
 def test_a_cpr_looking_value_is_refused_and_not_repeated(secretariat: Person, landsdel: Landsdel, field: str) -> None:
     before = _snapshot()
-    response = client_for(secretariat).post(REFER, _referral(landsdel, **{field: f"{CPR}"}))
+    response = client_for(secretariat).post(REFER, _referral(landsdel, **dict[str, Any]({field: f"{CPR}"})))
     html = response.content.decode()
     assert response.status_code == 400
     assert "ligner et CPR-nummer" in html
@@ -128,7 +128,7 @@ def test_bad_referrals_change_nothing(
     secretariat: Person, citizen: ProgrammeCitizen, change: dict[str, str], message: str
 ) -> None:
     before = _snapshot()
-    response = client_for(secretariat).post(REFER, _referral(citizen.landsdel, **change))
+    response = client_for(secretariat).post(REFER, _referral(citizen.landsdel, **dict[str, Any](change)))
     assert response.status_code == 400
     assert message in response.content.decode()
     assert _snapshot() == before

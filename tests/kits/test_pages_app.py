@@ -181,6 +181,7 @@ def test_the_request_only_queues_the_plan_and_the_worker_plans_five_visits_in_or
     assert names == ["0", "1", "2", "3", "4"] and "hx-get" not in html and "data-print" in html
     # the baseline's figures are shown beside the plan's, a saving only when both fit the same visits
     assert "5 besøg, kørsel i alt" in html and f"metoden når {plan.baseline_planned} besøg" in html
+    assert plan.baseline_planned is not None
     assert plan.baseline_planned < 5 or "% mindre" in html
     assert Disclosure.objects.filter(person=logistics, purpose__startswith="Dagsplan").count() == 5
 

@@ -82,7 +82,7 @@ def _sum(table: NationalTable, keys: list[str], index: int) -> Decimal:
 def test_every_cell_of_table_19_summed_against_its_printed_sum(t19: NationalTable) -> None:
     """Independently of check_printed: each line item = Σ its sub-items, the total = Σ line items, the period
     column = Σ År 1–5; the only misses are År 2's total (36.8 against 36.9) and the period total it carries."""
-    misses = []
+    misses: list[tuple[object, ...]] = []
     for index, name in enumerate(t19.columns):
         for key in LINE_ITEMS:
             parts = [row.key for row in t19.rows if row.parent == key]

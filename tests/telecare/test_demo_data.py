@@ -112,7 +112,7 @@ def test_an_earlier_day_invoices_only_the_quarters_begun(fellesskab: object) -> 
     load_demo_telecare(dt.date(2026, 5, 2))
     sjaelland = _sjaelland()
     quarters = SubscriptionInvoice.objects.filter(landsdel=sjaelland, kind=SubscriptionKind.QUARTERLY)
-    assert sorted(set(quarters.values_list("quarter", flat=True))) == [1, 2]
+    assert sorted({quarter for quarter in quarters.values_list("quarter", flat=True) if quarter is not None}) == [1, 2]
     addon_invoices = SubscriptionInvoice.objects.filter(landsdel=sjaelland, kind=SubscriptionKind.ADDON)
     assert set(addon_invoices.values_list("quarter", flat=True)) == {1}
 
@@ -160,7 +160,7 @@ def test_the_demo_users_see_telemedicine_as_their_role_allows(
         assert name in index.content.decode()
     page = client_for(secretariat).get("/telemedicin/sjaelland/?aar=2026").content.decode()
     assert page.count('<tr data-code="') == 17 and "7.304.000,00" in page
-    assert client_for(region_staff).get("/telemedicin/").url == "/telemedicin/sjaelland/"
+    assert client_for(region_staff).get("/telemedicin/")["Location"] == "/telemedicin/sjaelland/"
     assert client_for(region_staff).get("/telemedicin/hovedstaden/").status_code == 403
     own = client_for(greve_coordinator).get("/telemedicin/sjaelland/?aar=2026").content.decode()
     assert own.count('<tr data-code="') == 1 and "Greve" in own and "Holbæk Kommune" not in own

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from fractions import Fraction
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -23,7 +24,7 @@ SJAELLAND_N = series_info()["sjaelland"].citizens  # seed 003, Tabel 2 (l. 768):
 WEIGHTS = {316: 37_000, 259: 31_000, 253: 26_000, 492: 1_000}  # invented, Anholt-sized last one
 
 
-def sjaelland(until: dt.date, **kwargs: object) -> list:  # type: ignore[type-arg]
+def sjaelland(until: dt.date, **kwargs: object) -> list[Any]:
     return simulate_enrolments(
         first_year=2025,
         citizens=SJAELLAND_N,

@@ -86,7 +86,8 @@ def _workbook(person: Person) -> dict[str, list[tuple[object, ...]]]:
     response = client_for(person).get("/telemedicin/sjaelland/2025.xlsx")
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    book = load_workbook(io.BytesIO(b"".join(response.streaming_content) if response.streaming else response.content))
+    body = b"".join(response.streaming_content) if response.streaming else response.content  # type: ignore[attr-defined]
+    book = load_workbook(io.BytesIO(body))
     return {sheet.title: list(sheet.iter_rows(values_only=True)) for sheet in book.worksheets}
 
 

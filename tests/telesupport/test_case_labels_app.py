@@ -79,6 +79,7 @@ def test_in_the_programme_reads_ja_then_nej(
     text = card(client.get(url).content.decode())
     assert "<dt>I KOL-programmet</dt><dd>Ja</dd>" in text
     assert "True" not in text and "False" not in text
+    assert citizen.enrolled_at is not None
     do_end_course(None, citizen, citizen.enrolled_at.replace(year=citizen.enrolled_at.year + 1))
     text = card(client.get(url).content.decode())
     assert "<dt>I KOL-programmet</dt><dd>Nej</dd>" in text

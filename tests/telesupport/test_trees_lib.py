@@ -124,6 +124,7 @@ def test_bad_forward_kind_root_and_node_names_are_refused() -> None:
         parse_tree({**small(), "root": "nope"})
     with pytest.raises(TreeError, match="starte med et spørgsmål"):
         parse_tree({**small(), "root": "b"})
+    junk: Any
     for junk in (None, [], "x", {"root": "a", "nodes": {}}):
         with pytest.raises(TreeError):
             parse_tree(junk)
