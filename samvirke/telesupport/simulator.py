@@ -174,7 +174,9 @@ class TelecareSimulation:
         weights = [m.population for m in self.municipalities]
         municipality = self.rng.choices(self.municipalities, weights=weights)[0]
         fields = citizen_fields(self.rng, municipality, at.astimezone(LOCAL).date())
-        fields["citizen_ref"] = f"SJ-{self.prefix}-{index:04d}"
+        # "n" before the number: six hex digits that happen to be all digits, then four more, would look like a CPR
+        # number (ddmmyy-xxxx) and be refused (it failed a CI run).
+        fields["citizen_ref"] = f"SJ-{self.prefix}-n{index:04d}"
         citizen = do_refer_citizen(None, self.landsdel, **fields)
         do_record_consent(None, citizen, operator_kinds=ALL_KINDS, given_at=min(at, timezone.now()))
         return True
