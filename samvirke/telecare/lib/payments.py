@@ -31,6 +31,7 @@ from fractions import Fraction
 from typing import Any
 
 from samvirke.economy.lib.fees import largest_remainder, money_text, round_half_up
+from samvirke.telecare.lib.enrolments import looks_like_cpr
 
 DEFAULT_REGION_SHARE = Decimal("0.65")
 SENSITIVITY_REGION_SHARES = (Decimal("0.80"), Decimal("0.50"))  # seed 003, 5.3.2: 80/20 and 50/50
@@ -40,7 +41,6 @@ ENROLMENT_COLUMNS = ("kommunekode", "citizen_ref", "enrolled_from", "enrolled_to
 REGION_OWNER = "region"
 
 # A CPR number: ddmmyy and a four-digit serial, with or without a hyphen (or a space) between.
-_CPR_LIKE = re.compile(r"^\d{6}[-\u2010\u2011\u2012\u2013\u2212 ]?\d{4}$")
 _PLAIN_NUMBER = re.compile(r"^-?\d+([.,]\d+)?$")
 
 
@@ -107,11 +107,6 @@ def _populations(population_40plus: Mapping[int, int]) -> dict[int, int]:
             )
         checked[code] = population
     return checked
-
-
-def is_cpr_like(text: str) -> bool:
-    """True for a reference that looks like a CPR number (10 digits, or ddmmyy-xxxx)."""
-    return bool(_CPR_LIKE.match(text.strip()))
 
 
 # --- region and municipalities --------------------------------------------------------------------
@@ -207,7 +202,7 @@ class Enrolment:
         _kommunekode(self.kommunekode)
         if not isinstance(self.citizen_ref, str) or not self.citizen_ref.strip():
             raise PaymentInputError(f"Kommune {self.kommunekode}: en tilmelding mangler borgerens reference.")
-        if is_cpr_like(self.citizen_ref):
+        if looks_like_cpr(self.citizen_ref):
             raise PaymentInputError(
                 f"Kommune {self.kommunekode}: borgerreferencen ligner et CPR-nummer; brug en pseudonym "
                 "reference (fx et løbenummer), aldrig CPR-nummeret."
