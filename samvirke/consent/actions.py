@@ -38,10 +38,9 @@ from samvirke.consent.signals import (
     consent_withdrawn,
     course_ended,
 )
-from samvirke.core.lib.masking import mask_personal_data
+from samvirke.core.lib.masking import looks_like_cpr, mask_personal_data
 from samvirke.directory.access import acting_person
 from samvirke.directory.models import Actor, Municipality, Region
-from samvirke.telecare.lib.enrolments import looks_like_cpr
 from samvirke.telecare.models import Enrolment, Landsdel
 
 TEXT_FIELDS = ("citizen_ref", "name", "address", "postcode", "city", "phone", "diagnosis", "referrer_name")

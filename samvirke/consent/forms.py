@@ -26,8 +26,8 @@ from samvirke.consent.models import (
     SubProcessor,
     Urgency,
 )
+from samvirke.core.lib.masking import looks_like_cpr
 from samvirke.directory.models import Municipality
-from samvirke.telecare.lib.enrolments import looks_like_cpr
 from samvirke.telecare.models import Landsdel
 
 CPR_REFUSED = "Feltet ligner et CPR-nummer. CPR-numre gemmes ikke; brug et pseudonym eller fjern nummeret."

@@ -12,8 +12,8 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import models
 
+from samvirke.core.lib.masking import looks_like_cpr
 from samvirke.directory.models import Municipality, Person, Region
-from samvirke.telecare.lib.enrolments import looks_like_cpr
 from samvirke.telecare.models import Landsdel
 
 

@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 
+from samvirke.core.lib.masking import looks_like_cpr
 from samvirke.directory.models import Fellesskab, FellesskabService, Municipality, Person, Region
-from samvirke.telecare.lib.enrolments import looks_like_cpr
 
 
 class Landsdel(models.Model):

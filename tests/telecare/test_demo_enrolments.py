@@ -11,13 +11,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from samvirke.core.lib.masking import looks_like_cpr
 from samvirke.telecare.lib.demo_enrolments import (
     DemoEnrolmentError,
     enrolled_on,
     simulate_enrolments,
     target_at_month_end,
 )
-from samvirke.telecare.lib.enrolments import looks_like_cpr
 from samvirke.telecare.lib.seed_volumes import series_info
 
 SJAELLAND_N = series_info()["sjaelland"].citizens  # seed 003, Tabel 2 (l. 768): 170, 780, 1410, 1800, 1850

@@ -15,8 +15,9 @@ from django.core.management.base import CommandError
 from django.db import IntegrityError, transaction
 
 from samvirke.audit.models import AuditEntry
+from samvirke.core.lib.masking import looks_like_cpr
 from samvirke.directory.models import Municipality, PopulationAged40Plus
-from samvirke.telecare.lib.enrolments import EnrolmentImportError, looks_like_cpr, parse_enrolment_file
+from samvirke.telecare.lib.enrolments import EnrolmentImportError, parse_enrolment_file
 from samvirke.telecare.models import Enrolment, Landsdel
 from tests.telecare.conftest import GREVE, HOLBAEK, KOEGE, enrol
 

@@ -124,3 +124,9 @@ def mask_personal_data(text: str) -> str:
     text = _mask_emails(text)
     text = _CPR.sub(CPR_MASK, text)
     return _PHONE.sub(PHONE_MASK, text)
+
+
+def looks_like_cpr(text: str) -> bool:
+    """Text holding what `mask_personal_data` takes for a CPR number (ddmmyy-xxxx, with or without separators):
+    what a pseudonymous reference or a field that must never hold a CPR number is refused for."""
+    return CPR_MASK in mask_personal_data(text)

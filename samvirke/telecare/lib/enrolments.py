@@ -7,7 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from samvirke.core.lib.masking import CPR_MASK, mask_personal_data
+from samvirke.core.lib.masking import looks_like_cpr
 from samvirke.directory.lib.csvtext import read_rows
 
 ENROLMENT_COLUMNS = ("kommunekode", "citizen_ref", "enrolled_from", "enrolled_to")
@@ -18,11 +18,6 @@ LATEST_DATE = dt.date(2100, 12, 31)
 _ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _DANISH_DATE = re.compile(r"([0-9]{1,2})[.\-/]([0-9]{1,2})[.\-/]([0-9]{4})")
 _CODE = re.compile(r"[0-9]{1,4}")
-
-
-def looks_like_cpr(text: str) -> bool:
-    """A reference holding what core.masking takes for a CPR number (ddmmyy-xxxx, with or without separators)."""
-    return CPR_MASK in mask_personal_data(text)
 
 
 @dataclass(frozen=True)

@@ -30,8 +30,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from samvirke.core.lib.masking import looks_like_cpr
 from samvirke.economy.lib.fees import largest_remainder, money_text, round_half_up
-from samvirke.telecare.lib.enrolments import looks_like_cpr
 
 DEFAULT_REGION_SHARE = Decimal("0.65")
 SENSITIVITY_REGION_SHARES = (Decimal("0.80"), Decimal("0.50"))  # seed 003, 5.3.2: 80/20 and 50/50
